@@ -1,0 +1,344 @@
+// The service catalog: the only place an Azora service is described.
+// Deployments, NetworkPolicy peers, scrape targets, alerts, SLO rules and dashboard rows are all
+// derived from this data; nothing else in the program lists services again.
+
+export const serviceNames = [
+    "api-gateway",
+    "auth-service",
+    "azora-education",
+    "azora-forge",
+    "azora-sapiens",
+    "ai-family-service",
+    "azora-mint",
+    "azora-assessment",
+    "azora-pay",
+    "health-monitor",
+] as const;
+
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface ResourceSpec {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+}
+
+export interface HealthEndpoints {
+    /** Process is alive; failing restarts the container. Must not check dependencies. */
+    liveness: string;
+    /** Ready for traffic; may check dependencies. */
+    readiness: string;
+    /** Allows slow boots (migrations checked, caches warmed) without a long liveness delay. */
+    startup: string;
+}
+
+/** A secret value the platform generates and owns (rotated by the stack's rotation epoch). */
+export interface GeneratedSecret {
+    key: string;
+    length: number;
+}
+
+/** A third-party egress the service needs; NetworkPolicy cannot match host names, so the
+ *  catalog names the host for humans and the policy opens the public internet on that port only. */
+export interface ExternalEndpoint {
+    host: string;
+    port: number;
+    purpose: string;
+}
+
+export interface BusinessMetric {
+    /** Prometheus counter name, as exported by the service. */
+    metric: string;
+    /** Label whose value "failed" marks a failed operation. */
+    outcomeLabel: string;
+    title: string;
+}
+
+export interface ServiceSlo {
+    /** Fraction of non-5xx requests over 30 days. */
+    availability: number;
+    /** Fraction of requests faster than thresholdSeconds. */
+    latency: { thresholdSeconds: number; target: number };
+}
+
+export interface DatabaseSpec {
+    /** Database name on the shared PostgreSQL cluster. */
+    name: string;
+    /** Command the service image runs to apply schema migrations. */
+    migrateCommand: string[];
+}
+
+export interface ServiceSpec<N extends string = string> {
+    name: N;
+    description: string;
+    /** Container port serving HTTP and /metrics. */
+    port: number;
+    health: HealthEndpoints;
+    /** Services this one calls over HTTP; NetworkPolicy egress and callee ingress are derived. */
+    calls: N[];
+    /** Reachable from the ingress controller (only the gateway). */
+    public: boolean;
+    /** Needs read access to the Kubernetes API in its own namespace. */
+    kubernetesApi?: { resources: string[]; verbs: string[] };
+    generatedSecrets: GeneratedSecret[];
+    /** Credentials issued by third parties; supplied by config secrets or an existing Secret. */
+    externalSecrets: string[];
+    externalEndpoints: ExternalEndpoint[];
+    database?: DatabaseSpec;
+    resources: ResourceSpec;
+    slo: ServiceSlo;
+    businessMetrics: BusinessMetric[];
+    /** Per-service rate-limit tier the service enforces itself, in requests per minute per client. */
+    rateLimitPerMinute: number;
+}
+
+const health: HealthEndpoints = { liveness: "/health/live", readiness: "/health/ready", startup: "/health/live" };
+
+const small: ResourceSpec = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "500m", memory: "256Mi" },
+};
+const standard: ResourceSpec = {
+    requests: { cpu: "200m", memory: "256Mi" },
+    limits: { cpu: "1", memory: "512Mi" },
+};
+const heavy: ResourceSpec = {
+    requests: { cpu: "500m", memory: "512Mi" },
+    limits: { cpu: "2", memory: "1Gi" },
+};
+
+const jwtSecrets: GeneratedSecret[] = [{ key: "SERVICE_TOKEN_SECRET", length: 48 }];
+
+function migrate(name: string): DatabaseSpec {
+    return { name, migrateCommand: ["node", "dist/migrate.js", "up"] };
+}
+
+export const catalog: readonly ServiceSpec<ServiceName>[] = [
+    {
+        name: "api-gateway",
+        description: "Public entry point: routing, authentication check, per-client rate limiting.",
+        port: 4000,
+        health,
+        calls: [
+            "auth-service",
+            "azora-education",
+            "azora-forge",
+            "azora-sapiens",
+            "ai-family-service",
+            "azora-mint",
+            "azora-assessment",
+            "azora-pay",
+        ],
+        public: true,
+        generatedSecrets: [...jwtSecrets, { key: "SESSION_SECRET", length: 64 }],
+        externalSecrets: [],
+        externalEndpoints: [],
+        resources: standard,
+        slo: { availability: 0.999, latency: { thresholdSeconds: 0.3, target: 0.99 } },
+        businessMetrics: [],
+        rateLimitPerMinute: 600,
+    },
+    {
+        name: "auth-service",
+        description: "Users, sessions, OAuth 2.1 with PKCE, MFA, token issuance and rotation.",
+        port: 4001,
+        health,
+        calls: [],
+        public: false,
+        generatedSecrets: [
+            ...jwtSecrets,
+            { key: "JWT_SIGNING_KEY", length: 64 },
+            { key: "REFRESH_TOKEN_SECRET", length: 64 },
+            { key: "MFA_ENCRYPTION_KEY", length: 32 },
+        ],
+        externalSecrets: ["SMTP_PASSWORD"],
+        externalEndpoints: [{ host: "smtp.azora.example", port: 587, purpose: "verification and MFA e-mail" }],
+        database: migrate("auth"),
+        resources: standard,
+        slo: { availability: 0.999, latency: { thresholdSeconds: 0.25, target: 0.99 } },
+        businessMetrics: [{ metric: "azora_auth_attempts_total", outcomeLabel: "outcome", title: "Sign-ins" }],
+        rateLimitPerMinute: 120,
+    },
+    {
+        name: "azora-education",
+        description: "Courses, enrollments and learning progress.",
+        port: 4002,
+        health,
+        calls: ["auth-service", "azora-assessment", "azora-sapiens"],
+        public: false,
+        generatedSecrets: jwtSecrets,
+        externalSecrets: [],
+        externalEndpoints: [],
+        database: migrate("education"),
+        resources: standard,
+        slo: { availability: 0.995, latency: { thresholdSeconds: 0.5, target: 0.95 } },
+        businessMetrics: [{ metric: "azora_enrollments_total", outcomeLabel: "outcome", title: "Enrollments" }],
+        rateLimitPerMinute: 300,
+    },
+    {
+        name: "azora-forge",
+        description: "Project workspaces and builds for learners.",
+        port: 4003,
+        health,
+        calls: ["auth-service", "azora-sapiens"],
+        public: false,
+        generatedSecrets: jwtSecrets,
+        externalSecrets: [],
+        externalEndpoints: [],
+        database: migrate("forge"),
+        resources: standard,
+        slo: { availability: 0.995, latency: { thresholdSeconds: 1, target: 0.95 } },
+        businessMetrics: [{ metric: "azora_forge_builds_total", outcomeLabel: "outcome", title: "Builds" }],
+        rateLimitPerMinute: 300,
+    },
+    {
+        name: "azora-sapiens",
+        description: "Knowledge search and tutoring, backed by the AI family service.",
+        port: 4004,
+        health,
+        calls: ["ai-family-service"],
+        public: false,
+        generatedSecrets: jwtSecrets,
+        externalSecrets: [],
+        externalEndpoints: [],
+        resources: heavy,
+        slo: { availability: 0.995, latency: { thresholdSeconds: 2, target: 0.95 } },
+        businessMetrics: [{ metric: "azora_searches_total", outcomeLabel: "outcome", title: "Searches" }],
+        rateLimitPerMinute: 120,
+    },
+    {
+        name: "ai-family-service",
+        description: "Model provider gateway for the AI tutors, with per-provider quotas.",
+        port: 4005,
+        health,
+        calls: [],
+        public: false,
+        generatedSecrets: jwtSecrets,
+        externalSecrets: ["AI_PROVIDER_API_KEY"],
+        externalEndpoints: [{ host: "api.ai-provider.example", port: 443, purpose: "model inference" }],
+        resources: heavy,
+        slo: { availability: 0.99, latency: { thresholdSeconds: 5, target: 0.95 } },
+        businessMetrics: [
+            { metric: "azora_ai_provider_requests_total", outcomeLabel: "outcome", title: "Provider calls" },
+        ],
+        rateLimitPerMinute: 60,
+    },
+    {
+        name: "azora-mint",
+        description: "Learner rewards ledger and token minting.",
+        port: 4006,
+        health,
+        calls: ["auth-service"],
+        public: false,
+        generatedSecrets: [...jwtSecrets, { key: "LEDGER_SIGNING_KEY", length: 64 }],
+        externalSecrets: [],
+        externalEndpoints: [],
+        database: migrate("mint"),
+        resources: standard,
+        slo: { availability: 0.999, latency: { thresholdSeconds: 0.5, target: 0.99 } },
+        businessMetrics: [{ metric: "azora_mint_transactions_total", outcomeLabel: "outcome", title: "Ledger writes" }],
+        rateLimitPerMinute: 120,
+    },
+    {
+        name: "azora-assessment",
+        description: "Quizzes, grading and certificates.",
+        port: 4007,
+        health,
+        calls: ["auth-service"],
+        public: false,
+        generatedSecrets: jwtSecrets,
+        externalSecrets: [],
+        externalEndpoints: [],
+        database: migrate("assessment"),
+        resources: standard,
+        slo: { availability: 0.995, latency: { thresholdSeconds: 0.5, target: 0.95 } },
+        businessMetrics: [
+            { metric: "azora_assessments_submitted_total", outcomeLabel: "outcome", title: "Assessments" },
+        ],
+        rateLimitPerMinute: 300,
+    },
+    {
+        name: "azora-pay",
+        description: "Payments and subscriptions through the card processor.",
+        port: 4008,
+        health,
+        calls: ["auth-service", "azora-mint"],
+        public: false,
+        generatedSecrets: [...jwtSecrets, { key: "WEBHOOK_SIGNING_SECRET", length: 64 }],
+        externalSecrets: ["PAYMENT_PROVIDER_API_KEY"],
+        externalEndpoints: [{ host: "api.payments.example", port: 443, purpose: "card processing" }],
+        database: migrate("payments"),
+        resources: standard,
+        slo: { availability: 0.999, latency: { thresholdSeconds: 1, target: 0.99 } },
+        businessMetrics: [{ metric: "azora_payments_total", outcomeLabel: "outcome", title: "Payments" }],
+        rateLimitPerMinute: 60,
+    },
+    {
+        name: "health-monitor",
+        description: "Aggregated platform health: probes every service and reports degradation.",
+        port: 4009,
+        health,
+        calls: [
+            "api-gateway",
+            "auth-service",
+            "azora-education",
+            "azora-forge",
+            "azora-sapiens",
+            "ai-family-service",
+            "azora-mint",
+            "azora-assessment",
+            "azora-pay",
+        ],
+        public: false,
+        kubernetesApi: { resources: ["pods", "endpoints"], verbs: ["get", "list", "watch"] },
+        generatedSecrets: jwtSecrets,
+        externalSecrets: [],
+        externalEndpoints: [],
+        resources: small,
+        slo: { availability: 0.99, latency: { thresholdSeconds: 1, target: 0.95 } },
+        businessMetrics: [],
+        rateLimitPerMinute: 60,
+    },
+];
+
+/** Services that call `name`; the NetworkPolicy ingress peers of `name`. */
+export function callersOf(services: readonly ServiceSpec[], name: string): ServiceSpec[] {
+    return services.filter((s) => s.calls.includes(name));
+}
+
+export function findService(services: readonly ServiceSpec[], name: string): ServiceSpec {
+    const found = services.find((s) => s.name === name);
+    if (!found) {
+        throw new Error(`unknown service "${name}"; known services: ${services.map((s) => s.name).join(", ")}`);
+    }
+    return found;
+}
+
+/** Structural checks a hand-edited or synthetic catalog must pass before anything is built from it. */
+export function validateCatalog(services: readonly ServiceSpec[]): string[] {
+    const problems: string[] = [];
+    const names = new Set<string>();
+    for (const s of services) {
+        if (names.has(s.name)) problems.push(`catalog: service "${s.name}" is listed twice`);
+        names.add(s.name);
+        if (!/^[a-z][a-z0-9-]{1,40}[a-z0-9]$/.test(s.name)) {
+            problems.push(`catalog: service name "${s.name}" is not a DNS-1035 label of at most 42 characters`);
+        }
+    }
+    for (const s of services) {
+        for (const callee of s.calls) {
+            if (!names.has(callee)) problems.push(`catalog: ${s.name}.calls names unknown service "${callee}"`);
+            if (callee === s.name) problems.push(`catalog: ${s.name}.calls names itself`);
+        }
+        const { availability, latency } = s.slo;
+        if (!(availability > 0.9 && availability < 1)) {
+            problems.push(`catalog: ${s.name}.slo.availability must be in (0.9, 1), got ${availability}`);
+        }
+        if (!(latency.target > 0.5 && latency.target < 1)) {
+            problems.push(`catalog: ${s.name}.slo.latency.target must be in (0.5, 1), got ${latency.target}`);
+        }
+    }
+    if (services.filter((s) => s.public).length !== 1) {
+        problems.push("catalog: exactly one service must be public (the gateway)");
+    }
+    return problems;
+}

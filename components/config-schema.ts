@@ -1,0 +1,254 @@
+// The stack configuration schema. Every knob has a safe default; anything less strict must be
+// written in the stack file where a reviewer sees it. docs/config-reference.md is generated from here.
+import { z } from "zod";
+
+const quantity = z
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "a Kubernetes quantity such as 250m, 512Mi or 2Gi");
+const duration = z.string().regex(/^[0-9]+(ms|s|m|h|d|w|y)$/, "a Prometheus duration such as 30s, 15d or 168h");
+const dnsLabel = z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS-1123 label: lower-case letters, digits and '-'")
+    .max(63);
+const hostname = z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lower-case DNS name such as api.azora.example");
+const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]+)?$/, "an origin such as https://app.azora.example");
+const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "a digest of the form sha256:<64 hex characters>");
+const imageTag = z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an image tag")
+    .refine((t) => t !== "latest", "a pinned tag, never 'latest' (it makes rollouts unrepeatable)");
+const cron = z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, "a five-field cron schedule such as '15 2 * * *'");
+
+export const environments = ["local", "e2e", "dev", "staging", "prod"] as const;
+
+const resourceSpec = z.strictObject({
+    requests: z.strictObject({ cpu: quantity, memory: quantity }),
+    limits: z.strictObject({ cpu: quantity, memory: quantity }),
+});
+
+const replicaBounds = z
+    .strictObject({
+        min: z.number().int().min(1).max(100),
+        max: z.number().int().min(1).max(500),
+    })
+    .refine((r) => r.max >= r.min, { message: "max must be at least min", path: ["max"] });
+
+const serviceOverride = z.strictObject({
+    replicas: replicaBounds.optional(),
+    resources: resourceSpec.optional(),
+    featureFlags: z.record(z.string(), z.boolean()).optional(),
+    env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "an UPPER_SNAKE_CASE variable name"), z.string()).optional(),
+    /** Image tag for this service only (overrides images.tag). */
+    tag: imageTag.optional(),
+});
+
+export const kubernetesSchema = z
+    .strictObject({
+        /** Render manifests to this directory instead of talking to a cluster (local stack). */
+        renderDirectory: z.string().min(1).optional(),
+        kubeconfig: z.string().min(1).optional(),
+        context: z.string().min(1).optional(),
+        /** Apply field manager conflicts as errors, never overwrite another manager's fields silently. */
+        serverSideApply: z.boolean().default(true),
+    })
+    .refine((k) => !(k.renderDirectory && (k.kubeconfig || k.context)), {
+        message: "renderDirectory cannot be combined with kubeconfig or context; pick one target",
+        path: ["renderDirectory"],
+    })
+    .refine((k) => Boolean(k.renderDirectory || k.context || k.kubeconfig), {
+        message: "set renderDirectory (render only) or context/kubeconfig (a real cluster)",
+        path: ["context"],
+    });
+
+export const imagesSchema = z.strictObject({
+    registry: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "a registry path such as ghcr.io/azora-os"),
+    tag: imageTag,
+    /** Refuse to deploy any service without a digest (prod). */
+    requireDigest: z.boolean().default(false),
+    digests: z.record(z.string(), digest).default({}),
+    pullPolicy: z.enum(["IfNotPresent", "Always"]).default("IfNotPresent"),
+    /** Build images from source with @pulumi/docker and deploy them by digest. */
+    build: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            sourceRoot: z.string().min(1),
+            push: z.boolean().default(true),
+        })
+        .optional(),
+});
+
+export const workloadsSchema = z.strictObject({
+    replicas: replicaBounds,
+    targetCpuUtilization: z.number().int().min(20).max(95).default(70),
+    targetMemoryUtilization: z.number().int().min(20).max(95).default(80),
+    scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
+    topologySpread: z
+        .strictObject({
+            whenUnsatisfiable: z.enum(["DoNotSchedule", "ScheduleAnyway"]).default("ScheduleAnyway"),
+        })
+        .default({ whenUnsatisfiable: "ScheduleAnyway" }),
+    terminationGracePeriodSeconds: z.number().int().min(5).max(300).default(30),
+    preStopSleepSeconds: z.number().int().min(0).max(60).default(5),
+    logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    featureFlags: z.record(z.string(), z.boolean()).default({}),
+    services: z.record(z.string(), serviceOverride).default({}),
+});
+
+export const namespacesSchema = z.strictObject({
+    services: dnsLabel.default("azora"),
+    observability: dnsLabel.default("azora-observability"),
+    quota: z
+        .strictObject({
+            requestsCpu: quantity,
+            requestsMemory: quantity,
+            limitsCpu: quantity,
+            limitsMemory: quantity,
+            pods: z.number().int().min(10),
+        })
+        .default({ requestsCpu: "20", requestsMemory: "40Gi", limitsCpu: "40", limitsMemory: "80Gi", pods: 200 }),
+});
+
+export const secretsSchema = z.strictObject({
+    /** Bump to regenerate every platform-generated secret (the pods roll through the checksum). */
+    rotation: z.number().int().min(0).default(0),
+    /** Third-party credentials come from this existing Secret per service, `<service>-external`,
+     *  unless a value is set in `externalValues` (as a `pulumi config set --secret --path`). */
+    externalValues: z.record(z.string(), z.record(z.string(), z.string().min(1))).default({}),
+    /** Slack incoming-webhook URL for Alertmanager; set with `pulumi config set --secret --path`. */
+    slackWebhookUrl: z.url().optional(),
+});
+
+export const databaseSchema = z.strictObject({
+    host: hostname,
+    port: z.number().int().min(1).max(65535).default(5432),
+    sslMode: z.enum(["require", "verify-ca", "verify-full"]).default("verify-full"),
+    migrationTimeoutSeconds: z.number().int().min(60).max(3600).default(600),
+    backup: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            schedule: cron.default("15 2 * * *"),
+            retentionDays: z.number().int().min(1).max(365).default(14),
+            storageSize: quantity.default("20Gi"),
+            storageClassName: z.string().optional(),
+        })
+        .default({ enabled: true, schedule: "15 2 * * *", retentionDays: 14, storageSize: "20Gi" }),
+});
+
+export const edgeSchema = z.strictObject({
+    domain: hostname,
+    ingressClassName: z.string().min(1).default("nginx"),
+    /** Namespace of the ingress controller, the only peer allowed into the gateway. */
+    ingressControllerNamespace: dnsLabel.default("ingress-nginx"),
+    tls: z.discriminatedUnion("issuer", [
+        z.strictObject({ issuer: z.literal("selfsigned") }),
+        z.strictObject({
+            issuer: z.literal("acme"),
+            email: z.email("an e-mail address for the ACME account"),
+            server: z.url().default("https://acme-v02.api.letsencrypt.org/directory"),
+        }),
+    ]),
+    /** Install cert-manager with @pulumi/kubernetes-cert-manager; off where the cluster has one. */
+    installCertManager: z.boolean().default(false),
+    cors: z.strictObject({
+        allowedOrigins: z.array(origin).min(1),
+        allowCredentials: z.boolean().default(true),
+        maxAgeSeconds: z.number().int().min(0).max(86400).default(600),
+    }),
+    rateLimit: z.strictObject({
+        rps: z.number().int().min(1).max(10000),
+        burstMultiplier: z.number().int().min(1).max(20).default(5),
+        connections: z.number().int().min(1).max(10000),
+    }),
+    bodySizeLimit: z.string().regex(/^[0-9]+[km]$/, "an nginx size such as 1m or 512k").default("1m"),
+    hstsMaxAgeSeconds: z.number().int().min(300).default(31536000),
+    contentSecurityPolicy: z
+        .string()
+        .min(1)
+        .default("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+});
+
+const persistence = z.strictObject({
+    enabled: z.boolean().default(true),
+    size: quantity,
+    storageClassName: z.string().optional(),
+});
+
+export const observabilitySchema = z.strictObject({
+    /** Base of every alert's runbook_url; the runbooks live in docs/runbooks/<alert>.md. */
+    runbookBaseUrl: z.url().default("https://github.com/azora-os/azora-platform/blob/main/docs/runbooks"),
+    prometheus: z.strictObject({
+        replicas: z.number().int().min(1).max(3).default(1),
+        retentionTime: duration.default("15d"),
+        retentionSize: z.string().regex(/^[0-9]+(MB|GB|TB)$/, "a size such as 40GB").default("40GB"),
+        scrapeInterval: duration.default("30s"),
+        persistence,
+        resources: resourceSpec.optional(),
+    }),
+    alertmanager: z.strictObject({
+        replicas: z.number().int().min(1).max(5).default(1),
+        /** Where alerts go: slack (webhook from secret) or none (local stacks). */
+        receiver: z.discriminatedUnion("type", [
+            z.strictObject({ type: z.literal("none") }),
+            z.strictObject({
+                type: z.literal("slack"),
+                channel: z.string().regex(/^#[a-z0-9_-]+$/, "a Slack channel such as #azora-alerts"),
+                criticalChannel: z.string().regex(/^#[a-z0-9_-]+$/, "a Slack channel").optional(),
+                /** Existing Secret with key `url`; used when secrets.slackWebhookUrl is not set. */
+                existingSecret: z.string().min(1).optional(),
+            }),
+        ]),
+        deadMansSwitchUrl: z.url().optional(),
+    }),
+    grafana: z.strictObject({
+        replicas: z.number().int().min(1).max(3).default(1),
+        persistence,
+    }),
+    loki: z.strictObject({
+        retention: z.string().regex(/^[0-9]+h$/, "hours, such as 168h").default("168h"),
+        persistence,
+    }),
+    jaeger: z.strictObject({
+        /** memory: traces are lost on restart; badger: persisted to a volume. */
+        storage: z.enum(["memory", "badger"]).default("badger"),
+        maxTraces: z.number().int().min(1000).default(50000),
+        persistence,
+    }),
+    otelCollector: z.strictObject({
+        replicas: z.number().int().min(1).max(10).default(1),
+        samplingPercentage: z.number().min(0).max(100).default(10),
+    }),
+});
+
+export const platformSchema = z.strictObject({
+    environment: z.enum(environments),
+    kubernetes: kubernetesSchema,
+    namespaces: namespacesSchema.default({
+        services: "azora",
+        observability: "azora-observability",
+        quota: { requestsCpu: "20", requestsMemory: "40Gi", limitsCpu: "40", limitsMemory: "80Gi", pods: 200 },
+    }),
+    images: imagesSchema,
+    workloads: workloadsSchema,
+    secrets: secretsSchema.default({ rotation: 0, externalValues: {} }),
+    database: databaseSchema,
+    edge: edgeSchema,
+    observability: observabilitySchema,
+});
+
+export type PlatformConfigInput = z.input<typeof platformSchema>;
+export type PlatformSettings = z.output<typeof platformSchema>;
+export type KubernetesSettings = PlatformSettings["kubernetes"];
+export type ImageSettings = PlatformSettings["images"];
+export type WorkloadSettings = PlatformSettings["workloads"];
+export type NamespaceSettings = PlatformSettings["namespaces"];
+export type SecretSettings = PlatformSettings["secrets"];
+export type DatabaseSettings = PlatformSettings["database"];
+export type EdgeSettings = PlatformSettings["edge"];
+export type ObservabilitySettings = PlatformSettings["observability"];
+export type ServiceOverride = z.output<typeof serviceOverride>;

@@ -1,0 +1,138 @@
+// The only reader of Pulumi configuration. Stack YAML -> zod -> typed, validated PlatformConfig.
+// Every problem is reported at once, with the field's path and the fix, before any resource exists.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { ServiceSpec } from "./catalog";
+import { platformSchema, PlatformSettings } from "./config-schema";
+
+export * from "./config-schema";
+
+/** Top-level config keys of the stack, under the project's namespace. */
+export const configKeys = Object.keys(platformSchema.shape) as (keyof PlatformSettings)[];
+
+export class ConfigError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly problems: string[],
+    ) {
+        super(
+            `stack "${stack}" has ${problems.length} configuration problem(s):\n` +
+                problems.map((p) => `  - ${p}`).join("\n") +
+                `\nFix them in Pulumi.${stack}.yaml (see docs/config-reference.md) and run again.`,
+        );
+        this.name = "ConfigError";
+    }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+    const path = issue.path.map(String).join(".") || "(root)";
+    if (issue.code === "unrecognized_keys") {
+        return `${path}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")} — remove or fix the spelling`;
+    }
+    if (issue.code === "invalid_type" && issue.input === undefined) {
+        return `${path}: required — set it in the stack file (expected ${issue.expected})`;
+    }
+    return `${path}: ${issue.message}`;
+}
+
+/** Checks that need the catalog: names of services and their declared secrets. */
+function crossCheck(settings: PlatformSettings, services: readonly ServiceSpec[]): string[] {
+    const problems: string[] = [];
+    const byName = new Map(services.map((s) => [s.name, s]));
+    const known = [...byName.keys()].join(", ");
+    for (const name of Object.keys(settings.workloads.services)) {
+        if (!byName.has(name)) problems.push(`workloads.services.${name}: unknown service; known: ${known}`);
+    }
+    for (const name of Object.keys(settings.images.digests)) {
+        if (!byName.has(name)) problems.push(`images.digests.${name}: unknown service; known: ${known}`);
+    }
+    if (settings.images.requireDigest) {
+        for (const s of services) {
+            if (!settings.images.digests[s.name] && !settings.images.build?.enabled) {
+                problems.push(
+                    `images.digests.${s.name}: required because images.requireDigest is true — ` +
+                        `set the digest the image pipeline printed (sha256:…)`,
+                );
+            }
+        }
+    }
+    for (const [name, values] of Object.entries(settings.secrets.externalValues)) {
+        const svc = byName.get(name);
+        if (!svc) {
+            problems.push(`secrets.externalValues.${name}: unknown service; known: ${known}`);
+            continue;
+        }
+        for (const key of Object.keys(values)) {
+            if (!svc.externalSecrets.includes(key)) {
+                problems.push(
+                    `secrets.externalValues.${name}.${key}: ${name} declares no such external secret ` +
+                        `(declared: ${svc.externalSecrets.join(", ") || "none"})`,
+                );
+            }
+        }
+    }
+    for (const [name, o] of Object.entries(settings.workloads.services)) {
+        const r = o.replicas ?? settings.workloads.replicas;
+        if (r.max < r.min) problems.push(`workloads.services.${name}.replicas.max: must be at least min`);
+    }
+    const receiver = settings.observability.alertmanager.receiver;
+    if (receiver.type === "slack" && !receiver.existingSecret && !settings.secrets.slackWebhookUrl) {
+        problems.push(
+            "observability.alertmanager.receiver: slack needs a webhook — `pulumi config set --secret --path " +
+                "secrets.slackWebhookUrl <url>` or name an existingSecret with key `url`",
+        );
+    }
+    return problems;
+}
+
+/** Pure parse of raw config values (already JSON-decoded); throws ConfigError listing every problem. */
+export function parsePlatformConfig(
+    stack: string,
+    raw: Record<string, unknown>,
+    services: readonly ServiceSpec[],
+): PlatformSettings {
+    const result = platformSchema.safeParse(raw);
+    if (!result.success) {
+        throw new ConfigError(stack, result.error.issues.map(describeIssue));
+    }
+    const problems = crossCheck(result.data, services);
+    if (problems.length > 0) throw new ConfigError(stack, problems);
+    return result.data;
+}
+
+export interface PlatformConfig {
+    project: string;
+    stack: string;
+    /** Everything under `secrets` is sensitive: components wrap those values with pulumi.secret. */
+    settings: PlatformSettings;
+}
+
+function decode(key: string, value: string, problems: string[]): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        // Plain scalars (environment: dev) are stored unquoted.
+        if (/^[{[]/.test(value.trim())) problems.push(`${key}: not valid YAML/JSON structure`);
+        return value;
+    }
+}
+
+/** Reads this stack's configuration once. Called from index.ts only. */
+export function loadPlatformConfig(services: readonly ServiceSpec[]): PlatformConfig {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const prefix = `${project}:`;
+    const raw: Record<string, unknown> = {};
+    const problems: string[] = [];
+    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith(prefix)) continue;
+        const key = fullKey.slice(prefix.length);
+        if (!(configKeys as string[]).includes(key)) {
+            problems.push(`${key}: unknown top-level key; expected one of ${configKeys.join(", ")}`);
+            continue;
+        }
+        raw[key] = decode(key, value, problems);
+    }
+    if (problems.length > 0) throw new ConfigError(stack, problems);
+    return { project, stack, settings: parsePlatformConfig(stack, raw, services) };
+}

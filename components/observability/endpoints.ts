@@ -1,0 +1,17 @@
+// Names and ports of the observability stack's workloads. The services' NetworkPolicies, the
+// stack's own policies and the Grafana datasources all reach the stack through these facts.
+
+export const observabilityWorkloads = {
+    prometheus: { name: "prometheus", port: 9090 },
+    alertmanager: { name: "alertmanager", port: 9093, clusterPort: 9094 },
+    grafana: { name: "grafana", port: 3000 },
+    loki: { name: "loki", port: 3100, grpcPort: 9095 },
+    logShipper: { name: "log-shipper", port: 2020 },
+    jaeger: { name: "jaeger", queryPort: 16686, otlpGrpcPort: 4317, otlpHttpPort: 4318, adminPort: 13133 },
+    otelCollector: { name: "otel-collector", otlpGrpcPort: 4317, otlpHttpPort: 4318, metricsPort: 8888, healthPort: 13133 },
+} as const;
+
+/** In-cluster URL of a Service in a namespace. */
+export function serviceUrl(name: string, namespace: string, port: number, scheme = "http"): string {
+    return `${scheme}://${name}.${namespace}.svc.cluster.local:${port}`;
+}

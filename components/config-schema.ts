@@ -14,6 +14,9 @@ const hostname = z
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lower-case DNS name such as api.azora.example");
 const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]+)?$/, "an origin such as https://app.azora.example");
+const cidr = z
+    .string()
+    .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "an IPv4 CIDR such as 10.20.0.0/16");
 const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "a digest of the form sha256:<64 hex characters>");
 const imageTag = z
     .string()
@@ -54,6 +57,8 @@ export const kubernetesSchema = z
         context: z.string().min(1).optional(),
         /** Apply field manager conflicts as errors, never overwrite another manager's fields silently. */
         serverSideApply: z.boolean().default(true),
+        /** Where the API server lives, for the few workloads allowed to call it (egress NetworkPolicy). */
+        apiServerCidrs: z.array(cidr).min(1).default(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
     })
     .refine((k) => !(k.renderDirectory && (k.kubeconfig || k.context)), {
         message: "renderDirectory cannot be combined with kubeconfig or context; pick one target",
@@ -128,6 +133,11 @@ export const databaseSchema = z.strictObject({
     host: hostname,
     port: z.number().int().min(1).max(65535).default(5432),
     sslMode: z.enum(["require", "verify-ca", "verify-full"]).default("verify-full"),
+    /** Where the database answers; the only addresses services with a database may reach on its port. */
+    egressCidrs: z.array(cidr).min(1),
+    /** A finished migration Job is kept this long for inspection before the cluster deletes it. */
+    migrationJobTtlSeconds: z.number().int().min(600).default(604800),
+    backupImage: z.string().min(1).default("docker.io/library/postgres:17.6-alpine3.22"),
     migrationTimeoutSeconds: z.number().int().min(60).max(3600).default(600),
     backup: z
         .strictObject({
@@ -225,6 +235,13 @@ export const observabilitySchema = z.strictObject({
     }),
 });
 
+export const accessSchema = z.strictObject({
+    /** Groups bound to the namespaced deployer role (rollouts, scaling; no secrets, no exec). */
+    deployerGroups: z.array(z.string().min(1)).default(["azora-deployers"]),
+    /** Groups bound to the read-only viewer role (no secrets). */
+    viewerGroups: z.array(z.string().min(1)).default(["azora-viewers"]),
+});
+
 export const platformSchema = z.strictObject({
     environment: z.enum(environments),
     kubernetes: kubernetesSchema,
@@ -239,6 +256,7 @@ export const platformSchema = z.strictObject({
     database: databaseSchema,
     edge: edgeSchema,
     observability: observabilitySchema,
+    access: accessSchema.default({ deployerGroups: ["azora-deployers"], viewerGroups: ["azora-viewers"] }),
 });
 
 export type PlatformConfigInput = z.input<typeof platformSchema>;
@@ -251,4 +269,5 @@ export type SecretSettings = PlatformSettings["secrets"];
 export type DatabaseSettings = PlatformSettings["database"];
 export type EdgeSettings = PlatformSettings["edge"];
 export type ObservabilitySettings = PlatformSettings["observability"];
+export type AccessSettings = PlatformSettings["access"];
 export type ServiceOverride = z.output<typeof serviceOverride>;

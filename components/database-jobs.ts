@@ -1,0 +1,197 @@
+// Database work around a service's rollout: the schema migration that must finish before new pods
+// start, and the scheduled logical backup with its retention.
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ResourceSpec, ServiceSpec } from "./catalog";
+import type { DatabaseSettings } from "./config";
+import {
+    podDefaults,
+    restrictedContainerSecurityContext,
+    restrictedPodSecurityContext,
+    scratchMount,
+    scratchVolume,
+    selectorLabels,
+    standardLabels,
+} from "./hardening";
+import { databaseEgress, NetworkContext } from "./network";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+export interface DatabaseJobsArgs {
+    spec: ServiceSpec;
+    database: DatabaseSettings;
+    network: NetworkContext;
+    environment: string;
+    serviceAccountName: string;
+    image: pulumi.Input<string>;
+    imagePullPolicy: string;
+    resources: ResourceSpec;
+    configMapName: string;
+    secretEnv: EnvVar[];
+    /** Secret holding DATABASE_PASSWORD, for the backup's PGPASSWORD. */
+    secretName: string;
+}
+
+/** UID of the postgres user in the official Alpine image. */
+const postgresUid = 70;
+
+export class DatabaseJobs extends pulumi.ComponentResource {
+    readonly migration: k8s.batch.v1.Job;
+
+    constructor(name: string, args: DatabaseJobsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:service:DatabaseJobs", name, {}, opts);
+        const child = { parent: this };
+        const { spec, database } = args;
+        const db = spec.database;
+        if (!db) throw new Error(`${spec.name} declares no database`);
+        const ns = args.network.namespace;
+        const clientLabel = { "azora.io/db-client": spec.name };
+        const labelsFor = (workload: string) => ({
+            ...standardLabels({ name: workload, component: "database", environment: args.environment }),
+            ...clientLabel,
+        });
+
+        new k8s.networking.v1.NetworkPolicy(
+            `${spec.name}-db-jobs`,
+            {
+                metadata: { name: `${spec.name}-db-jobs`, namespace: ns, labels: labelsFor(`${spec.name}-db-jobs`) },
+                spec: {
+                    podSelector: { matchLabels: clientLabel },
+                    policyTypes: ["Ingress", "Egress"],
+                    ingress: [],
+                    egress: [databaseEgress(args.network)],
+                },
+            },
+            child,
+        );
+
+        // Named per release: a new image makes a new Job (so migrations run exactly once per
+        // release), while config-only changes leave it alone.
+        const jobName = pulumi
+            .output(args.image)
+            .apply((image) => `${spec.name}-migrate-${createHash("sha256").update(image).digest("hex").slice(0, 10)}`);
+        const migrateLabels = labelsFor(`${spec.name}-migrate`);
+        this.migration = new k8s.batch.v1.Job(
+            `${spec.name}-migrate`,
+            {
+                metadata: { name: jobName, namespace: ns, labels: migrateLabels },
+                spec: {
+                    backoffLimit: 2,
+                    activeDeadlineSeconds: database.migrationTimeoutSeconds,
+                    ttlSecondsAfterFinished: database.migrationJobTtlSeconds,
+                    template: {
+                        metadata: { labels: migrateLabels },
+                        spec: {
+                            serviceAccountName: args.serviceAccountName,
+                            ...podDefaults,
+                            restartPolicy: "Never",
+                            securityContext: restrictedPodSecurityContext(),
+                            containers: [
+                                {
+                                    name: "migrate",
+                                    image: args.image,
+                                    imagePullPolicy: args.imagePullPolicy,
+                                    command: db.migrateCommand,
+                                    envFrom: [{ configMapRef: { name: args.configMapName } }],
+                                    env: args.secretEnv,
+                                    resources: args.resources,
+                                    securityContext: restrictedContainerSecurityContext(),
+                                    volumeMounts: [scratchMount()],
+                                },
+                            ],
+                            volumes: [scratchVolume()],
+                        },
+                    },
+                },
+            },
+            { ...child, deleteBeforeReplace: false },
+        );
+
+        if (database.backup.enabled) this.backup(args, labelsFor(`${spec.name}-db-backup`), child);
+        this.registerOutputs({ migrationJob: this.migration.metadata.name });
+    }
+
+    private backup(args: DatabaseJobsArgs, labels: Record<string, string>, opts: pulumi.CustomResourceOptions) {
+        const { spec, database } = args;
+        const dbName = spec.database?.name ?? spec.name;
+        const ns = args.network.namespace;
+        const pvcName = `${spec.name}-db-backups`;
+        new k8s.core.v1.PersistentVolumeClaim(
+            pvcName,
+            {
+                metadata: { name: pvcName, namespace: ns, labels },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    resources: { requests: { storage: database.backup.storageSize } },
+                    ...(database.backup.storageClassName ? { storageClassName: database.backup.storageClassName } : {}),
+                },
+            },
+            { ...opts, protect: false },
+        );
+        const script = [
+            "set -eu",
+            `file=/backups/${dbName}-$(date -u +%Y%m%dT%H%M%SZ).dump`,
+            `pg_dump --format=custom --no-owner --file="$file.partial" "${dbName}"`,
+            'mv "$file.partial" "$file"',
+            `find /backups -name '${dbName}-*.dump' -mtime +${database.backup.retentionDays} -delete`,
+            'echo "backup written: $file"',
+        ].join("\n");
+        const uid = { uid: postgresUid, gid: postgresUid };
+        new k8s.batch.v1.CronJob(
+            `${spec.name}-db-backup`,
+            {
+                metadata: { name: `${spec.name}-db-backup`, namespace: ns, labels },
+                spec: {
+                    schedule: database.backup.schedule,
+                    concurrencyPolicy: "Forbid",
+                    startingDeadlineSeconds: 600,
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 3,
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 2,
+                            activeDeadlineSeconds: 3600,
+                            template: {
+                                metadata: { labels: { ...labels, ...selectorLabels(`${spec.name}-db-backup`) } },
+                                spec: {
+                                    serviceAccountName: args.serviceAccountName,
+                                    ...podDefaults,
+                                    restartPolicy: "Never",
+                                    securityContext: restrictedPodSecurityContext(uid),
+                                    containers: [
+                                        {
+                                            name: "pg-dump",
+                                            image: database.backupImage,
+                                            command: ["/bin/sh", "-c", script],
+                                            env: [
+                                                { name: "PGHOST", value: database.host },
+                                                { name: "PGPORT", value: String(database.port) },
+                                                { name: "PGUSER", value: spec.name },
+                                                { name: "PGSSLMODE", value: database.sslMode },
+                                                {
+                                                    name: "PGPASSWORD",
+                                                    valueFrom: {
+                                                        secretKeyRef: { name: args.secretName, key: "DATABASE_PASSWORD" },
+                                                    },
+                                                },
+                                            ],
+                                            resources: {
+                                                requests: { cpu: "100m", memory: "128Mi" },
+                                                limits: { cpu: "1", memory: "512Mi" },
+                                            },
+                                            securityContext: restrictedContainerSecurityContext(uid),
+                                            volumeMounts: [scratchMount(), { name: "backups", mountPath: "/backups" }],
+                                        },
+                                    ],
+                                    volumes: [scratchVolume(), { name: "backups", persistentVolumeClaim: { claimName: pvcName } }],
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            opts,
+        );
+    }
+}

@@ -1,0 +1,163 @@
+// A namespace that is safe before anything runs in it: Pod Security "restricted" enforced,
+// quotas and default limits, deny-all traffic except DNS, and separate deployer/viewer roles.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AccessSettings, NamespaceSettings } from "./config";
+import { dnsEgress } from "./network";
+
+export interface AzoraNamespaceArgs {
+    name: string;
+    environment: string;
+    /** What the namespace holds, for the app.kubernetes.io/component label. */
+    purpose: string;
+    quota: NamespaceSettings["quota"];
+    access: AccessSettings;
+}
+
+const podSecurityVersion = "latest";
+
+export class AzoraNamespace extends pulumi.ComponentResource {
+    readonly name: pulumi.Output<string>;
+    readonly namespace: k8s.core.v1.Namespace;
+
+    constructor(name: string, args: AzoraNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:platform:Namespace", name, {}, opts);
+        const child = { parent: this };
+        const labels = {
+            "app.kubernetes.io/part-of": "azora",
+            "app.kubernetes.io/component": args.purpose,
+            "app.kubernetes.io/managed-by": "pulumi",
+            "azora.io/environment": args.environment,
+        };
+
+        this.namespace = new k8s.core.v1.Namespace(
+            args.name,
+            {
+                metadata: {
+                    name: args.name,
+                    labels: {
+                        ...labels,
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce-version": podSecurityVersion,
+                        "pod-security.kubernetes.io/audit": "restricted",
+                        "pod-security.kubernetes.io/audit-version": podSecurityVersion,
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "pod-security.kubernetes.io/warn-version": podSecurityVersion,
+                    },
+                },
+            },
+            child,
+        );
+        const ns = this.namespace.metadata.name;
+        const inNs = { ...child, dependsOn: [this.namespace] };
+        const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
+
+        new k8s.core.v1.ResourceQuota(
+            `${args.name}-quota`,
+            {
+                metadata: meta("azora-quota"),
+                spec: {
+                    hard: {
+                        "requests.cpu": args.quota.requestsCpu,
+                        "requests.memory": args.quota.requestsMemory,
+                        "limits.cpu": args.quota.limitsCpu,
+                        "limits.memory": args.quota.limitsMemory,
+                        pods: String(args.quota.pods),
+                        "services.loadbalancers": "0",
+                        "services.nodeports": "0",
+                    },
+                },
+            },
+            inNs,
+        );
+
+        // Containers that forget resources still get bounded ones, so the quota can admit them.
+        new k8s.core.v1.LimitRange(
+            `${args.name}-limits`,
+            {
+                metadata: meta("azora-limits"),
+                spec: {
+                    limits: [
+                        {
+                            type: "Container",
+                            default: { cpu: "500m", memory: "512Mi" },
+                            defaultRequest: { cpu: "100m", memory: "128Mi" },
+                            max: { cpu: "4", memory: "8Gi" },
+                        },
+                    ],
+                },
+            },
+            inNs,
+        );
+
+        new k8s.networking.v1.NetworkPolicy(
+            `${args.name}-default-deny`,
+            {
+                metadata: meta("default-deny"),
+                spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+            },
+            inNs,
+        );
+        new k8s.networking.v1.NetworkPolicy(
+            `${args.name}-allow-dns`,
+            {
+                metadata: meta("allow-dns"),
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgress] },
+            },
+            inNs,
+        );
+
+        this.accessRoles(args, meta, inNs);
+        this.name = ns;
+        this.registerOutputs({ name: this.name });
+    }
+
+    /** Admin privilege separation: humans deploy or view; neither reads secrets or execs into pods. */
+    private accessRoles(
+        args: AzoraNamespaceArgs,
+        meta: (n: string) => { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> },
+        opts: pulumi.CustomResourceOptions,
+    ) {
+        const readable = {
+            core: ["pods", "pods/log", "services", "endpoints", "configmaps", "events", "serviceaccounts", "persistentvolumeclaims"],
+            apps: ["deployments", "replicasets", "statefulsets", "daemonsets"],
+            batch: ["jobs", "cronjobs"],
+            other: [
+                { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"] },
+                { apiGroups: ["policy"], resources: ["poddisruptionbudgets"] },
+                { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies", "ingresses"] },
+            ],
+        };
+        const read = ["get", "list", "watch"];
+        const viewerRules = [
+            { apiGroups: [""], resources: readable.core, verbs: read },
+            { apiGroups: ["apps"], resources: readable.apps, verbs: read },
+            { apiGroups: ["batch"], resources: readable.batch, verbs: read },
+            ...readable.other.map((r) => ({ ...r, verbs: read })),
+        ];
+        const deployerRules = [
+            ...viewerRules,
+            { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["patch", "update"] },
+            { apiGroups: ["apps"], resources: ["deployments/scale", "statefulsets/scale"], verbs: ["get", "patch", "update"] },
+            { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create", "delete"] },
+            { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
+        ];
+        const roles: [string, typeof viewerRules, string[]][] = [
+            ["azora-viewer", viewerRules, args.access.viewerGroups],
+            ["azora-deployer", deployerRules, args.access.deployerGroups],
+        ];
+        for (const [roleName, rules, groups] of roles) {
+            new k8s.rbac.v1.Role(`${args.name}-${roleName}`, { metadata: meta(roleName), rules }, opts);
+            if (groups.length === 0) continue;
+            new k8s.rbac.v1.RoleBinding(
+                `${args.name}-${roleName}`,
+                {
+                    metadata: meta(roleName),
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
+                    subjects: groups.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g })),
+                },
+                opts,
+            );
+        }
+    }
+}

@@ -1,0 +1,151 @@
+// The whole platform for one stack: provider, namespaces, the ten services, the edge and the
+// observability stack, wired from the typed config and the catalog.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { renderAlertmanagerConfig, renderRuleFiles } from "../alerts";
+import { buildDashboards } from "../dashboards";
+import type { ServiceSpec } from "./catalog";
+import type { PlatformSettings } from "./config";
+import { Edge } from "./edge";
+import { resolveImage } from "./image";
+import { AzoraNamespace } from "./namespace";
+import type { NetworkContext } from "./network";
+import { ObservabilityStack } from "./observability";
+import { observabilityWorkloads, serviceUrl } from "./observability/endpoints";
+import { slackWebhookFile } from "./observability/alertmanager";
+import { memoryLimitBytes, serviceWorkload } from "./sizing";
+import { AzoraService } from "./service";
+
+export interface PlatformArgs {
+    settings: PlatformSettings;
+    services: readonly ServiceSpec[];
+}
+
+export class Platform extends pulumi.ComponentResource {
+    readonly gatewayUrl: pulumi.Output<string>;
+    readonly namespaces: { services: string; observability: string };
+    readonly serviceEndpoints: Record<string, pulumi.Output<string>>;
+    readonly observability: ObservabilityStack;
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:platform:Platform", name, {}, opts);
+        const { settings, services } = args;
+        const env = settings.environment;
+
+        const provider = new k8s.Provider(
+            "kubernetes",
+            {
+                ...(settings.kubernetes.renderDirectory
+                    ? { renderYamlToDirectory: settings.kubernetes.renderDirectory }
+                    : { kubeconfig: settings.kubernetes.kubeconfig, context: settings.kubernetes.context }),
+                enableServerSideApply: settings.kubernetes.serverSideApply,
+            },
+            { parent: this },
+        );
+        const child = { parent: this, providers: { kubernetes: provider } };
+
+        const nsArgs = { environment: env, quota: settings.namespaces.quota, access: settings.access };
+        const servicesNs = new AzoraNamespace(
+            "services",
+            { ...nsArgs, name: settings.namespaces.services, purpose: "services" },
+            child,
+        );
+        const observabilityNs = new AzoraNamespace(
+            "observability",
+            { ...nsArgs, name: settings.namespaces.observability, purpose: "observability" },
+            child,
+        );
+        this.namespaces = { services: settings.namespaces.services, observability: settings.namespaces.observability };
+
+        const network: NetworkContext = {
+            services,
+            namespace: settings.namespaces.services,
+            observabilityNamespace: settings.namespaces.observability,
+            ingressControllerNamespace: settings.edge.ingressControllerNamespace,
+            databaseCidrs: settings.database.egressCidrs,
+            databasePort: settings.database.port,
+            apiServerCidrs: settings.kubernetes.apiServerCidrs,
+        };
+        const otel = observabilityWorkloads.otelCollector;
+        const otlpEndpoint = serviceUrl(otel.name, settings.namespaces.observability, otel.otlpGrpcPort);
+
+        const inServicesNs = { ...child, dependsOn: [servicesNs] };
+        this.serviceEndpoints = {};
+        for (const spec of services) {
+            const workload = serviceWorkload(spec, settings.workloads);
+            const image = resolveImage(spec.name, settings.images, workload.tag, { parent: this });
+            const svc = new AzoraService(
+                spec.name,
+                {
+                    spec,
+                    network,
+                    environment: env,
+                    image: image.reference,
+                    version: image.version,
+                    imagePullPolicy: settings.images.pullPolicy,
+                    replicas: workload.replicas,
+                    resources: workload.resources,
+                    autoscaling: settings.workloads,
+                    topologySpread: settings.workloads.topologySpread.whenUnsatisfiable,
+                    terminationGracePeriodSeconds: settings.workloads.terminationGracePeriodSeconds,
+                    preStopSleepSeconds: settings.workloads.preStopSleepSeconds,
+                    env: {
+                        logLevel: settings.workloads.logLevel,
+                        featureFlags: workload.featureFlags,
+                        env: workload.env,
+                        otlpEndpoint,
+                        corsAllowedOrigins: settings.edge.cors.allowedOrigins,
+                    },
+                    rotation: settings.secrets.rotation,
+                    externalSecretValues: settings.secrets.externalValues[spec.name] ?? {},
+                    database: spec.database ? settings.database : undefined,
+                },
+                inServicesNs,
+            );
+            this.serviceEndpoints[spec.name] = svc.endpoint;
+        }
+
+        const gateway = services.find((s) => s.public);
+        if (!gateway) throw new Error("catalog: no public service to put behind the edge");
+        const edge = new Edge(
+            "edge",
+            { settings: settings.edge, namespace: settings.namespaces.services, environment: env, gateway },
+            inServicesNs,
+        );
+        this.gatewayUrl = edge.url;
+
+        const obs = settings.observability;
+        this.observability = new ObservabilityStack(
+            "observability",
+            {
+                namespace: settings.namespaces.observability,
+                servicesNamespace: settings.namespaces.services,
+                environment: env,
+                settings: obs,
+                services,
+                ruleFiles: renderRuleFiles({
+                    services,
+                    memoryLimitBytes: memoryLimitBytes(services, settings.workloads),
+                    runbookBaseUrl: obs.runbookBaseUrl,
+                }),
+                alertmanagerConfig: renderAlertmanagerConfig({
+                    receiver: obs.alertmanager.receiver,
+                    slackWebhookFile,
+                    deadMansSwitchUrl: obs.alertmanager.deadMansSwitchUrl,
+                }),
+                dashboards: buildDashboards({ services }),
+                slackWebhookUrl: settings.secrets.slackWebhookUrl
+                    ? pulumi.secret(settings.secrets.slackWebhookUrl)
+                    : undefined,
+                ingressControllerNamespace: settings.edge.ingressControllerNamespace,
+            },
+            { ...child, dependsOn: [observabilityNs] },
+        );
+
+        this.registerOutputs({
+            gatewayUrl: this.gatewayUrl,
+            namespaces: this.namespaces,
+            serviceEndpoints: this.serviceEndpoints,
+        });
+    }
+}

@@ -1,0 +1,90 @@
+// The service's secrets: generated values owned by the platform (rotated by the stack's rotation
+// epoch) and third-party credentials, either set as config secrets or kept in an existing Secret.
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { ServiceSpec } from "./catalog";
+import { generatedSecretKeys } from "./service-env";
+
+export interface ServiceSecretsArgs {
+    spec: ServiceSpec;
+    namespace: pulumi.Input<string>;
+    labels: Record<string, string>;
+    rotation: number;
+    /** Values for the catalog's externalSecrets, if the stack sets them as config secrets. */
+    externalValues: Record<string, string>;
+    database?: { host: string; port: number; sslMode: string };
+}
+
+export interface SecretRef {
+    secretName: string;
+    key: string;
+}
+
+export class ServiceSecrets extends pulumi.ComponentResource {
+    /** Environment variable → Secret key it is read from. */
+    readonly refs: Record<string, SecretRef>;
+    /** Changes whenever any secret value changes; feeds the pod checksum annotation. */
+    readonly fingerprint: pulumi.Output<string>;
+    readonly generatedSecretName: string;
+
+    constructor(name: string, args: ServiceSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:service:ServiceSecrets", name, {}, opts);
+        const child = { parent: this };
+        const svc = args.spec.name;
+        const keepers = { rotation: String(args.rotation) };
+        const password = (key: string, length: number) =>
+            new random.RandomPassword(`${svc}-${key.toLowerCase()}`, { length, special: false, keepers }, child).result;
+
+        const values: Record<string, pulumi.Output<string>> = {};
+        for (const s of args.spec.generatedSecrets) values[s.key] = password(s.key, s.length);
+        if (args.spec.database && args.database) {
+            const db = args.database;
+            const dbName = args.spec.database.name;
+            const pw = password("DATABASE_PASSWORD", 40);
+            values.DATABASE_PASSWORD = pw;
+            values.DATABASE_URL = pulumi.interpolate`postgres://${svc}:${pw}@${db.host}:${db.port}/${dbName}?sslmode=${db.sslMode}`;
+        }
+        const keys = generatedSecretKeys(args.spec);
+        this.generatedSecretName = `${svc}-secrets`;
+        const refs: Record<string, SecretRef> = {};
+        for (const key of keys) refs[key] = { secretName: this.generatedSecretName, key };
+
+        new k8s.core.v1.Secret(
+            this.generatedSecretName,
+            {
+                metadata: { name: this.generatedSecretName, namespace: args.namespace, labels: args.labels },
+                type: "Opaque",
+                stringData: pulumi.secret(pulumi.all(values)),
+            },
+            child,
+        );
+
+        // Third-party credentials: a config-set value makes the platform own the Secret; otherwise
+        // the Secret `<service>-external` is provisioned by the operators (see docs/operations/secrets.md).
+        const externalName = `${svc}-external`;
+        const provided = args.externalValues;
+        if (Object.keys(provided).length > 0) {
+            new k8s.core.v1.Secret(
+                externalName,
+                {
+                    metadata: { name: externalName, namespace: args.namespace, labels: args.labels },
+                    type: "Opaque",
+                    stringData: pulumi.secret(provided),
+                },
+                child,
+            );
+        }
+        for (const key of args.spec.externalSecrets) refs[key] = { secretName: externalName, key };
+
+        this.refs = refs;
+        // Only a digest leaves the secret boundary: it rolls pods on rotation without revealing values.
+        this.fingerprint = pulumi.unsecret(
+            pulumi
+                .all([pulumi.all(values), pulumi.secret(provided)])
+                .apply(([v, p]) => createHash("sha256").update(JSON.stringify([v, p])).digest("hex")),
+        );
+        this.registerOutputs({ refs: this.refs });
+    }
+}

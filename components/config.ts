@@ -29,8 +29,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     if (issue.code === "unrecognized_keys") {
         return `${path}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")} — remove or fix the spelling`;
     }
-    if (issue.code === "invalid_type" && issue.input === undefined) {
-        return `${path}: required — set it in the stack file (expected ${issue.expected})`;
+    if ((issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined) {
+        return `${path}: required — set it in the stack file (${issue.message.replace(/^Invalid \w+: /, "")})`;
     }
     return `${path}: ${issue.message}`;
 }
@@ -91,7 +91,7 @@ export function parsePlatformConfig(
     raw: Record<string, unknown>,
     services: readonly ServiceSpec[],
 ): PlatformSettings {
-    const result = platformSchema.safeParse(raw);
+    const result = platformSchema.safeParse(raw, { reportInput: true });
     if (!result.success) {
         throw new ConfigError(stack, result.error.issues.map(describeIssue));
     }

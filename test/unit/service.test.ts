@@ -1,0 +1,238 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { isSecret, named, ofType, recordResources, Registered, reveal, settle } from "./mocks";
+import { catalog, findService } from "../../components/catalog";
+import { parsePlatformConfig, PlatformSettings } from "../../components/config";
+import type { NetworkContext } from "../../components/network";
+import { AzoraService } from "../../components/service";
+import { serviceWorkload } from "../../components/sizing";
+import { readStackConfig } from "./stack-files";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
+
+const mock = recordResources();
+let resources: Registered[] = [];
+let settings: PlatformSettings;
+
+const K = {
+    deployment: "kubernetes:apps/v1:Deployment",
+    service: "kubernetes:core/v1:Service",
+    hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    sa: "kubernetes:core/v1:ServiceAccount",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    secret: "kubernetes:core/v1:Secret",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+};
+
+function network(s: PlatformSettings): NetworkContext {
+    return {
+        services: catalog,
+        namespace: s.namespaces.services,
+        observabilityNamespace: s.namespaces.observability,
+        ingressControllerNamespace: s.edge.ingressControllerNamespace,
+        databaseCidrs: s.database.egressCidrs,
+        databasePort: s.database.port,
+        apiServerCidrs: s.kubernetes.apiServerCidrs,
+    };
+}
+
+function build(s: PlatformSettings, rotation = s.secrets.rotation) {
+    for (const spec of catalog) {
+        const w = serviceWorkload(spec, s.workloads);
+        new AzoraService(spec.name, {
+            spec,
+            network: network(s),
+            environment: s.environment,
+            image: `ghcr.io/azora-os/${spec.name}:1.4.2`,
+            version: "1.4.2",
+            imagePullPolicy: "IfNotPresent",
+            replicas: w.replicas,
+            resources: w.resources,
+            autoscaling: s.workloads,
+            topologySpread: s.workloads.topologySpread.whenUnsatisfiable,
+            terminationGracePeriodSeconds: s.workloads.terminationGracePeriodSeconds,
+            preStopSleepSeconds: s.workloads.preStopSleepSeconds,
+            env: {
+                logLevel: s.workloads.logLevel,
+                featureFlags: w.featureFlags,
+                env: w.env,
+                otlpEndpoint: "http://otel-collector.azora-observability.svc.cluster.local:4317",
+                corsAllowedOrigins: s.edge.cors.allowedOrigins,
+            },
+            rotation,
+            externalSecretValues: s.secrets.externalValues[spec.name] ?? {},
+            database: spec.database ? s.database : undefined,
+        });
+    }
+}
+
+beforeAll(async () => {
+    settings = parsePlatformConfig("local", readStackConfig("local"), catalog);
+    build(settings);
+    await settle();
+    resources = [...mock.resources];
+});
+
+const deploymentOf = (name: string) => named(resources, K.deployment, name).inputs as Obj;
+const podOf = (name: string) => deploymentOf(name).spec.template.spec as Obj;
+
+describe.each(catalog.map((s) => s.name))("service %s", (name) => {
+    const spec = findService(catalog, name);
+
+    it("runs as a fixed non-root UID with seccomp RuntimeDefault", () => {
+        const pod = podOf(name);
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
+    });
+
+    it("has a read-only root filesystem, no privilege escalation and no capabilities", () => {
+        const c = podOf(name).containers[0];
+        expect(c.securityContext).toMatchObject({
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            capabilities: { drop: ["ALL"] },
+        });
+        expect(podOf(name).volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
+    });
+
+    it("sets requests and limits from the catalog", () => {
+        expect(podOf(name).containers[0].resources).toEqual(spec.resources);
+    });
+
+    it("has liveness, readiness and startup probes on the catalog's health paths", () => {
+        const c = podOf(name).containers[0];
+        expect(c.livenessProbe.httpGet.path).toBe(spec.health.liveness);
+        expect(c.readinessProbe.httpGet.path).toBe(spec.health.readiness);
+        expect(c.startupProbe.httpGet.path).toBe(spec.health.startup);
+    });
+
+    it("rolls out with zero unavailable pods and drains gracefully", () => {
+        const d = deploymentOf(name);
+        expect(d.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+        expect(d.spec.replicas).toBeUndefined();
+        expect(podOf(name).terminationGracePeriodSeconds).toBe(settings.workloads.terminationGracePeriodSeconds);
+        expect(podOf(name).containers[0].lifecycle.preStop.sleep.seconds).toBe(settings.workloads.preStopSleepSeconds);
+    });
+
+    it("spreads replicas across zones and nodes", () => {
+        const keys = (podOf(name).topologySpreadConstraints as Obj[]).map((t) => t.topologyKey);
+        expect(keys).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+    });
+
+    it("uses its own service account with token automount off", () => {
+        expect(named(resources, K.sa, name).inputs.automountServiceAccountToken).toBe(false);
+        expect(podOf(name).serviceAccountName).toBe(name);
+        expect(podOf(name).automountServiceAccountToken).toBe(false);
+    });
+
+    it("carries a config checksum so config or secret changes roll the pods", () => {
+        expect(deploymentOf(name).spec.template.metadata.annotations["azora.io/config-checksum"]).toMatch(/^[a-f0-9]{64}$/);
+    });
+
+    it("reads every secret by reference, never as a literal value", () => {
+        const env = podOf(name).containers[0].env as Obj[];
+        for (const key of spec.generatedSecrets.map((g) => g.key)) {
+            expect(env.find((e) => e.name === key)?.valueFrom.secretKeyRef).toBeDefined();
+        }
+        for (const e of env) expect(e.value).toBeUndefined();
+    });
+
+    it("has an HPA on CPU and memory whose minimum the PDB never blocks", () => {
+        const hpa = named(resources, K.hpa, name).inputs as Obj;
+        expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name });
+        expect(hpa.spec.minReplicas).toBe(settings.workloads.replicas.min);
+        expect(hpa.spec.metrics.map((m: Obj) => m.resource.name)).toEqual(["cpu", "memory"]);
+        expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(settings.workloads.scaleDownStabilizationSeconds);
+        const pdb = named(resources, K.pdb, name).inputs as Obj;
+        expect(pdb.spec.maxUnavailable).toBe(1);
+        expect(pdb.spec.selector.matchLabels).toEqual(deploymentOf(name).spec.selector.matchLabels);
+    });
+
+    it("exposes only a ClusterIP Service", () => {
+        expect((named(resources, K.service, name).inputs as Obj).spec.type).toBe("ClusterIP");
+    });
+
+    it("admits ingress only from declared callers, Prometheus and (for the gateway) the ingress controller", () => {
+        const np = named(resources, K.netpol, name).inputs as Obj;
+        const callers = catalog.filter((c) => (c.calls as string[]).includes(name)).map((c) => c.name);
+        const podPeers = (np.spec.ingress as Obj[])
+            .flatMap((r) => r.from as Obj[])
+            .filter((p) => p.podSelector && !p.namespaceSelector)
+            .map((p) => p.podSelector.matchLabels["app.kubernetes.io/name"]);
+        expect(podPeers.sort()).toEqual(callers.sort());
+        const nsPeers = (np.spec.ingress as Obj[]).flatMap((r) => r.from as Obj[]).filter((p) => p.namespaceSelector);
+        const namespaces = nsPeers.map((p) => p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
+        expect(namespaces).toContain("azora-observability");
+        expect(namespaces.includes("ingress-nginx")).toBe(spec.public);
+    });
+
+    it("may call only its declared dependencies, the OTLP collector and declared externals", () => {
+        const np = named(resources, K.netpol, name).inputs as Obj;
+        const podPeers = (np.spec.egress as Obj[])
+            .flatMap((r) => (r.to ?? []) as Obj[])
+            .filter((p) => p.podSelector && !p.namespaceSelector)
+            .map((p) => p.podSelector.matchLabels["app.kubernetes.io/name"]);
+        expect(podPeers.sort()).toEqual([...spec.calls].sort());
+        const internet = (np.spec.egress as Obj[]).filter((r) => (r.to as Obj[]).some((p) => p.ipBlock?.cidr === "0.0.0.0/0"));
+        expect(internet.length).toBe(spec.externalEndpoints.length > 0 ? 1 : 0);
+    });
+
+    it(spec.database ? "migrates before rolling and backs up on schedule" : "has no database jobs", () => {
+        const jobs = ofType(resources, K.job).filter((j) => j.name === `${name}-migrate`);
+        const cron = ofType(resources, K.cronJob).filter((j) => j.name === `${name}-db-backup`);
+        expect(jobs.length).toBe(spec.database ? 1 : 0);
+        expect(cron.length).toBe(spec.database && settings.database.backup.enabled ? 1 : 0);
+        if (spec.database) {
+            const job = jobs[0].inputs as Obj;
+            expect(job.metadata.name).toMatch(new RegExp(`^${name}-migrate-[a-f0-9]{10}$`));
+            expect(job.spec.ttlSecondsAfterFinished).toBe(settings.database.migrationJobTtlSeconds);
+            expect(job.spec.template.spec.containers[0].command).toEqual(spec.database.migrateCommand);
+            expect((cron[0].inputs as Obj).spec.schedule).toBe(settings.database.backup.schedule);
+        }
+    });
+});
+
+describe("platform-wide service properties", () => {
+    it("grants Kubernetes API access only to services that declare it, read-only, via a projected token", () => {
+        const roles = ofType(resources, K.role).map((r) => r.name);
+        expect(roles).toEqual(catalog.filter((s) => s.kubernetesApi).map((s) => `${s.name}-reader`));
+        const pod = podOf("health-monitor");
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(pod.volumes.find((v: Obj) => v.name === "kube-api-access").projected.sources[0].serviceAccountToken.expirationSeconds).toBe(3600);
+        const rules = (named(resources, K.role, "health-monitor-reader").inputs as Obj).rules;
+        expect(rules[0].verbs).toEqual(["get", "list", "watch"]);
+    });
+
+    it("puts no secret value in any ConfigMap", () => {
+        for (const cm of ofType(resources, K.configMap)) {
+            for (const key of Object.keys((cm.inputs as Obj).data)) {
+                expect(key).not.toMatch(/PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/);
+            }
+        }
+    });
+
+    it("generates each service's secrets into its own Secret, kept as Pulumi secrets", () => {
+        for (const spec of catalog) {
+            const stringData = (named(resources, K.secret, `${spec.name}-secrets`).inputs as Obj).stringData;
+            expect(isSecret(stringData)).toBe(true);
+            const data = reveal<Obj>(stringData);
+            for (const g of spec.generatedSecrets) expect(data[g.key]).toBeTruthy();
+            if (spec.database) expect(data.DATABASE_URL).toMatch(/^postgres:\/\/.+sslmode=require$/);
+        }
+    });
+
+    it("tells each service where its dependencies are", () => {
+        const data = (named(resources, K.configMap, "azora-pay-config").inputs as Obj).data;
+        expect(data.AUTH_SERVICE_URL).toBe("http://auth-service.azora.svc.cluster.local:4001");
+        expect(data.AZORA_MINT_URL).toBe("http://azora-mint.azora.svc.cluster.local:4006");
+        expect(data.FEATURE_NEW_CHECKOUT).toBe("true");
+    });
+
+    it("references third-party credentials from the operators' Secret when config sets none", () => {
+        const env = podOf("azora-pay").containers[0].env as Obj[];
+        expect(env.find((e) => e.name === "PAYMENT_PROVIDER_API_KEY").valueFrom.secretKeyRef.name).toBe("azora-pay-external");
+    });
+});

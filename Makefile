@@ -1,0 +1,74 @@
+# azora-platform — every entry point. `make up` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+STACK ?= local
+TOOLCHAIN_DIR ?= $(HOME)/.cache/azora-platform/toolchain
+export AZORA_TOOLCHAIN_DIR := $(TOOLCHAIN_DIR)
+export PATH := $(TOOLCHAIN_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export PULUMI_HOME := $(TOOLCHAIN_DIR)/pulumi-home
+export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
+export PULUMI_SKIP_UPDATE_CHECK := true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
+# Type checking is `make check`'s job; the engine only transpiles.
+export PULUMI_NODEJS_TRANSPILE_ONLY := true
+# The local stack's passphrase — for the embedded local stack only; real stacks use the CI secret store.
+LOCAL_PASSPHRASE := azora-local
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+policies/node_modules/.installed: policies/package.json policies/package-lock.json
+	cd policies && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: deps
+deps: node_modules/.installed policies/node_modules/.installed ## install npm dependencies (program and policy pack)
+
+.PHONY: toolchain
+toolchain: ## build the pinned Pulumi CLI, language host and provider plugins (cached)
+	bash scripts/toolchain.sh
+
+.PHONY: tools
+tools: ## install promtool and amtool (Debian packages prometheus, prometheus-alertmanager)
+	bash scripts/tools.sh
+
+.PHONY: stack
+stack: deps toolchain ## select (creating if needed) the stack named by STACK
+	bash scripts/stack.sh $(STACK)
+
+.PHONY: up
+up: deps toolchain ## pulumi up of the embedded local stack: renders every manifest to rendered/local/
+	bash scripts/stack.sh local
+	PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) pulumi up --yes --stack local --skip-preview --suppress-progress
+	@bash scripts/rendered-summary.sh rendered/local
+
+.PHONY: preview
+preview: deps toolchain ## pulumi preview of STACK with the policy pack
+	bash scripts/stack.sh $(STACK)
+	pulumi preview --stack $(STACK) --policy-pack policies --policy-pack-config policies/config/$(STACK).json --diff
+
+.PHONY: check
+check: deps ## type-check the program, tests and the policy pack
+	tsc --noEmit -p tsconfig.json
+	cd policies && npx tsc --noEmit -p tsconfig.json
+
+.PHONY: test
+test: deps toolchain tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration
+	vitest run --project unit --project policies --project tools
+	vitest run --project integration
+
+.PHONY: bench
+bench: deps toolchain ## benchmark previews and program evaluation (prints a table)
+	bash scripts/bench.sh
+
+.PHONY: clean
+clean: ## remove rendered manifests and the local state (not the toolchain cache)
+	rm -rf rendered .pulumi-state

@@ -63,7 +63,7 @@ check: deps ## type-check the program, tests and the policy pack
 .PHONY: test
 test: deps toolchain tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration
 	vitest run --project unit --project policies --project tools
-	vitest run --project integration
+	vitest run --project integration --no-file-parallelism
 
 .PHONY: bench
 bench: deps toolchain ## benchmark previews and program evaluation (prints a table)

@@ -22,7 +22,6 @@ export default defineConfig({
                     environment: "node",
                     testTimeout: 900_000,
                     hookTimeout: 900_000,
-                    fileParallelism: false,
                     sequence: { concurrent: false },
                 },
             },

@@ -62,7 +62,7 @@ export class ServiceSecrets extends pulumi.ComponentResource {
         );
 
         // Third-party credentials: a config-set value makes the platform own the Secret; otherwise
-        // the Secret `<service>-external` is provisioned by the operators (see docs/operations/secrets.md).
+        // the Secret `<service>-external` is provisioned by the operators (see docs/operations/secret-rotation.md).
         const externalName = `${svc}-external`;
         const provided = args.externalValues;
         if (Object.keys(provided).length > 0) {

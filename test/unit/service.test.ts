@@ -233,6 +233,6 @@ describe("platform-wide service properties", () => {
 
     it("references third-party credentials from the operators' Secret when config sets none", () => {
         const env = podOf("azora-pay").containers[0].env as Obj[];
-        expect(env.find((e) => e.name === "PAYMENT_PROVIDER_API_KEY").valueFrom.secretKeyRef.name).toBe("azora-pay-external");
+        expect(env.find((e) => e.name === "PAYMENT_PROVIDER_API_KEY")?.valueFrom.secretKeyRef.name).toBe("azora-pay-external");
     });
 });

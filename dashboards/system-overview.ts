@@ -1,0 +1,171 @@
+// System overview: is the platform healthy right now, and which service should I look at?
+// Platform totals, per-service RED with drill-down to Service performance, pods up, SLO error
+// budget remaining per service (from the catalog's availability targets) and firing alerts.
+
+import type { ServiceSpec } from "../components/catalog";
+import { http, sloRules } from "./metrics";
+import { assemble, dashboardUrl, promql, statPanel, tablePanel, timeseriesPanel, type DataLink } from "./panels";
+import { jobsOf, num, quote, RATE } from "./promql";
+import { units, type dashboard } from "./sdk";
+
+/** Drill-down from any per-service series (label `job`) to that service's performance view. */
+export const drillDownToService: DataLink = {
+    title: "Service performance for ${__field.labels.job}",
+    url: dashboardUrl("servicePerformance", { service: "${__field.labels.job}" }),
+};
+
+export function systemOverview(services: readonly ServiceSpec[]): dashboard.Dashboard {
+    const jobs = jobsOf(services);
+    const requests = `sum(rate(${http.requests}{${jobs}}[${RATE}]))`;
+    const errors = `sum(rate(${http.requests}{${jobs}, status_code=~"5.."}[${RATE}]))`;
+    const requestsByJob = `sum by (job) (rate(${http.requests}{${jobs}}[${RATE}]))`;
+    const errorsByJob = `sum by (job) (rate(${http.requests}{${jobs}, status_code=~"5.."}[${RATE}]))`;
+
+    const platform = [
+        statPanel({
+            title: "Request rate",
+            description: "HTTP requests per second served by all platform services.",
+            queries: [promql(requests)],
+            unit: units.RequestsPerSecond,
+        }),
+        statPanel({
+            title: "Error ratio (5xx)",
+            description: "Share of requests answered with a 5xx status, all services together.",
+            queries: [promql(`${errors} / ${requests}`)],
+            unit: units.PercentUnit,
+            decimals: 2,
+            threshold: 0.01,
+        }),
+        statPanel({
+            title: "p95 latency",
+            description: "95th percentile request duration across all services.",
+            queries: [
+                promql(
+                    `histogram_quantile(0.95, sum by (le) (rate(${http.durationBucket}{${jobs}}[${RATE}])))`,
+                ),
+            ],
+            unit: units.Seconds,
+            threshold: 1,
+        }),
+        statPanel({
+            title: "Pods up",
+            description: "Service pods whose /metrics endpoint Prometheus scraped successfully.",
+            queries: [promql(`sum(up{${jobs}})`)],
+            unit: units.Short,
+        }),
+        statPanel({
+            title: "Pods down",
+            description: "Service pods Prometheus knows about but failed to scrape.",
+            queries: [promql(`count(up{${jobs}} == 0) or vector(0)`)],
+            unit: units.Short,
+            threshold: 1,
+        }),
+        statPanel({
+            title: "Firing alerts",
+            description: "Alerts currently firing in Prometheus (details in the table below).",
+            queries: [promql(`count(ALERTS{alertstate="firing"}) or vector(0)`)],
+            unit: units.Short,
+            threshold: 1,
+        }),
+    ];
+
+    const perService = [
+        timeseriesPanel({
+            title: "Request rate by service",
+            description: "Requests per second per service. Click a series to open its performance view.",
+            queries: [promql(requestsByJob, "{{job}}")],
+            unit: units.RequestsPerSecond,
+            links: [drillDownToService],
+        }),
+        timeseriesPanel({
+            title: "Error ratio by service (5xx)",
+            description: "Share of 5xx responses per service.",
+            queries: [promql(`${errorsByJob} / ${requestsByJob}`, "{{job}}")],
+            unit: units.PercentUnit,
+            min: 0,
+            links: [drillDownToService],
+        }),
+        timeseriesPanel({
+            title: "p95 latency by service",
+            description: "95th percentile request duration per service.",
+            queries: [
+                promql(
+                    `histogram_quantile(0.95, sum by (job, le) (rate(${http.durationBucket}{${jobs}}[${RATE}])))`,
+                    "{{job}}",
+                ),
+            ],
+            unit: units.Seconds,
+            links: [drillDownToService],
+        }),
+        statPanel({
+            title: "Pods up per service",
+            description: "Scraped (up) pods per service; red means no pod of the service is up.",
+            queries: [promql(`sum by (job) (up{${jobs}})`, "{{job}}", { instant: true })],
+            unit: units.Short,
+            threshold: 1,
+            lowerIsWorse: true,
+            width: 12,
+            height: 6,
+            links: [drillDownToService],
+        }),
+        statPanel({
+            title: "SLO error budget remaining (30d)",
+            description:
+                "1 - (30-day error ratio / error budget), per service; the budget is 1 - availability target " +
+                `from the catalog. Reads the ${sloRules.errorRatio30d} recording rule.`,
+            queries: services.map((s) =>
+                promql(
+                    `1 - (${sloRules.errorRatio30d}{job=${quote(s.name)}} / ${num(1 - s.slo.availability)})`,
+                    s.name,
+                    { instant: true },
+                ),
+            ),
+            unit: units.PercentUnit,
+            decimals: 1,
+            threshold: 0.25,
+            lowerIsWorse: true,
+            width: 12,
+            height: 6,
+            links: [drillDownToService],
+        }),
+        timeseriesPanel({
+            title: "Error budget burn rate (5m)",
+            description:
+                "5-minute error ratio divided by the error budget, per service: 1 spends the budget exactly " +
+                `over 30 days, 14.4 exhausts 2% of it in an hour. Reads ${sloRules.errorRatio5m}.`,
+            queries: services.map((s) =>
+                promql(`${sloRules.errorRatio5m}{job=${quote(s.name)}} / ${num(1 - s.slo.availability)}`, s.name),
+            ),
+            unit: units.Short,
+            threshold: 14.4,
+            width: 24,
+            links: [drillDownToService],
+        }),
+    ];
+
+    const alerts = [
+        tablePanel({
+            title: "Firing alerts by name, severity and service",
+            description: "Alerts firing now, one line per alert name, severity and service.",
+            queries: [
+                promql(`sum by (alertname, severity, job) (ALERTS{alertstate="firing"})`, undefined, {
+                    instant: true,
+                    table: true,
+                }),
+            ],
+            hideColumns: ["Time", "Value"],
+        }),
+    ];
+
+    return assemble({
+        id: "systemOverview",
+        description: "Platform health at a glance; drill down to a service from any per-service panel.",
+        refresh: "30s",
+        from: "now-6h",
+        sections: [
+            { title: "Platform", panels: platform },
+            { title: "Services", panels: perService },
+            { title: "Alerts", panels: alerts },
+        ],
+    });
+}

@@ -1,0 +1,521 @@
+// Minimal, read-only views of the Kubernetes objects the pack inspects.
+//
+// The pack deliberately does not depend on @pulumi/kubernetes: it reads the raw resource
+// properties the engine hands it (`args.props` / `resource.props`) and recognises kinds by their
+// Pulumi type token (`kubernetes:<group>/<version>:<Kind>`). Every field is optional because the
+// pack must cope with whatever a program sends, including malformed objects.
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface ObjectMeta {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Labels;
+    readonly annotations?: Labels;
+}
+
+export interface LabelSelectorRequirement {
+    readonly key?: string;
+    readonly operator?: string;
+    readonly values?: readonly string[];
+}
+
+export interface LabelSelector {
+    readonly matchLabels?: Labels;
+    readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
+
+export interface SeccompProfile {
+    readonly type?: string;
+    readonly localhostProfile?: string;
+}
+
+export interface Capabilities {
+    readonly add?: readonly string[];
+    readonly drop?: readonly string[];
+}
+
+export interface SecurityContext {
+    readonly privileged?: boolean;
+    readonly allowPrivilegeEscalation?: boolean;
+    readonly runAsNonRoot?: boolean;
+    readonly runAsUser?: number;
+    readonly runAsGroup?: number;
+    readonly readOnlyRootFilesystem?: boolean;
+    readonly capabilities?: Capabilities;
+    readonly seccompProfile?: SeccompProfile;
+    readonly procMount?: string;
+}
+
+export interface Sysctl {
+    readonly name?: string;
+    readonly value?: string;
+}
+
+export interface PodSecurityContext {
+    readonly runAsNonRoot?: boolean;
+    readonly runAsUser?: number;
+    readonly runAsGroup?: number;
+    readonly fsGroup?: number;
+    readonly supplementalGroups?: readonly number[];
+    readonly seccompProfile?: SeccompProfile;
+    readonly sysctls?: readonly Sysctl[];
+}
+
+export interface EnvVar {
+    readonly name?: string;
+    readonly value?: string;
+    readonly valueFrom?: Readonly<Record<string, unknown>>;
+}
+
+export interface ContainerPort {
+    readonly name?: string;
+    readonly containerPort?: number;
+    readonly hostPort?: number;
+    readonly protocol?: string;
+}
+
+export interface VolumeMount {
+    readonly name?: string;
+    readonly mountPath?: string;
+    readonly readOnly?: boolean;
+}
+
+export type Quantity = string | number;
+
+export interface ResourceRequirements {
+    readonly requests?: Readonly<Record<string, Quantity>>;
+    readonly limits?: Readonly<Record<string, Quantity>>;
+}
+
+export interface Probe {
+    readonly httpGet?: Readonly<Record<string, unknown>>;
+    readonly tcpSocket?: Readonly<Record<string, unknown>>;
+    readonly exec?: Readonly<Record<string, unknown>>;
+    readonly grpc?: Readonly<Record<string, unknown>>;
+    readonly initialDelaySeconds?: number;
+    readonly periodSeconds?: number;
+    readonly failureThreshold?: number;
+}
+
+export interface Container {
+    readonly name?: string;
+    readonly image?: string;
+    readonly env?: readonly EnvVar[];
+    readonly ports?: readonly ContainerPort[];
+    readonly volumeMounts?: readonly VolumeMount[];
+    readonly resources?: ResourceRequirements;
+    readonly securityContext?: SecurityContext;
+    readonly readinessProbe?: Probe;
+    readonly livenessProbe?: Probe;
+    readonly startupProbe?: Probe;
+}
+
+/** A volume: its name plus exactly one volume-source key (configMap, hostPath, …). */
+export type Volume = Readonly<Record<string, unknown>> & { readonly name?: string };
+
+export interface TopologySpreadConstraint {
+    readonly maxSkew?: number;
+    readonly topologyKey?: string;
+    readonly whenUnsatisfiable?: string;
+    readonly labelSelector?: LabelSelector;
+}
+
+export interface PodSpec {
+    readonly containers?: readonly Container[];
+    readonly initContainers?: readonly Container[];
+    readonly ephemeralContainers?: readonly Container[];
+    readonly volumes?: readonly Volume[];
+    readonly securityContext?: PodSecurityContext;
+    readonly hostNetwork?: boolean;
+    readonly hostPID?: boolean;
+    readonly hostIPC?: boolean;
+    readonly serviceAccountName?: string;
+    /** Deprecated alias of serviceAccountName; still honoured by the API server. */
+    readonly serviceAccount?: string;
+    readonly automountServiceAccountToken?: boolean;
+    readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
+}
+
+export interface PodTemplateSpec {
+    readonly metadata?: ObjectMeta;
+    readonly spec?: PodSpec;
+}
+
+export interface WorkloadSpec {
+    readonly replicas?: number;
+    readonly selector?: LabelSelector;
+    readonly template?: PodTemplateSpec;
+    readonly jobTemplate?: { readonly spec?: { readonly template?: PodTemplateSpec } };
+}
+
+export interface KubeObject {
+    readonly apiVersion?: string;
+    readonly kind?: string;
+    readonly metadata?: ObjectMeta;
+}
+
+export interface ServicePort {
+    readonly name?: string;
+    readonly port?: number;
+    readonly targetPort?: number | string;
+    readonly nodePort?: number;
+}
+
+export interface ServiceSpec {
+    readonly type?: string;
+    readonly selector?: Labels;
+    readonly ports?: readonly ServicePort[];
+}
+
+export interface IngressTLS {
+    readonly hosts?: readonly string[];
+    readonly secretName?: string;
+}
+
+export interface IngressRule {
+    readonly host?: string;
+}
+
+export interface IngressSpec {
+    readonly tls?: readonly IngressTLS[];
+    readonly rules?: readonly IngressRule[];
+}
+
+export interface PolicyRule {
+    readonly apiGroups?: readonly string[];
+    readonly resources?: readonly string[];
+    readonly resourceNames?: readonly string[];
+    readonly verbs?: readonly string[];
+    readonly nonResourceURLs?: readonly string[];
+}
+
+export interface RoleRef {
+    readonly apiGroup?: string;
+    readonly kind?: string;
+    readonly name?: string;
+}
+
+export interface NetworkPolicyRule {
+    readonly from?: readonly Readonly<Record<string, unknown>>[];
+    readonly to?: readonly Readonly<Record<string, unknown>>[];
+    readonly ports?: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface NetworkPolicySpec {
+    readonly podSelector?: LabelSelector;
+    readonly policyTypes?: readonly string[];
+    readonly ingress?: readonly NetworkPolicyRule[];
+    readonly egress?: readonly NetworkPolicyRule[];
+}
+
+export interface PodDisruptionBudgetSpec {
+    readonly minAvailable?: number | string;
+    readonly maxUnavailable?: number | string;
+    readonly selector?: LabelSelector;
+}
+
+export interface CrossVersionObjectReference {
+    readonly apiVersion?: string;
+    readonly kind?: string;
+    readonly name?: string;
+}
+
+export interface HorizontalPodAutoscalerSpec {
+    readonly scaleTargetRef?: CrossVersionObjectReference;
+    readonly minReplicas?: number;
+    readonly maxReplicas?: number;
+}
+
+export interface ServiceAccountObject extends KubeObject {
+    readonly automountServiceAccountToken?: boolean;
+}
+
+export interface ConfigMapObject extends KubeObject {
+    readonly data?: Readonly<Record<string, string>>;
+    readonly binaryData?: Readonly<Record<string, string>>;
+}
+
+export interface RoleObject extends KubeObject {
+    readonly rules?: readonly PolicyRule[];
+}
+
+export interface BindingObject extends KubeObject {
+    readonly roleRef?: RoleRef;
+}
+
+export interface WithSpec<S> extends KubeObject {
+    readonly spec?: S;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type tokens
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Kinds recognised by the pack and the API groups that serve them (the legacy `extensions` group
+ * included, so an old apiVersion cannot slip an object past the pack).
+ */
+export const KINDS = {
+    Pod: { groups: ["core"], kind: "Pod" },
+    Deployment: { groups: ["apps", "extensions"], kind: "Deployment" },
+    StatefulSet: { groups: ["apps"], kind: "StatefulSet" },
+    DaemonSet: { groups: ["apps", "extensions"], kind: "DaemonSet" },
+    ReplicaSet: { groups: ["apps", "extensions"], kind: "ReplicaSet" },
+    Job: { groups: ["batch"], kind: "Job" },
+    CronJob: { groups: ["batch"], kind: "CronJob" },
+    Service: { groups: ["core"], kind: "Service" },
+    ServiceAccount: { groups: ["core"], kind: "ServiceAccount" },
+    ConfigMap: { groups: ["core"], kind: "ConfigMap" },
+    Namespace: { groups: ["core"], kind: "Namespace" },
+    Ingress: { groups: ["networking.k8s.io", "extensions"], kind: "Ingress" },
+    NetworkPolicy: { groups: ["networking.k8s.io", "extensions"], kind: "NetworkPolicy" },
+    PodDisruptionBudget: { groups: ["policy"], kind: "PodDisruptionBudget" },
+    HorizontalPodAutoscaler: { groups: ["autoscaling"], kind: "HorizontalPodAutoscaler" },
+    Role: { groups: ["rbac.authorization.k8s.io"], kind: "Role" },
+    ClusterRole: { groups: ["rbac.authorization.k8s.io"], kind: "ClusterRole" },
+    RoleBinding: { groups: ["rbac.authorization.k8s.io"], kind: "RoleBinding" },
+    ClusterRoleBinding: { groups: ["rbac.authorization.k8s.io"], kind: "ClusterRoleBinding" },
+} as const;
+
+export type KindName = keyof typeof KINDS;
+
+export const POD_BEARING_KINDS: readonly KindName[] = [
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+];
+
+const CLUSTER_SCOPED: ReadonlySet<KindName> = new Set<KindName>([
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+]);
+
+const TYPE_TOKEN = /^kubernetes:([^:/]+)\/([^:/]+):([A-Za-z0-9]+)$/;
+
+/**
+ * Returns the kind of a Pulumi Kubernetes type token (`kubernetes:apps/v1:Deployment` → `Deployment`),
+ * for any API version of the group. Patch and List variants (`DeploymentPatch`, `DeploymentList`)
+ * and other providers' types yield `undefined`.
+ */
+export function kindOfType(type: string): KindName | undefined {
+    const m = TYPE_TOKEN.exec(type);
+    if (!m) {
+        return undefined;
+    }
+    const [, group, , kind] = m;
+    for (const name of Object.keys(KINDS) as KindName[]) {
+        const k: { readonly groups: readonly string[]; readonly kind: string } = KINDS[name];
+        if (k.kind === kind && k.groups.includes(group)) {
+            return name;
+        }
+    }
+    return undefined;
+}
+
+export function isKind(type: string, ...kinds: readonly KindName[]): boolean {
+    const k = kindOfType(type);
+    return k !== undefined && kinds.includes(k);
+}
+
+export function isPodBearing(type: string): boolean {
+    return isKind(type, ...POD_BEARING_KINDS);
+}
+
+export function isClusterScoped(kind: KindName): boolean {
+    return CLUSTER_SCOPED.has(kind);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+// ---------------------------------------------------------------------------------------------
+
+/** What a policy says about an object: its kind, namespace and Kubernetes name. */
+export interface ObjectIdentity {
+    readonly kind: KindName;
+    readonly namespace?: string;
+    readonly name: string;
+}
+
+/**
+ * The identity of a Kubernetes object: `metadata.name` when set, else the Pulumi resource name
+ * (the program names objects explicitly, but the pack does not rely on it). Namespaced objects
+ * without `metadata.namespace` land in `default`.
+ */
+export function identityOf(kind: KindName, props: KubeObject, pulumiName: string): ObjectIdentity {
+    const rawName = readKnown(() => props.metadata?.name);
+    const name = typeof rawName === "string" && rawName !== "" && rawName !== COMPUTED ? rawName : pulumiName;
+    if (isClusterScoped(kind)) {
+        return { kind, name };
+    }
+    const rawNamespace = readKnown(() => props.metadata?.namespace);
+    const namespace =
+        rawNamespace === COMPUTED ? COMPUTED : typeof rawNamespace === "string" && rawNamespace !== "" ? rawNamespace : "default";
+    return { kind, namespace, name };
+}
+
+/** Stands in for a name or namespace that is only known after deployment (a preview's unknown). */
+export const COMPUTED = "(computed)";
+
+/**
+ * Reads a value that may be unknown during a preview: the policy server's property proxy throws on
+ * access to an unknown value. Identity must not stop a policy from running (an unknown namespace
+ * matches no exemption, so the rule still applies), so unknowns become COMPUTED here.
+ */
+function readKnown<T>(read: () => T): T | typeof COMPUTED {
+    try {
+        return read();
+    } catch {
+        return COMPUTED;
+    }
+}
+
+/** `Deployment azora/api-gateway`, `Namespace azora`. */
+export function describe(id: ObjectIdentity): string {
+    return id.namespace === undefined ? `${id.kind} ${id.name}` : `${id.kind} ${id.namespace}/${id.name}`;
+}
+
+/**
+ * Whether a reference from config names this object. Accepted forms:
+ * `name`, `Kind/name` (cluster-scoped, or any namespace) and `Kind/namespace/name`. Kinds compare
+ * case-insensitively; names and namespaces exactly.
+ */
+export function referenceMatches(ref: string, id: ObjectIdentity): boolean {
+    const parts = ref.split("/");
+    if (parts.length === 1) {
+        return parts[0] === id.name;
+    }
+    if (parts.length === 2) {
+        return parts[0].toLowerCase() === id.kind.toLowerCase() && parts[1] === id.name;
+    }
+    if (parts.length === 3) {
+        return (
+            parts[0].toLowerCase() === id.kind.toLowerCase() &&
+            parts[1] === (id.namespace ?? "") &&
+            parts[2] === id.name
+        );
+    }
+    return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod specs
+// ---------------------------------------------------------------------------------------------
+
+/** The pod template (labels + spec) of a pod-bearing object, or undefined for other kinds. */
+export function podTemplateOf(kind: KindName, props: KubeObject): PodTemplateSpec | undefined {
+    switch (kind) {
+        case "Pod": {
+            const pod = props as WithSpec<PodSpec>;
+            return { metadata: pod.metadata, spec: pod.spec };
+        }
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "Job":
+            return (props as WithSpec<WorkloadSpec>).spec?.template;
+        case "CronJob":
+            return (props as WithSpec<WorkloadSpec>).spec?.jobTemplate?.spec?.template;
+        default:
+            return undefined;
+    }
+}
+
+export type ContainerKind = "container" | "initContainer" | "ephemeralContainer";
+
+export interface ContainerRef {
+    readonly kind: ContainerKind;
+    readonly container: Container;
+    /** `container "app"`, `initContainer "migrate"`. */
+    readonly label: string;
+}
+
+function listOf<T>(value: readonly T[] | undefined): readonly T[] {
+    return Array.isArray(value) ? value : [];
+}
+
+export function containersOf(spec: PodSpec | undefined, kinds: readonly ContainerKind[] = ["container", "initContainer", "ephemeralContainer"]): ContainerRef[] {
+    if (!spec) {
+        return [];
+    }
+    const out: ContainerRef[] = [];
+    const add = (kind: ContainerKind, list: readonly Container[] | undefined): void => {
+        if (!kinds.includes(kind)) {
+            return;
+        }
+        listOf(list).forEach((container, index) => {
+            const name = typeof container?.name === "string" ? container.name : `#${index}`;
+            out.push({ kind, container: container ?? {}, label: `${kind} "${name}"` });
+        });
+    };
+    add("container", spec.containers);
+    add("initContainer", spec.initContainers);
+    add("ephemeralContainer", spec.ephemeralContainers);
+    return out;
+}
+
+export function arrayOf<T>(value: readonly T[] | undefined): readonly T[] {
+    return listOf(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label selectors
+// ---------------------------------------------------------------------------------------------
+
+export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether `subset` (a Service-style equality selector) is contained in `labels`. */
+export function mapSelects(selector: Labels, labels: Labels | undefined): boolean {
+    const l = labels ?? {};
+    return Object.entries(selector).every(([k, v]) => l[k] === v);
+}
+
+export function isEmptySelector(selector: LabelSelector | undefined): boolean {
+    if (!selector) {
+        return true;
+    }
+    const ml = selector.matchLabels ?? {};
+    const me = selector.matchExpressions ?? [];
+    return Object.keys(ml).length === 0 && me.length === 0;
+}
+
+/** Kubernetes LabelSelector semantics: all matchLabels and all matchExpressions must hold; empty selects all. */
+export function labelSelectorSelects(selector: LabelSelector | undefined, labels: Labels | undefined): boolean {
+    if (!selector) {
+        return true;
+    }
+    const l = labels ?? {};
+    if (!mapSelects(selector.matchLabels ?? {}, l)) {
+        return false;
+    }
+    for (const req of arrayOf(selector.matchExpressions)) {
+        const key = req.key ?? "";
+        const has = Object.prototype.hasOwnProperty.call(l, key);
+        const values = arrayOf(req.values);
+        switch (req.operator) {
+            case "In":
+                if (!has || !values.includes(l[key])) return false;
+                break;
+            case "NotIn":
+                if (has && values.includes(l[key])) return false;
+                break;
+            case "Exists":
+                if (!has) return false;
+                break;
+            case "DoesNotExist":
+                if (has) return false;
+                break;
+            default:
+                return false;
+        }
+    }
+    return true;
+}

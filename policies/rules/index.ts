@@ -1,0 +1,24 @@
+// Every policy of the pack, grouped by area. The order is the order the engine reports them in.
+import type { Policies } from "@pulumi/policy";
+
+import { availabilityPolicies } from "./availability";
+import { containerPolicies } from "./container";
+import { imagePolicies } from "./images";
+import { networkingPolicies } from "./networking";
+import { podSecurityPolicies } from "./pod-security";
+import { probePolicies } from "./probes";
+import { rbacPolicies } from "./rbac";
+import { secretPolicies } from "./secrets";
+import { serviceAccountPolicies } from "./service-accounts";
+
+export const allPolicies: Policies = [
+    ...podSecurityPolicies,
+    ...containerPolicies,
+    ...imagePolicies,
+    ...probePolicies,
+    ...serviceAccountPolicies,
+    ...secretPolicies,
+    ...networkingPolicies,
+    ...rbacPolicies,
+    ...availabilityPolicies,
+];

@@ -1,0 +1,207 @@
+import { describe, expect, it } from "vitest";
+import { catalog, type ServiceSpec } from "../../components/catalog";
+import { buildDashboards, dashboardIds, listExpressions, panelsOf, queriesOf } from "../../dashboards";
+import { dashboardByUid, builtDashboards, targetsOf } from "./fixtures";
+
+function expressionsOf(uid: string, services: readonly ServiceSpec[] = catalog): string[] {
+    return listExpressions(builtDashboards(services))
+        .filter((q) => q.dashboardUid === uid)
+        .map((q) => q.expr);
+}
+
+const redAndSaturationMetrics = [
+    "http_requests_total",
+    "http_request_duration_seconds_bucket",
+    "process_cpu_seconds_total",
+    "process_resident_memory_bytes",
+    "nodejs_eventloop_lag_seconds",
+];
+
+const newService: ServiceSpec = {
+    ...catalog[2],
+    name: "azora-library",
+    description: "Reading lists (a service the catalog does not have yet).",
+    calls: ["auth-service"],
+    database: { name: "library", migrateCommand: ["node", "dist/migrate.js", "up"] },
+    businessMetrics: [{ metric: "azora_books_borrowed_total", outcomeLabel: "result", title: "Loans" }],
+};
+
+describe("dashboards derived from the service catalog", () => {
+    it("give every catalog service its own row in Service performance, and an option of the service variable", () => {
+        const perf = dashboardByUid(builtDashboards(), dashboardIds.servicePerformance.uid);
+        const rows = panelsOf(perf).filter((p) => p.isRow).map((p) => p.title);
+        const variable = (perf.templating as { list: { name: string; query: string }[] }).list.find((v) => v.name === "service");
+        for (const s of catalog) {
+            expect(rows).toContain(s.name);
+            expect(variable?.query.split(",")).toContain(s.name);
+        }
+    });
+
+    it("fill each service's row with RED and saturation queries for that service's job only", () => {
+        const perf = dashboardByUid(builtDashboards(), dashboardIds.servicePerformance.uid);
+        const panels = panelsOf(perf);
+        for (const s of catalog) {
+            const inRow = panels.filter((p) => p.row === s.name && !p.isRow);
+            const exprs = queriesOf([perf]).filter((q) => inRow.some((p) => p.title === q.panel)).map((q) => q.expr);
+            for (const metric of redAndSaturationMetrics) {
+                expect(exprs.some((e) => e.includes(`${metric}{job="${s.name}"`)), `${s.name} row reads ${metric}`).toBe(true);
+            }
+            for (const q of [0.5, 0.95, 0.99]) expect(exprs.some((e) => e.startsWith(`histogram_quantile(${q},`))).toBe(true);
+            const otherJob = new RegExp(`job(?!="${s.name}")[!=~]`);
+            expect(exprs.filter((e) => otherJob.test(e)), `${s.name} row only queries its own job`).toEqual([]);
+        }
+    });
+
+    it("show a database pool panel exactly for the services with a database", () => {
+        const perf = dashboardByUid(builtDashboards(), dashboardIds.servicePerformance.uid);
+        const panels = panelsOf(perf);
+        for (const s of catalog) {
+            const hasPool = panels.some((p) => p.row === s.name && p.title.includes("database pool"));
+            expect(hasPool, s.name).toBe(Boolean(s.database));
+        }
+    });
+
+    it("chart every business metric of the catalog, with its failure ratio on its outcome label", () => {
+        const exprs = expressionsOf(dashboardIds.businessMetrics.uid);
+        const metrics = catalog.flatMap((s) => s.businessMetrics.map((m) => ({ service: s.name, ...m })));
+        expect(metrics.length).toBeGreaterThan(0);
+        for (const m of metrics) {
+            expect(exprs.some((e) => e.includes(`${m.metric}{job="${m.service}"}`)), m.metric).toBe(true);
+            expect(exprs.some((e) => e.includes(`${m.metric}{job="${m.service}", ${m.outcomeLabel}="failed"}`)), m.metric).toBe(true);
+        }
+    });
+
+    it("chart every call-graph edge and every external endpoint in Dependencies and providers", () => {
+        const exprs = expressionsOf(dashboardIds.dependencies.uid);
+        for (const s of catalog) {
+            for (const callee of s.calls) {
+                expect(exprs.some((e) => e.includes(`job="${s.name}", target=~"`) && e.includes(callee)), `${s.name} → ${callee}`).toBe(true);
+            }
+            for (const ep of s.externalEndpoints) {
+                expect(exprs.some((e) => e.includes(`job="${s.name}", target="${ep.host}"`)), `${s.name} → ${ep.host}`).toBe(true);
+            }
+        }
+    });
+
+    it("budget each service's SLO from its catalog availability target", () => {
+        const exprs = expressionsOf(dashboardIds.systemOverview.uid);
+        for (const s of catalog) {
+            const budget = String(Number((1 - s.slo.availability).toPrecision(12)));
+            expect(exprs).toContain(`1 - (slo:sli_error:ratio_rate30d{job="${s.name}"} / ${budget})`);
+        }
+    });
+
+    it("follow the catalog: a new service gets a row, a variable option, its edges, pool and business metric", () => {
+        const services = [...catalog, newService];
+        const dashboards = builtDashboards(services);
+        const perf = dashboardByUid(dashboards, dashboardIds.servicePerformance.uid);
+        expect(panelsOf(perf).filter((p) => p.row === "azora-library").map((p) => p.title)).toContain("azora-library: database pool (library)");
+        expect(expressionsOf(dashboardIds.businessMetrics.uid, services).some((e) => e.includes('azora_books_borrowed_total{job="azora-library", result="failed"}'))).toBe(true);
+        expect(expressionsOf(dashboardIds.dependencies.uid, services).some((e) => e.includes('job="azora-library", target=~"auth-service"'))).toBe(true);
+        expect(expressionsOf(dashboardIds.systemOverview.uid, services).some((e) => e.includes("azora-library"))).toBe(true);
+    });
+
+    it("refuse to build from an invalid catalog", () => {
+        expect(() => buildDashboards({ services: [...catalog, { ...newService, calls: ["no-such-service"] }] })).toThrow(
+            /unknown service "no-such-service"/,
+        );
+    });
+});
+
+describe("the dashboard set", () => {
+    const files = buildDashboards({ services: catalog });
+    const dashboards = builtDashboards();
+
+    it("has the five dashboards, one file each, named <uid>.json", () => {
+        expect(Object.keys(files).sort()).toEqual(
+            [
+                "azora-business-metrics.json",
+                "azora-dependencies.json",
+                "azora-security.json",
+                "azora-service-performance.json",
+                "azora-system-overview.json",
+            ],
+        );
+        for (const [file, text] of Object.entries(files)) expect(file).toBe(`${JSON.parse(text).uid}.json`);
+    });
+
+    it("gives every dashboard a unique, stable uid azora-<slug> of at most 40 characters", () => {
+        const uids = dashboards.map((d) => d.uid);
+        expect(new Set(uids).size).toBe(uids.length);
+        for (const uid of uids) expect(uid).toMatch(/^azora-[a-z0-9-]+$/);
+        for (const uid of uids) expect(String(uid).length).toBeLessThanOrEqual(40);
+        expect(uids.sort()).toEqual(Object.values(dashboardIds).map((d) => d.uid).sort());
+    });
+
+    it("round-trips through JSON unchanged, and builds the same bytes every time", () => {
+        for (const text of Object.values(files)) expect(`${JSON.stringify(JSON.parse(text), null, 2)}\n`).toBe(text);
+        expect(buildDashboards({ services: catalog })).toEqual(files);
+    });
+
+    it("tags every dashboard azora, and sets a refresh and a relative time range", () => {
+        for (const d of dashboards) {
+            expect(d.tags).toEqual(["azora"]);
+            expect(d.refresh).toMatch(/^\d+[smh]$/);
+            expect(d.time).toEqual({ from: expect.stringMatching(/^now-\d+[mhd]$/), to: "now" });
+        }
+    });
+
+    it("links every dashboard to the others through the azora tag", () => {
+        for (const d of dashboards) {
+            expect(d.links).toEqual([expect.objectContaining({ type: "dashboards", tags: ["azora"], asDropdown: true, keepTime: true })]);
+        }
+    });
+
+    it("drills down from the overview's per-service panels to Service performance with the service variable set", () => {
+        const overview = dashboardByUid(dashboards, dashboardIds.systemOverview.uid);
+        const perService = panelsOf(overview).filter((p) => p.row === "Services");
+        expect(perService.length).toBeGreaterThan(3);
+        for (const p of perService) {
+            const links = ((p.panel.fieldConfig as { defaults: { links?: { url: string }[] } }).defaults.links ?? []).map((l) => l.url);
+            expect(links, p.title).toContain("/d/azora-service-performance?var-service=${__field.labels.job}&${__url_time_range}");
+        }
+    });
+
+    it("gives every panel a unique id and keeps it inside the 24-column grid", () => {
+        for (const d of dashboards) {
+            const panels = panelsOf(d);
+            const ids = panels.map((p) => p.panel.id);
+            expect(new Set(ids).size, String(d.uid)).toBe(ids.length);
+            for (const p of panels) {
+                const pos = p.panel.gridPos as { x: number; w: number; h: number };
+                expect(pos.x + pos.w, `${String(d.uid)} › ${p.title}`).toBeLessThanOrEqual(24);
+                expect(pos.h).toBeGreaterThan(0);
+            }
+        }
+    });
+
+    it("gives every panel a title, a description and, when it queries, refIds A, B, C… in order", () => {
+        for (const d of dashboards) {
+            for (const p of panelsOf(d).filter((x) => !x.isRow)) {
+                expect(p.title.length, `${String(d.uid)} panel`).toBeGreaterThan(0);
+                expect(String(p.panel.description ?? "").length, `${String(d.uid)} › ${p.title}`).toBeGreaterThan(0);
+                expect(targetsOf(p.panel).map((t) => t.refId)).toEqual(targetsOf(p.panel).map((_, i) => String.fromCharCode(65 + i)));
+            }
+        }
+    });
+
+    it("gives panels unique titles within a dashboard, since problems name a panel by its title", () => {
+        for (const d of dashboards) {
+            const titles = panelsOf(d).filter((p) => !p.isRow).map((p) => p.title);
+            expect(titles.filter((t, i) => titles.indexOf(t) !== i), String(d.uid)).toEqual([]);
+        }
+    });
+
+    it("uses only template variables it defines (or Grafana's built-in ones)", async () => {
+        const { variableProblems } = await import("../../dashboards");
+        expect(variableProblems(dashboards)).toEqual([]);
+    });
+
+    it("keeps the panels of open rows at the top level (Grafana drops panels nested in an open row)", () => {
+        for (const d of dashboards) {
+            for (const row of panelsOf(d).filter((p) => p.isRow && p.panel.collapsed !== true)) {
+                expect(row.panel.panels, `${String(d.uid)} › ${row.title}`).toEqual([]);
+            }
+        }
+    });
+});

@@ -1,0 +1,73 @@
+// The OTel Collector: OTLP in from the services namespace only, memory-bounded, sampled by trace ID,
+// batched, and out to Jaeger; autoscaled from the configured replicas.
+import { beforeAll, describe, expect, it } from "vitest";
+import { OtelCollector } from "../../../components/observability/otel-collector";
+import { configYaml, container, list, object, recordResources, selectorOf, settle, settings, T } from "./harness";
+
+const ns = "azora-observability";
+const resources = recordResources();
+
+beforeAll(async () => {
+    new OtelCollector("otel-collector", {
+        namespace: ns,
+        environment: "prod",
+        servicesNamespace: "azora",
+        settings: settings({ otelCollector: { replicas: 2, samplingPercentage: 12.5 } }).otelCollector,
+        jaegerOtlpEndpoint: `jaeger.${ns}.svc.cluster.local:4317`,
+    });
+    await settle(resources);
+});
+
+const config = () => configYaml(resources, "otel-collector-config", "config.yaml");
+
+describe("OTel Collector pipeline", () => {
+    it("limits memory first, then samples the configured percentage, then batches", () => {
+        expect(config().service.pipelines.traces.processors).toEqual(["memory_limiter", "probabilistic_sampler", "batch"]);
+        expect(config().processors.probabilistic_sampler).toEqual({ sampling_percentage: 12.5 });
+        expect(config().processors.memory_limiter.check_interval).toBe("1s");
+    });
+
+    it("receives OTLP gRPC and HTTP and exports OTLP to Jaeger", () => {
+        expect(config().receivers.otlp.protocols).toEqual({ grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });
+        expect(config().exporters["otlp/jaeger"].endpoint).toBe(`jaeger.${ns}.svc.cluster.local:4317`);
+        expect(config().service.pipelines.traces.exporters).toEqual(["otlp/jaeger"]);
+    });
+
+    it("exposes its own metrics on 8888 and health on 13133", () => {
+        expect(config().service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: "0.0.0.0", port: 8888 });
+        expect(config().extensions.health_check.endpoint).toBe("0.0.0.0:13133");
+        expect(container(object(resources, T.deployment, "otel-collector")).livenessProbe.httpGet).toEqual({ path: "/", port: 13133 });
+    });
+});
+
+describe("OTel Collector scaling and network", () => {
+    it("is autoscaled from the configured replicas, spread over nodes, with a PodDisruptionBudget", () => {
+        const hpa = object(resources, T.hpa, "otel-collector");
+        expect(hpa.spec).toMatchObject({
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "otel-collector" },
+            minReplicas: 2,
+            maxReplicas: 6,
+        });
+        const deployment = object(resources, T.deployment, "otel-collector");
+        expect(deployment.spec.replicas).toBeUndefined();
+        expect(list(deployment.spec.template.spec.topologySpreadConstraints)).toHaveLength(2);
+        expect(object(resources, T.pdb, "otel-collector").spec.maxUnavailable).toBe(1);
+    });
+
+    it("accepts OTLP from the services namespace and scrapes from Prometheus, and sends only to Jaeger", () => {
+        const np = object(resources, T.networkPolicy, "otel-collector");
+        expect(np.spec.ingress).toEqual([
+            {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "azora" } } }],
+                ports: [
+                    { protocol: "TCP", port: 4317 },
+                    { protocol: "TCP", port: 4318 },
+                ],
+            },
+            { from: [{ podSelector: { matchLabels: selectorOf("prometheus") } }], ports: [{ protocol: "TCP", port: 8888 }] },
+        ]);
+        expect(np.spec.egress).toEqual([
+            { to: [{ podSelector: { matchLabels: selectorOf("jaeger") } }], ports: [{ protocol: "TCP", port: 4317 }] },
+        ]);
+    });
+});

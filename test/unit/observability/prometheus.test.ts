@@ -1,0 +1,201 @@
+// Prometheus: scrape jobs derived from the catalog, HA pair alerting every Alertmanager pod,
+// read-only namespaced discovery RBAC, and egress to exactly what it scrapes.
+import { beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "../../../components/catalog";
+import { Prometheus } from "../../../components/observability/prometheus";
+import { observabilityWorkloads as w } from "../../../components/observability/endpoints";
+import {
+    configYaml,
+    container,
+    list,
+    object,
+    Obj,
+    ofType,
+    podSpec,
+    recordResources,
+    selectorOf,
+    settle,
+    settings,
+    strings,
+    T,
+} from "./harness";
+
+const ns = "azora-observability";
+const servicesNs = "azora";
+const resources = recordResources();
+const rules = { "azora-slo.rules.yaml": "groups: []\n", "azora-stack.rules.yaml": "groups: []\n" };
+
+beforeAll(async () => {
+    new Prometheus("prometheus", {
+        namespace: ns,
+        environment: "prod",
+        servicesNamespace: servicesNs,
+        settings: settings({ prometheus: { replicas: 2, retentionTime: "30d", retentionSize: "45GB" } }).prometheus,
+        services: catalog,
+        ruleFiles: rules,
+        alertmanagerReplicas: 3,
+    });
+    await settle(resources);
+});
+
+const config = (): Obj => configYaml(resources, "prometheus-config", "prometheus.yml");
+const job = (name: string): Obj => {
+    const found = list(config().scrape_configs).find((j) => String(j.job_name) === name);
+    if (!found) throw new Error(`no scrape job ${name}`);
+    return found;
+};
+
+describe("Prometheus scrape configuration", () => {
+    it("has one job per catalog service, named after it", () => {
+        const jobs = list(config().scrape_configs).map((j) => String(j.job_name));
+        for (const s of catalog) expect(jobs).toContain(s.name);
+    });
+
+    it("scrapes each service's catalog port at /metrics, in the services namespace only", () => {
+        for (const s of catalog) {
+            const j = job(s.name);
+            expect(j.metrics_path).toBe("/metrics");
+            expect(j.kubernetes_sd_configs).toEqual([{ role: "endpointslice", namespaces: { names: [servicesNs] } }]);
+            expect(list(j.relabel_configs)[0]).toEqual({
+                action: "keep",
+                source_labels: ["__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port"],
+                regex: `${s.name};${s.port}`,
+            });
+        }
+    });
+
+    it("labels every target with namespace and pod (job comes from the job name)", () => {
+        for (const j of list(config().scrape_configs)) {
+            const targets = list(j.relabel_configs).map((r) => String(r.target_label));
+            expect(targets).toEqual(expect.arrayContaining(["namespace", "pod"]));
+        }
+    });
+
+    it("scrapes the stack itself under the workload names", () => {
+        const jobs = list(config().scrape_configs).map((j) => String(j.job_name));
+        expect(jobs).toEqual(
+            expect.arrayContaining(["prometheus", "alertmanager", "grafana", "loki", "log-shipper", "jaeger", "otel-collector"]),
+        );
+        expect(job("jaeger").relabel_configs[0].regex).toBe("jaeger;8888");
+        expect(job("otel-collector").relabel_configs[0].regex).toBe("otel-collector;8888");
+        expect(job("log-shipper").relabel_configs[0].regex).toBe("log-shipper;2020");
+        expect(job("loki").kubernetes_sd_configs[0].namespaces.names).toEqual([ns]);
+    });
+
+    it("sends alerts to every Alertmanager pod through the headless Service and drops the replica label first", () => {
+        const alerting = config().alerting;
+        expect(alerting.alertmanagers[0].static_configs[0].targets).toEqual([0, 1, 2].map(
+            (i) => `alertmanager-${i}.alertmanager-headless.${ns}.svc.cluster.local:9093`,
+        ));
+        expect(alerting.alert_relabel_configs).toEqual([{ action: "labeldrop", regex: "prometheus_replica" }]);
+        expect(config().global.external_labels).toEqual({ environment: "prod", prometheus_replica: "${POD_NAME}" });
+    });
+
+    it("loads every rule file from the rules ConfigMap mounted at /etc/prometheus/rules", () => {
+        expect(strings(config().rule_files)).toEqual(Object.keys(rules).sort().map((f) => `/etc/prometheus/rules/${f}`));
+        expect(object(resources, T.configMap, "prometheus-rules").data).toEqual(rules);
+        const mounts = list(container(object(resources, T.statefulSet, "prometheus")).volumeMounts);
+        expect(mounts).toContainEqual({ name: "rules", mountPath: "/etc/prometheus/rules", readOnly: true });
+    });
+});
+
+describe("Prometheus workload", () => {
+    const sts = (): Obj => object(resources, T.statefulSet, "prometheus");
+
+    it("runs the configured replicas as a StatefulSet with a PodDisruptionBudget", () => {
+        expect(sts().spec.replicas).toBe(2);
+        expect(object(resources, T.pdb, "prometheus").spec.maxUnavailable).toBe(1);
+    });
+
+    it("sets retention time and size and leaves the lifecycle and admin APIs off", () => {
+        const args = strings(container(sts()).args);
+        expect(args).toContain("--storage.tsdb.retention.time=30d");
+        expect(args).toContain("--storage.tsdb.retention.size=45GB");
+        expect(args.join(" ")).not.toMatch(/enable-lifecycle|enable-admin-api/);
+    });
+
+    it("keeps its TSDB on a claim template when persistence is enabled", () => {
+        const claims = list(sts().spec.volumeClaimTemplates);
+        expect(claims).toHaveLength(1);
+        expect(claims[0].spec.resources.requests.storage).toBe("50Gi");
+        expect(list(podSpec(sts()).volumes).map((v) => String(v.name))).not.toContain("data");
+    });
+
+    it("rolls its pods when the configuration or a rule changes", () => {
+        expect(String(sts().spec.template.metadata.annotations["checksum/config"])).toMatch(/^[a-f0-9]{64}$/);
+    });
+
+    it("mounts the API token on the pod spec, not through its ServiceAccount", () => {
+        expect(podSpec(sts()).automountServiceAccountToken).toBe(true);
+        expect(object(resources, T.serviceAccount, "prometheus").automountServiceAccountToken).toBe(false);
+    });
+});
+
+describe("Prometheus discovery RBAC", () => {
+    it("is a read-only Role in each scraped namespace, bound to its ServiceAccount, without wildcards", () => {
+        const roles = ofType(resources, T.role).map((r) => r.inputs as unknown as Obj);
+        expect(roles.map((r) => String(r.metadata.namespace)).sort()).toEqual([servicesNs, ns].sort());
+        for (const role of roles) {
+            for (const rule of list(role.rules)) {
+                expect(strings(rule.verbs)).toEqual(["get", "list", "watch"]);
+                expect(JSON.stringify(rule)).not.toContain("*");
+            }
+            expect(list(role.rules).flatMap((r) => strings(r.resources)).sort()).toEqual(["endpointslices", "pods", "services"]);
+        }
+        for (const binding of ofType(resources, T.roleBinding).map((r) => r.inputs as unknown as Obj)) {
+            expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "prometheus", namespace: ns }]);
+            expect(binding.roleRef.kind).toBe("Role");
+        }
+        expect(resources.some((r) => r.type.includes("ClusterRole"))).toBe(false);
+    });
+});
+
+describe("Prometheus NetworkPolicy", () => {
+    const np = (): Obj => object(resources, T.networkPolicy, "prometheus");
+
+    it("accepts queries only from Grafana and scrapes from its own replicas", () => {
+        expect(np().spec.ingress).toEqual([
+            {
+                from: [{ podSelector: { matchLabels: selectorOf("grafana") } }, { podSelector: { matchLabels: selectorOf("prometheus") } }],
+                ports: [{ protocol: "TCP", port: 9090 }],
+            },
+        ]);
+    });
+
+    it("reaches the services namespace on exactly the catalog ports", () => {
+        const rule = list(np().spec.egress).find((r) => r.to[0].namespaceSelector !== undefined);
+        expect(rule?.to).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": servicesNs } } }]);
+        expect(list(rule?.ports).map((p) => Number(p.port))).toEqual(catalog.map((s) => s.port).sort((a, b) => a - b));
+    });
+
+    it("reaches each stack component on its metrics port, Alertmanager, and the API server", () => {
+        const egress = list(np().spec.egress);
+        const portsTo = (name: string): number[] =>
+            egress
+                .filter((r) => JSON.stringify(r.to) === JSON.stringify([{ podSelector: { matchLabels: selectorOf(name) } }]))
+                .flatMap((r) => list(r.ports).map((p) => Number(p.port)));
+        expect(portsTo("alertmanager")).toEqual([w.alertmanager.port]);
+        expect(portsTo("jaeger")).toEqual([w.jaeger.metricsPort]);
+        expect(portsTo("otel-collector")).toEqual([w.otelCollector.metricsPort]);
+        expect(portsTo("log-shipper")).toEqual([w.logShipper.port]);
+        const api = egress.find((r) => r.to[0].ipBlock !== undefined);
+        expect(list(api?.ports).map((p) => Number(p.port))).toEqual([443, 6443]);
+    });
+});
+
+describe("Prometheus arguments", () => {
+    it("refuses a rule file name that would not load as a rule file", () => {
+        expect(
+            () =>
+                new Prometheus("bad", {
+                    namespace: ns,
+                    environment: "dev",
+                    servicesNamespace: servicesNs,
+                    settings: settings().prometheus,
+                    services: catalog,
+                    ruleFiles: { "../escape": "groups: []" },
+                    alertmanagerReplicas: 1,
+                }),
+        ).toThrow(/rule file name/);
+    });
+});

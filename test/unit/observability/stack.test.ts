@@ -1,0 +1,248 @@
+// The composed stack, as prod would run it: every object named and namespaced, every workload
+// hardened like the services, reachable only by its peers, and no secret outside a Secret.
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "../../../components/catalog";
+import { ObservabilityStack } from "../../../components/observability";
+import { images } from "../../../components/observability/images";
+import {
+    container,
+    isSecret,
+    list,
+    nameOf,
+    object,
+    Obj,
+    ofType,
+    podSpec,
+    promiseOf,
+    recordResources,
+    Registered,
+    reveal,
+    selectorOf,
+    settle,
+    settings,
+    strings,
+    T,
+    workloads,
+} from "./harness";
+
+const ns = "azora-observability";
+const servicesNs = "azora";
+const slackUrl = "https://hooks.slack.com/services/T000/B000/not-a-real-token";
+
+const resources = recordResources();
+let stack: ObservabilityStack;
+
+beforeAll(async () => {
+    stack = new ObservabilityStack("observability", {
+        namespace: ns,
+        servicesNamespace: servicesNs,
+        environment: "prod",
+        settings: settings({
+            prometheus: { replicas: 2 },
+            alertmanager: { replicas: 3, receiver: { type: "slack", channel: "#azora-alerts" } },
+            otelCollector: { replicas: 2, samplingPercentage: 25 },
+        }),
+        services: catalog,
+        ruleFiles: { "azora-services.rules.yaml": "groups: []\n" },
+        alertmanagerConfig:
+            "route:\n  receiver: slack\nreceivers:\n  - name: slack\n    slack_configs:\n      - api_url_file: /etc/alertmanager/secrets/slack/url\n",
+        dashboards: { "azora-system-overview.json": '{"uid":"azora-system-overview","panels":[]}' },
+        slackWebhookUrl: pulumi.secret(slackUrl),
+        ingressControllerNamespace: "ingress-nginx",
+    });
+    await settle(resources);
+});
+
+const kube = (): Registered[] => resources.filter((r) => r.type.startsWith("kubernetes:"));
+const workloadNames = ["prometheus", "alertmanager", "grafana", "loki", "log-shipper", "jaeger", "otel-collector"];
+
+describe("ObservabilityStack", () => {
+    it("registers one component per module under the azora:observability token", () => {
+        const tokens = resources.filter((r) => r.type.startsWith("azora:observability:")).map((r) => r.type);
+        expect(tokens.sort()).toEqual(
+            [
+                "Alertmanager",
+                "Grafana",
+                "Jaeger",
+                "LogShipper",
+                "Loki",
+                "ObservabilityStack",
+                "OtelCollector",
+                "Prometheus",
+            ].map((n) => `azora:observability:${n}`),
+        );
+    });
+
+    it("names every Kubernetes object explicitly and puts it in the observability namespace (discovery RBAC aside)", () => {
+        for (const r of kube()) {
+            const meta = (r.inputs as unknown as Obj).metadata;
+            expect(typeof meta.name, `${r.type} ${r.name}`).toBe("string");
+            const allowed = r.type === T.role || r.type === T.roleBinding ? [ns, servicesNs] : [ns];
+            expect(allowed, `${r.type} ${String(meta.name)}`).toContain(String(meta.namespace));
+        }
+    });
+
+    it("runs exactly the seven stack workloads", () => {
+        expect(workloads(resources).map(nameOf).sort()).toEqual([...workloadNames].sort());
+    });
+
+    it("hardens every container: non-root image UID, no privilege, read-only root, all capabilities dropped", () => {
+        const uids: Record<string, number> = {
+            prometheus: images.prometheus.uid,
+            alertmanager: images.alertmanager.uid,
+            grafana: images.grafana.uid,
+            loki: images.loki.uid,
+            "log-shipper": images.alloy.uid,
+            jaeger: images.jaeger.uid,
+            "otel-collector": images.otelCollector.uid,
+        };
+        for (const w of workloads(resources)) {
+            const name = nameOf(w);
+            const pod = podSpec(w.inputs as unknown as Obj);
+            expect(pod.securityContext, name).toMatchObject({
+                runAsNonRoot: true,
+                runAsUser: uids[name],
+                seccompProfile: { type: "RuntimeDefault" },
+            });
+            expect(pod.hostNetwork ?? false, name).toBe(false);
+            for (const c of list(pod.containers)) {
+                expect(c.securityContext, name).toEqual({
+                    runAsNonRoot: true,
+                    runAsUser: uids[name],
+                    runAsGroup: uids[name],
+                    privileged: false,
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
+                });
+                expect(list(c.volumeMounts).map((m) => String(m.mountPath)), name).toContain("/tmp");
+            }
+        }
+    });
+
+    it("gives every container CPU and memory requests and limits", () => {
+        for (const w of workloads(resources)) {
+            for (const c of list(podSpec(w.inputs as unknown as Obj).containers)) {
+                expect(Object.keys(c.resources.requests).sort(), nameOf(w)).toEqual(["cpu", "memory"]);
+                expect(Object.keys(c.resources.limits).sort(), nameOf(w)).toEqual(["cpu", "memory"]);
+            }
+        }
+    });
+
+    it("probes every container for startup, liveness and readiness on its own health endpoint", () => {
+        const health: Record<string, string[]> = {
+            prometheus: ["/-/healthy", "/-/ready"],
+            alertmanager: ["/-/healthy", "/-/ready"],
+            grafana: ["/api/health"],
+            loki: ["/ready", "/loki/api/v1/status/buildinfo"],
+            "log-shipper": ["/-/ready"],
+            jaeger: ["/status"],
+            "otel-collector": ["/"],
+        };
+        for (const w of workloads(resources)) {
+            const c = container(w.inputs as unknown as Obj);
+            for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+                expect(c[probe], `${nameOf(w)} ${probe}`).toBeDefined();
+                expect(health[nameOf(w)], `${nameOf(w)} ${probe}`).toContain(String(c[probe].httpGet.path));
+            }
+        }
+    });
+
+    it("pins every image to a tag and a sha256 digest from an allowed upstream registry", () => {
+        for (const w of workloads(resources)) {
+            const image = String(container(w.inputs as unknown as Obj).image);
+            expect(image).toMatch(
+                /^(quay\.io\/prometheus|docker\.io\/(grafana|jaegertracing|otel))\/[a-z-]+:[A-Za-z0-9._-]+@sha256:[a-f0-9]{64}$/,
+            );
+        }
+    });
+
+    it("gives each workload its own ServiceAccount and mounts an API token only into Prometheus", () => {
+        for (const w of workloads(resources)) {
+            const name = nameOf(w);
+            const pod = podSpec(w.inputs as unknown as Obj);
+            expect(pod.serviceAccountName, name).toBe(name);
+            expect(object(resources, T.serviceAccount, name).automountServiceAccountToken, name).toBe(false);
+            expect(pod.automountServiceAccountToken, name).toBe(name === "prometheus");
+        }
+    });
+
+    it("selects every workload with its own NetworkPolicy that governs both directions", () => {
+        for (const name of workloadNames) {
+            const np = object(resources, T.networkPolicy, name);
+            expect(np.spec.podSelector, name).toEqual({ matchLabels: selectorOf(name) });
+            expect(np.spec.policyTypes, name).toEqual(["Ingress", "Egress"]);
+        }
+    });
+
+    it("never repeats the namespace's DNS allowance in a workload policy", () => {
+        for (const np of ofType(resources, T.networkPolicy)) {
+            const ports = list((np.inputs as unknown as Obj).spec.egress).flatMap((r) => list(r.ports));
+            expect(ports.map((p) => Number(p.port)), nameOf(np)).not.toContain(53);
+        }
+    });
+
+    it("exposes the stack through ClusterIP Services only", () => {
+        for (const svc of ofType(resources, T.service)) {
+            expect((svc.inputs as unknown as Obj).spec.type, nameOf(svc)).toBe("ClusterIP");
+        }
+    });
+
+    it("protects every replicated workload with a PodDisruptionBudget of maxUnavailable 1", () => {
+        for (const name of ["prometheus", "alertmanager", "otel-collector"]) {
+            const pdb = object(resources, T.pdb, name);
+            expect(pdb.spec, name).toEqual({ maxUnavailable: 1, selector: { matchLabels: selectorOf(name) } });
+        }
+        expect(ofType(resources, T.pdb).map(nameOf).sort()).toEqual(["alertmanager", "otel-collector", "prometheus"]);
+    });
+
+    it("keeps the Grafana admin password and the Slack webhook out of every ConfigMap", async () => {
+        const password = await promiseOf(stack.grafanaAdminPassword);
+        expect(password).toMatch(/^mock-password-/);
+        for (const cm of ofType(resources, T.configMap)) {
+            const text = JSON.stringify(cm.inputs);
+            expect(text, nameOf(cm)).not.toContain(password);
+            expect(text, nameOf(cm)).not.toContain(slackUrl);
+            expect(text, nameOf(cm)).not.toContain("hooks.slack.com");
+        }
+    });
+
+    it("keeps both secrets in Secrets, marked secret", () => {
+        // The Kubernetes SDK marks a Secret's whole stringData secret.
+        const slack = object(resources, T.secret, "alertmanager-slack");
+        expect(isSecret(slack.stringData)).toBe(true);
+        expect((reveal(slack.stringData) as Obj).url).toBe(slackUrl);
+        const grafana = object(resources, T.secret, "grafana-admin");
+        expect(isSecret(grafana.stringData)).toBe(true);
+        expect(Object.keys(reveal(grafana.stringData) as Obj).sort()).toEqual(["admin-password", "secret-key"]);
+    });
+
+    it("outputs the in-cluster endpoints and the admin password as a secret", async () => {
+        expect(stack.grafanaUrl).toBe(`http://grafana.${ns}.svc.cluster.local:3000`);
+        expect(stack.prometheusUrl).toBe(`http://prometheus.${ns}.svc.cluster.local:9090`);
+        expect(stack.alertmanagerUrl).toBe(`http://alertmanager.${ns}.svc.cluster.local:9093`);
+        expect(stack.jaegerUrl).toBe(`http://jaeger.${ns}.svc.cluster.local:16686`);
+        expect(stack.otlpGrpcUrl).toBe(`http://otel-collector.${ns}.svc.cluster.local:4317`);
+        expect(await pulumi.isSecret(stack.grafanaAdminPassword)).toBe(true);
+    });
+
+    it("wires the log shipper to Loki, the collector to Jaeger and Grafana to every backend", () => {
+        const alloy = String(object(resources, T.configMap, "log-shipper-config").data["config.alloy"]);
+        expect(alloy).toContain(`url = "http://loki.${ns}.svc.cluster.local:3100/loki/api/v1/push"`);
+        const otel = String(object(resources, T.configMap, "otel-collector-config").data["config.yaml"]);
+        expect(otel).toContain(`endpoint: jaeger.${ns}.svc.cluster.local:4317`);
+        const ds = String(object(resources, T.configMap, "grafana-datasources").data["datasources.yaml"]);
+        for (const url of ["prometheus", "loki", "jaeger", "alertmanager"]) expect(ds).toContain(`http://${url}.${ns}.svc`);
+    });
+
+    it("lets Alertmanager reach the internet on 443 because Slack is configured", () => {
+        const egress = list(object(resources, T.networkPolicy, "alertmanager").spec.egress);
+        const https = egress.find((r) => list(r.ports).some((p) => Number(p.port) === 443));
+        expect(https?.to).toEqual([
+            { ipBlock: { cidr: "0.0.0.0/0", except: strings(https?.to[0].ipBlock.except) } },
+        ]);
+        expect(strings(https?.to[0].ipBlock.except)).toContain("10.0.0.0/8");
+    });
+});

@@ -1,6 +1,7 @@
 // The telemetry the dashboards read, in one place. Services, the SLO rule generator, the OTel
 // Collector and the log shipper must produce these names and labels; a rename here shows up in
 // every panel (and the promtool test re-parses them all).
+import { sloPeriodRecordNames, sloRecordNames } from "../alerts/slo";
 
 /** HTTP server metrics (per service, scraped with job="<service name>", namespace, pod). */
 export const http = {
@@ -28,9 +29,10 @@ export const dbPool = {
 } as const;
 
 /** SLO recording rules (generated from the catalog by alerts/slo.ts), one series per job. */
+/** SLO recording rules, named where alerts/ generates them. */
 export const sloRules = {
-    errorRatio5m: "slo:sli_error:ratio_rate5m",
-    errorRatio30d: "slo:sli_error:ratio_rate30d",
+    errorRatio5m: sloRecordNames.availability("5m"),
+    errorRatio30d: sloPeriodRecordNames.availability,
 } as const;
 
 /** Security counters. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { catalog, type ServiceSpec } from "../../components/catalog";
 import { buildDashboards, dashboardIds, listExpressions, panelsOf, queriesOf } from "../../dashboards";
+import { sloPeriodRecordNames } from "../../alerts/slo";
 import { dashboardByUid, builtDashboards, targetsOf } from "./fixtures";
 
 function expressionsOf(uid: string, services: readonly ServiceSpec[] = catalog): string[] {
@@ -87,7 +88,7 @@ describe("dashboards derived from the service catalog", () => {
         const exprs = expressionsOf(dashboardIds.systemOverview.uid);
         for (const s of catalog) {
             const budget = String(Number((1 - s.slo.availability).toPrecision(12)));
-            expect(exprs).toContain(`1 - (slo:sli_error:ratio_rate30d{job="${s.name}"} / ${budget})`);
+            expect(exprs).toContain(`1 - (${sloPeriodRecordNames.availability}{job="${s.name}"} / ${budget})`);
         }
     });
 

@@ -1,0 +1,51 @@
+// The bucket boundaries of every service's `http_request_duration_seconds` histogram. The
+// services' metrics middleware must use exactly this list: the latency SLO counts "fast" requests
+// with the bucket whose `le` equals the SLO threshold, so a threshold that is not a boundary here
+// cannot be measured (and `validateLatencyThresholds` rejects the catalog).
+import type { ServiceSpec } from "../components/catalog";
+import { num, quote, regexEscape } from "./promql";
+
+export const httpDurationBucketsSeconds = [
+    0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2, 5, 10, 30,
+] as const;
+
+/** The critical p99 alert fires above this multiple of the SLO latency threshold; it must stay
+ *  inside the finite buckets, since histogram_quantile cannot report beyond the last boundary. */
+export const p99CeilingFactor = 4;
+
+/**
+ * Matcher for the bucket whose upper bound is `seconds`. Client libraries write whole numbers as
+ * `le="1"`, while Prometheus 3 normalises classic-histogram boundaries to `le="1.0"` at scrape
+ * time; whole numbers therefore match both spellings, fractions have only one.
+ */
+export function leMatcher(seconds: number): string {
+    const text = num(seconds);
+    if (Number.isInteger(seconds)) return `le=~${quote(`${regexEscape(text)}(\\.0)?`)}`;
+    return `le=${quote(text)}`;
+}
+
+/** Problems with the catalog's latency SLOs against the bucket list, one message per service. */
+export function validateLatencyThresholds(
+    services: readonly ServiceSpec[],
+    buckets: readonly number[] = httpDurationBucketsSeconds,
+): string[] {
+    const problems: string[] = [];
+    const largest = Math.max(...buckets);
+    for (const s of services) {
+        const t = s.slo.latency.thresholdSeconds;
+        if (!buckets.includes(t)) {
+            problems.push(
+                `catalog: ${s.name}.slo.latency.thresholdSeconds ${t} is not a bucket boundary of ` +
+                    `http_request_duration_seconds (${buckets.join(", ")}); pick one of them or add it to ` +
+                    `alerts/buckets.ts and to the services' metrics middleware`,
+            );
+        }
+        if (t * p99CeilingFactor > largest) {
+            problems.push(
+                `catalog: ${s.name}.slo.latency.thresholdSeconds ${t} × ${p99CeilingFactor} exceeds the largest ` +
+                    `bucket (${largest}s), so the p99 latency alert could never fire`,
+            );
+        }
+    }
+    return problems;
+}

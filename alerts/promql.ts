@@ -1,0 +1,43 @@
+// Small, typed PromQL text builders. They only quote and join; the expressions themselves are
+// written out in the rule modules so a reader sees the PromQL, not a DSL.
+
+/** A label matcher value: a plain string is an equality match, `{ re }` a regex match,
+ *  `{ not }` an inequality match. */
+export type MatcherValue = string | { re: string } | { not: string } | { notRe: string };
+
+/** A PromQL string literal (Go escaping; JSON's is a compatible subset for label values). */
+export function quote(value: string): string {
+    return JSON.stringify(value);
+}
+
+/** Escapes regex metacharacters so a literal name can sit inside a `=~` matcher. */
+export function regexEscape(value: string): string {
+    return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** `metric{label="value",other=~"re"}`; label order is kept as given. */
+export function selector(metric: string, matchers: Record<string, MatcherValue> = {}): string {
+    const parts = Object.entries(matchers).map(([label, value]) => {
+        if (typeof value === "string") return `${label}=${quote(value)}`;
+        if ("re" in value) return `${label}=~${quote(value.re)}`;
+        if ("notRe" in value) return `${label}!~${quote(value.notRe)}`;
+        return `${label}!=${quote(value.not)}`;
+    });
+    return `${metric}{${parts.join(",")}}`;
+}
+
+/** Selector for a metric whose name may or may not carry the `_total` suffix: OpenTelemetry
+ *  Collector releases differ (`otelcol_exporter_send_failed_spans` vs `..._total`). */
+export function counterSelector(baseName: string, matchers: Record<string, MatcherValue> = {}): string {
+    return selector("", { __name__: { re: `${regexEscape(baseName)}(_total)?` }, ...matchers });
+}
+
+/** `by (a, b)` clause. */
+export function by(labels: readonly string[]): string {
+    return `by (${labels.join(", ")})`;
+}
+
+/** A float the way PromQL and the rule file should show it (no 0.30000000000000004). */
+export function num(value: number): string {
+    return Number.parseFloat(value.toPrecision(12)).toString();
+}

@@ -1,0 +1,72 @@
+// Strictly typed constructors for rules: an alert cannot be built without a known name, a severity,
+// a summary and a description, and always gets its runbook_url.
+import type { AlertName } from "./names";
+import { num } from "./promql";
+import type { AlertRule, Duration, RecordingRule, Rule, Severity } from "./types";
+
+export interface AlertSpec {
+    name: AlertName;
+    expr: string;
+    for?: Duration;
+    severity: Severity;
+    /** Extra static labels, e.g. { slo: "availability" }; `severity` is set from the field above. */
+    labels?: Record<string, string>;
+    /** One line; may use {{ $labels.x }} and {{ $value }}. */
+    summary: string;
+    /** What is wrong, how bad, and the threshold that was crossed; may use templates. */
+    description: string;
+}
+
+export function runbookUrl(runbookBaseUrl: string, name: string): string {
+    return `${runbookBaseUrl.replace(/\/+$/, "")}/${name}.md`;
+}
+
+export interface RuleBuilder {
+    alert(spec: AlertSpec): AlertRule;
+    record(name: string, expr: string, labels?: Record<string, string>): RecordingRule;
+}
+
+export function ruleBuilder(runbookBaseUrl: string): RuleBuilder {
+    return {
+        alert(spec) {
+            return {
+                alert: spec.name,
+                expr: spec.expr,
+                ...(spec.for ? { for: spec.for } : {}),
+                labels: { severity: spec.severity, ...(spec.labels ?? {}) },
+                annotations: {
+                    summary: spec.summary,
+                    description: spec.description,
+                    runbook_url: runbookUrl(runbookBaseUrl, spec.name),
+                },
+            };
+        },
+        record(name, expr, labels) {
+            return { record: name, expr, ...(labels && Object.keys(labels).length > 0 ? { labels } : {}) };
+        },
+    };
+}
+
+/** 0.3 → "300ms", 1 → "1s", 90 → "90s": how thresholds read in annotations and runbooks. */
+export function formatSeconds(seconds: number): string {
+    return seconds < 1 ? `${num(seconds * 1000)}ms` : `${num(seconds)}s`;
+}
+
+/** 0.999 → "99.9%", 0.05 → "5%". */
+export function formatPercent(ratio: number): string {
+    return `${num(ratio * 100)}%`;
+}
+
+/** Joins expression lines; rule files keep the line breaks (YAML block scalars). */
+export function lines(...parts: string[]): string {
+    return parts.join("\n");
+}
+
+/**
+ * Adds a static `job` label to rules generated per job. The series already carry that job; the
+ * static label keeps rules of different jobs distinct for `promtool check rules --lint-fatal`
+ * (which flags rules sharing a name and static labels) and labels `absent()` results the same way.
+ */
+export function forJob<R extends Rule>(job: string, rules: R[]): R[] {
+    return rules.map((r) => ({ ...r, labels: { ...(r.labels ?? {}), job } }));
+}

@@ -1,0 +1,372 @@
+// The generated Prometheus rules, checked by the real promtool and by the hand-written promtool
+// cases in alerts/tests/, plus the structural promises: every service gets its rules, every alert
+// has a severity and a runbook, the catalog is the only list of services.
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { z } from "zod";
+import { catalog, type ServiceSpec } from "../../components/catalog";
+import {
+    AlertInputsError,
+    alertNames,
+    countRules,
+    httpDurationBucketsSeconds,
+    lintRuleGroups,
+    memoryLimitsFromCatalog,
+    parseMemoryQuantity,
+    renderRuleFiles,
+    renderRuleGroups,
+    ruleFiles,
+    ruleGroups,
+    ruleGroupsByFile,
+    sloRecordNames,
+    sloWindows,
+    validateLatencyThresholds,
+    type AlertRule,
+    type RuleGroup,
+} from "../../alerts";
+import { isAlertRule, isRecordingRule } from "../../alerts/types";
+import {
+    promtoolCaseFiles,
+    promtoolCasesDir,
+    realInputs,
+    repoRoot,
+    requireTool,
+    run,
+    runbookBaseUrl,
+    writeRuleFiles,
+} from "./support";
+
+const groups = ruleGroups(realInputs);
+const alerts = groups.flatMap((g) => g.rules).filter(isAlertRule);
+const records = groups.flatMap((g) => g.rules).filter(isRecordingRule);
+
+/** The job a per-service rule is for: its static `job` label. */
+function jobOf(rule: { labels?: Record<string, string> }): string | undefined {
+    return rule.labels?.job;
+}
+function alertsNamed(name: string): AlertRule[] {
+    return alerts.filter((a) => a.alert === name);
+}
+
+const expectedAlert = z.object({
+    exp_labels: z.record(z.string(), z.string()).optional(),
+    exp_annotations: z.record(z.string(), z.string()).optional(),
+});
+const caseFile = z.object({
+    rule_files: z.array(z.string()),
+    evaluation_interval: z.string().optional(),
+    tests: z.array(
+        z.object({
+            name: z.string(),
+            alert_rule_test: z
+                .array(z.object({ eval_time: z.string(), alertname: z.string(), exp_alerts: z.array(expectedAlert).nullish() }))
+                .optional(),
+            promql_expr_test: z.array(z.unknown()).optional(),
+        }),
+    ),
+});
+type CaseFile = z.infer<typeof caseFile>;
+const cases: Record<string, CaseFile> = Object.fromEntries(
+    promtoolCaseFiles.map((f) => [f, caseFile.parse(parse(readFileSync(join(promtoolCasesDir, f), "utf8")))]),
+);
+const alertTests = Object.values(cases).flatMap((c) => c.tests.flatMap((t) => t.alert_rule_test ?? []));
+
+describe("promtool on the generated rule files", () => {
+    it("promtool is installed (apt-get install -y prometheus prometheus-alertmanager)", async () => {
+        await requireTool("promtool");
+    });
+
+    it.each(Object.values(ruleFiles))("promtool check rules accepts %s with no lint findings", async (file) => {
+        const { dir } = writeRuleFiles();
+        const r = await run("promtool", ["check", "rules", "--lint=all", "--lint-fatal", file], dir);
+        expect(r.status, r.output).toBe(0);
+        expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
+    });
+
+    it.concurrent.for(promtoolCaseFiles)("promtool test rules passes the hand-written cases in alerts/tests/%s", async (file, { expect }) => {
+        const { dir } = writeRuleFiles(realInputs, true);
+        const r = await run("promtool", ["test", "rules", file], dir);
+        expect(r.status, r.output).toBe(0);
+        expect(r.output).toContain("SUCCESS");
+    });
+
+    it("a rule with a broken expression fails promtool check rules with a message naming the alert", async () => {
+        const byFile = ruleGroupsByFile(realInputs);
+        const broken: RuleGroup[] = byFile.services.map((g) => ({
+            ...g,
+            rules: g.rules.map((r) =>
+                isAlertRule(r) && r.alert === "AzoraHighErrorRate" ? { ...r, expr: r.expr.replace(/\)\s*>/, " >") } : r,
+            ),
+        }));
+        const { dir } = writeRuleFiles();
+        writeFileSync(join(dir, "broken.rules.yaml"), renderRuleGroups(broken));
+        const r = await run("promtool", ["check", "rules", "broken.rules.yaml"], dir);
+        expect(r.status).not.toBe(0);
+        expect(r.output).toContain('"AzoraHighErrorRate"');
+        expect(r.output).toMatch(/could not parse expression/);
+    });
+});
+
+describe("the hand-written promtool cases", () => {
+    it("reference only rule files that renderRuleFiles produces", () => {
+        const produced = Object.keys(renderRuleFiles(realInputs));
+        for (const [file, c] of Object.entries(cases)) {
+            for (const ref of c.rule_files) expect(produced, `${file} references ${ref}`).toContain(ref);
+        }
+    });
+
+    it("have, for every alert name, a case where it fires", () => {
+        const firing = new Set(alertTests.filter((t) => (t.exp_alerts ?? []).length > 0).map((t) => t.alertname));
+        expect(alertNames.filter((n) => !firing.has(n))).toEqual([]);
+    });
+
+    it("have, for every alert name but the always-firing Watchdog, a case where it stays quiet", () => {
+        const quiet = new Set(alertTests.filter((t) => (t.exp_alerts ?? []).length === 0).map((t) => t.alertname));
+        expect(alertNames.filter((n) => n !== "Watchdog" && !quiet.has(n))).toEqual([]);
+    });
+
+    it("expect severity, summary, description and the alert's own runbook_url in every firing case", () => {
+        for (const t of alertTests) {
+            for (const exp of t.exp_alerts ?? []) {
+                const where = `${t.alertname} at ${t.eval_time}`;
+                expect(Object.keys(exp.exp_labels ?? {}), where).toContain("severity");
+                expect(exp.exp_annotations?.summary, where).toBeTruthy();
+                expect(exp.exp_annotations?.description, where).toBeTruthy();
+                expect(exp.exp_annotations?.runbook_url, where).toBe(`${runbookBaseUrl}/${t.alertname}.md`);
+            }
+        }
+    });
+
+    it("test both the page and the ticket of the availability and latency SLO alerts, firing and quiet", () => {
+        for (const name of ["AzoraAvailabilityBudgetBurn", "AzoraLatencyBudgetBurn"]) {
+            const fired = alertTests.filter((t) => t.alertname === name).flatMap((t) => t.exp_alerts ?? []);
+            expect(fired.map((e) => e.exp_labels?.urgency).sort(), name).toEqual(expect.arrayContaining(["page", "ticket"]));
+            expect(alertTests.some((t) => t.alertname === name && (t.exp_alerts ?? []).length === 0), name).toBe(true);
+            // a case where the ticket fires and the page does not
+            const ticketOnly = alertTests.filter(
+                (t) =>
+                    t.alertname === name &&
+                    (t.exp_alerts ?? []).length > 0 &&
+                    (t.exp_alerts ?? []).every((e) => e.exp_labels?.urgency === "ticket"),
+            );
+            expect(ticketOnly.length, name).toBeGreaterThan(0);
+        }
+    });
+});
+
+describe("alerts and recording rules derived from the catalog", () => {
+    const perService = [
+        "AzoraServiceDown",
+        "AzoraServiceTargetDown",
+        "AzoraHighErrorRate",
+        "AzoraHighLatency",
+        "AzoraHighMemoryUsage",
+        "AzoraAvailabilityBudgetBurn",
+        "AzoraLatencyBudgetBurn",
+    ];
+
+    it.each(perService)("every catalog service gets %s", (name) => {
+        const jobs = new Set(alertsNamed(name).map(jobOf));
+        expect(catalog.map((s) => s.name).filter((n) => !jobs.has(n))).toEqual([]);
+    });
+
+    it("every service gets an availability and a latency SLO alert, each as a page and as a ticket", () => {
+        for (const s of catalog) {
+            const slo = alerts.filter((a) => jobOf(a) === s.name && a.labels.slo !== undefined);
+            const kinds = slo.map((a) => `${a.labels.slo}/${a.labels.urgency}/${a.labels.severity}`).sort();
+            expect(kinds, s.name).toEqual([
+                "availability/page/critical",
+                "availability/ticket/warning",
+                "latency/page/critical",
+                "latency/ticket/warning",
+            ]);
+        }
+    });
+
+    it("every service records its error and slow-request ratios over 5m, 30m, 1h, 2h, 6h, 1d and 3d", () => {
+        expect([...sloWindows]).toEqual(["5m", "30m", "1h", "2h", "6h", "1d", "3d"]);
+        for (const s of catalog) {
+            const mine = new Set(records.filter((r) => jobOf(r) === s.name).map((r) => r.record));
+            for (const w of sloWindows) {
+                expect(mine, `${s.name} ${w}`).toContain(sloRecordNames.availability(w));
+                expect(mine, `${s.name} ${w}`).toContain(sloRecordNames.latency(w));
+            }
+        }
+    });
+
+    it("the page alert burns at 14.4× over 1h/5m or 6× over 6h/30m and the ticket at 3× over 1d/2h or 1× over 3d/6h", () => {
+        const pay = catalog.find((s) => s.database?.name === "payments") as ServiceSpec;
+        const burn = alerts.filter((a) => a.alert === "AzoraAvailabilityBudgetBurn" && jobOf(a) === pay.name);
+        const page = burn.find((a) => a.labels.urgency === "page")?.expr ?? "";
+        const ticket = burn.find((a) => a.labels.urgency === "ticket")?.expr ?? "";
+        const budget = Number((1 - pay.slo.availability).toPrecision(12));
+        for (const [w, f] of [["1h", 14.4], ["5m", 14.4], ["6h", 6], ["30m", 6]] as const) {
+            expect(page).toContain(`ratio_rate${w}{job="${pay.name}"} / ${budget} > ${f}`);
+        }
+        for (const [w, f] of [["1d", 3], ["2h", 3], ["3d", 1], ["6h", 1]] as const) {
+            expect(ticket).toContain(`ratio_rate${w}{job="${pay.name}"} / ${budget} > ${f}`);
+        }
+    });
+
+    it("the slow-request ratio counts the bucket at the service's own latency threshold", () => {
+        for (const s of catalog) {
+            const fiveMinutes = records.find((r) => jobOf(r) === s.name && r.record === sloRecordNames.latency("5m"));
+            const t = s.slo.latency.thresholdSeconds;
+            const le = Number.isInteger(t) ? `le=~"${t}(\\\\.0)?"` : `le="${t}"`;
+            expect(fiveMinutes?.expr, s.name).toContain(le);
+        }
+    });
+
+    it("database pool alerts exist exactly for the services with a database, labelled with it", () => {
+        const pool = alertsNamed("AzoraDatabasePoolExhausted");
+        expect(new Set(pool.map(jobOf))).toEqual(new Set(catalog.filter((s) => s.database).map((s) => s.name)));
+        for (const a of pool) {
+            expect(a.labels.database).toBe(catalog.find((s) => s.name === jobOf(a))?.database?.name);
+        }
+    });
+
+    it("business alerts follow the catalog's business metrics, with the failed outcome label", () => {
+        const business = alerts.filter((a) => a.labels.business_metric !== undefined);
+        const declared = catalog.flatMap((s) => s.businessMetrics.map((m) => `${s.name}/${m.metric}`));
+        expect(new Set(business.map((a) => `${jobOf(a)}/${a.labels.business_metric}`))).toEqual(new Set(declared));
+        for (const a of business) expect(a.expr).toContain('outcome="failed"');
+        expect(alertsNamed("AzoraPaymentFailures").map(jobOf)).toContain(
+            catalog.find((s) => s.businessMetrics.some((m) => m.metric === "azora_payments_total"))?.name,
+        );
+    });
+
+    it("the 401/403 spike alert watches the one public service", () => {
+        expect(alertsNamed("AzoraGatewayAuthErrorSpike").map(jobOf)).toEqual(catalog.filter((s) => s.public).map((s) => s.name));
+    });
+
+    it("the memory limit recording rule carries each service's limit in bytes", () => {
+        for (const s of catalog) {
+            const limit = records.find((r) => r.record === "azora:container_memory_limit_bytes" && jobOf(r) === s.name);
+            expect(limit?.expr, s.name).toBe(`vector(${parseMemoryQuantity(s.resources.limits.memory)})`);
+        }
+    });
+
+    it("a stack override of a service's memory limit changes its recorded limit", () => {
+        const [first] = catalog;
+        if (!first) throw new Error("empty catalog");
+        const overridden = memoryLimitsFromCatalog(catalog, {
+            [first.name]: { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "3Gi" } } },
+        });
+        const limit = ruleGroups({ ...realInputs, memoryLimitBytes: overridden })
+            .flatMap((g) => g.rules)
+            .filter(isRecordingRule)
+            .find((r) => r.record === "azora:container_memory_limit_bytes" && jobOf(r) === first.name);
+        expect(limit?.expr).toBe(`vector(${3 * 1024 ** 3})`);
+    });
+
+    it("the catalog's latency thresholds are all bucket boundaries of the HTTP duration histogram", () => {
+        expect(validateLatencyThresholds(catalog)).toEqual([]);
+        for (const s of catalog) expect(httpDurationBucketsSeconds).toContain(s.slo.latency.thresholdSeconds);
+    });
+
+    it("a latency threshold that is not a bucket boundary is refused with a message naming the service", () => {
+        const odd = catalog.map((s, i) => (i === 0 ? { ...s, slo: { ...s.slo, latency: { ...s.slo.latency, thresholdSeconds: 0.42 } } } : s));
+        expect(() => ruleGroups({ ...realInputs, services: odd })).toThrow(AlertInputsError);
+        expect(() => ruleGroups({ ...realInputs, services: odd })).toThrow(
+            new RegExp(`${catalog[0]?.name}\\.slo\\.latency\\.thresholdSeconds 0\\.42 is not a bucket boundary`),
+        );
+    });
+
+    it("a service without a memory limit is refused with a message naming it", () => {
+        const limits = { ...realInputs.memoryLimitBytes };
+        const victim = catalog[catalog.length - 1]?.name ?? "";
+        delete limits[victim];
+        expect(() => ruleGroups({ ...realInputs, memoryLimitBytes: limits })).toThrow(`no limit for service "${victim}"`);
+    });
+
+    it("a memory limit for a service the catalog does not know is refused as a likely typo", () => {
+        expect(() => ruleGroups({ ...realInputs, memoryLimitBytes: { ...realInputs.memoryLimitBytes, "azora-payy": 1 } })).toThrow(
+            '"azora-payy" is not a service of the catalog',
+        );
+    });
+
+    it("every alert links <runbookBaseUrl>/<AlertName>.md, with or without a trailing slash on the base", () => {
+        for (const a of ruleGroups({ ...realInputs, runbookBaseUrl: "https://runbooks.example/azora/" }).flatMap((g) => g.rules).filter(isAlertRule)) {
+            expect(a.annotations.runbook_url).toBe(`https://runbooks.example/azora/${a.alert}.md`);
+        }
+    });
+
+    it("no alerts source file names a catalog service: the catalog stays the only list", () => {
+        const dir = join(repoRoot, "alerts");
+        for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+            const text = readFileSync(join(dir, file), "utf8");
+            for (const s of catalog) expect(text.includes(s.name), `alerts/${file} names "${s.name}"`).toBe(false);
+        }
+    });
+
+    it("countRules reports alert rules, alert names and recording rules", () => {
+        const counts = countRules(groups);
+        expect(counts.alertNames).toBe(alertNames.length);
+        expect(counts.alertRules).toBe(alerts.length);
+        // per service: a memory limit, 2 SLO objectives and 7 windows × 2 ratios
+        expect(counts.recordingRules).toBe(catalog.length * (1 + 2 + 2 * (sloWindows.length + 1)));
+        expect(counts.groups).toBe(groups.length);
+    });
+});
+
+describe("lintRuleGroups", () => {
+    function withAlert(change: (a: AlertRule) => AlertRule): RuleGroup[] {
+        const [first] = groups;
+        if (!first) throw new Error("no groups");
+        let done = false;
+        return [
+            {
+                ...first,
+                rules: first.rules.map((r) => {
+                    if (done || !isAlertRule(r)) return r;
+                    done = true;
+                    return change(r);
+                }),
+            },
+        ];
+    }
+
+    it("finds nothing wrong with the generated groups", () => {
+        expect(lintRuleGroups(groups, { runbookBaseUrl })).toEqual([]);
+    });
+
+    it("names an alert that has no runbook_url", () => {
+        const problems = lintRuleGroups(
+            withAlert((a) => ({ ...a, annotations: { summary: "s", description: "d" } })),
+        );
+        expect(problems).toEqual([expect.stringMatching(/alert "AzoraServiceDown": missing the runbook_url annotation/)]);
+    });
+
+    it("names an alert that has no severity", () => {
+        const problems = lintRuleGroups(withAlert((a) => ({ ...a, labels: { job: "x" } })));
+        expect(problems).toEqual([expect.stringMatching(/alert "AzoraServiceDown": missing the severity label/)]);
+    });
+
+    it("names an alert whose severity is not critical, warning, info or none", () => {
+        const problems = lintRuleGroups(withAlert((a) => ({ ...a, labels: { ...a.labels, severity: "page" } })));
+        expect(problems).toEqual([expect.stringMatching(/alert "AzoraServiceDown": severity "page" is not one of/)]);
+    });
+
+    it("names an alert whose runbook_url points at another alert's runbook", () => {
+        const problems = lintRuleGroups(
+            withAlert((a) => ({ ...a, annotations: { ...a.annotations, runbook_url: `${runbookBaseUrl}/Watchdog.md` } })),
+            { runbookBaseUrl },
+        );
+        expect(problems).toEqual([expect.stringMatching(/alert "AzoraServiceDown": runbook_url .*Watchdog\.md is not/)]);
+    });
+
+    it("names an alert whose expression has an unbalanced parenthesis", () => {
+        const problems = lintRuleGroups(withAlert((a) => ({ ...a, expr: `sum(${a.expr}` })));
+        expect(problems).toEqual([expect.stringMatching(/alert "AzoraServiceDown": expr does not parse/)]);
+    });
+
+    it("names an alert without a summary or description", () => {
+        const problems = lintRuleGroups(withAlert((a) => ({ ...a, annotations: { runbook_url: a.annotations.runbook_url ?? "" } })));
+        expect(problems).toEqual([
+            expect.stringMatching(/alert "AzoraServiceDown": missing the summary annotation/),
+            expect.stringMatching(/alert "AzoraServiceDown": missing the description annotation/),
+        ]);
+    });
+});

@@ -1,0 +1,94 @@
+// Shared by the alerts tests: the real inputs (catalog, catalog memory limits, the schema's default
+// runbook base URL), temp directories, and the real promtool/amtool/alertmanager binaries. A
+// missing binary fails the test with the install command; nothing is skipped.
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
+import { catalog } from "../../components/catalog";
+import { observabilitySchema } from "../../components/config-schema";
+import { type AlertInputs, memoryLimitsFromCatalog, renderRuleFiles } from "../../alerts";
+
+export const installHint = "apt-get install -y prometheus prometheus-alertmanager";
+
+/** The base URL the hand-written promtool cases expect: the stack default. */
+export const runbookBaseUrl: string = observabilitySchema.shape.runbookBaseUrl.parse(undefined);
+
+export const realInputs: AlertInputs = {
+    services: catalog,
+    memoryLimitBytes: memoryLimitsFromCatalog(catalog),
+    runbookBaseUrl,
+};
+
+export const repoRoot = resolve(__dirname, "..", "..");
+export const promtoolCasesDir = join(repoRoot, "alerts", "tests");
+export const promtoolCaseFiles = readdirSync(promtoolCasesDir).filter((f) => f.endsWith(".yaml")).sort();
+
+export interface RunResult {
+    status: number;
+    stdout: string;
+    stderr: string;
+    /** stdout and stderr together, for messages. */
+    output: string;
+}
+
+type Tool = "promtool" | "amtool" | "prometheus-alertmanager";
+
+/**
+ * Runs a tool to completion without blocking the test worker's event loop; rejects (failing the
+ * test) with the install command when the tool is not installed.
+ */
+export function run(tool: Tool, args: string[], cwd?: string, timeoutMs = 120_000): Promise<RunResult> {
+    return new Promise((resolvePromise, reject) => {
+        const child = spawn(tool, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+        child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.on("error", (err: NodeJS.ErrnoException) => {
+            clearTimeout(timer);
+            reject(
+                err.code === "ENOENT"
+                    ? new Error(`${tool} is not installed (not on PATH). Install it with: ${installHint}`)
+                    : err,
+            );
+        });
+        child.on("close", (code, signal) => {
+            clearTimeout(timer);
+            resolvePromise({
+                status: code ?? (signal ? 128 : -1),
+                stdout,
+                stderr,
+                output: `${stdout}\n${stderr}`,
+            });
+        });
+    });
+}
+
+/** Asserts the tool is installed; the failure message says how to install it. */
+export async function requireTool(tool: Tool): Promise<void> {
+    await run(tool, ["--version"]);
+}
+
+const made: string[] = [];
+afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed after the test file. */
+export function tempDir(prefix = "azora-alerts-"): string {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+}
+
+/** Writes the real rule files (and, when asked, the hand-written promtool cases) to a temp dir. */
+export function writeRuleFiles(inputs: AlertInputs = realInputs, withCases = false): { dir: string; files: string[] } {
+    const dir = tempDir();
+    const rendered = renderRuleFiles(inputs);
+    for (const [name, text] of Object.entries(rendered)) writeFileSync(join(dir, name), text);
+    if (withCases) for (const f of promtoolCaseFiles) cpSync(join(promtoolCasesDir, f), join(dir, f));
+    return { dir, files: Object.keys(rendered) };
+}

@@ -108,6 +108,8 @@ export const workloadsSchema = z.strictObject({
 export const namespacesSchema = z.strictObject({
     services: dnsLabel.default("azora"),
     observability: dnsLabel.default("azora-observability"),
+    /** Holds only the log shipper: its read-only hostPath needs Pod Security "privileged" here. */
+    logging: dnsLabel.default("azora-logging"),
     quota: z
         .strictObject({
             requestsCpu: quantity,
@@ -216,7 +218,8 @@ export const observabilitySchema = z.strictObject({
         deadMansSwitchUrl: z.url().optional(),
     }),
     grafana: z.strictObject({
-        replicas: z.number().int().min(1).max(3).default(1),
+        /** Grafana keeps its state in SQLite on one volume, so it runs as exactly one replica. */
+        replicas: z.literal(1, "exactly 1: Grafana's SQLite database cannot be shared between replicas").default(1),
         persistence,
     }),
     loki: z.strictObject({
@@ -248,6 +251,7 @@ export const platformSchema = z.strictObject({
     namespaces: namespacesSchema.default({
         services: "azora",
         observability: "azora-observability",
+        logging: "azora-logging",
         quota: { requestsCpu: "20", requestsMemory: "40Gi", limitsCpu: "40", limitsMemory: "80Gi", pods: 200 },
     }),
     images: imagesSchema,

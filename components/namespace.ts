@@ -12,6 +12,11 @@ export interface AzoraNamespaceArgs {
     purpose: string;
     quota: NamespaceSettings["quota"];
     access: AccessSettings;
+    /**
+     * Pod Security level enforced. Anything below "restricted" must say why; the reason is kept on
+     * the namespace and audit/warn stay at "restricted" so every exception is still reported.
+     */
+    podSecurity?: { enforce: "privileged"; reason: string };
 }
 
 const podSecurityVersion = "latest";
@@ -35,9 +40,10 @@ export class AzoraNamespace extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: args.name,
+                    annotations: args.podSecurity ? { "azora.io/pod-security-reason": args.podSecurity.reason } : undefined,
                     labels: {
                         ...labels,
-                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce": args.podSecurity?.enforce ?? "restricted",
                         "pod-security.kubernetes.io/enforce-version": podSecurityVersion,
                         "pod-security.kubernetes.io/audit": "restricted",
                         "pod-security.kubernetes.io/audit-version": podSecurityVersion,

@@ -12,7 +12,7 @@ import { AzoraNamespace } from "./namespace";
 import type { NetworkContext } from "./network";
 import { ObservabilityStack } from "./observability";
 import { observabilityWorkloads, serviceUrl } from "./observability/endpoints";
-import { slackWebhookFile } from "./observability/alertmanager";
+import { slackWebhookFile } from "./observability/endpoints";
 import { memoryLimitBytes, serviceWorkload } from "./sizing";
 import { AzoraService } from "./service";
 
@@ -23,7 +23,7 @@ export interface PlatformArgs {
 
 export class Platform extends pulumi.ComponentResource {
     readonly gatewayUrl: pulumi.Output<string>;
-    readonly namespaces: { services: string; observability: string };
+    readonly namespaces: { services: string; observability: string; logging: string };
     readonly serviceEndpoints: Record<string, pulumi.Output<string>>;
     readonly observability: ObservabilityStack;
 
@@ -55,7 +55,26 @@ export class Platform extends pulumi.ComponentResource {
             { ...nsArgs, name: settings.namespaces.observability, purpose: "observability" },
             child,
         );
-        this.namespaces = { services: settings.namespaces.services, observability: settings.namespaces.observability };
+        const loggingNs = new AzoraNamespace(
+            "logging",
+            {
+                ...nsArgs,
+                name: settings.namespaces.logging,
+                purpose: "logging",
+                podSecurity: {
+                    enforce: "privileged",
+                    reason:
+                        "log-shipper only: it reads /var/log/pods through a read-only hostPath, which " +
+                        "baseline and restricted refuse; it still runs non-root with no capabilities",
+                },
+            },
+            child,
+        );
+        this.namespaces = {
+            services: settings.namespaces.services,
+            observability: settings.namespaces.observability,
+            logging: settings.namespaces.logging,
+        };
 
         const network: NetworkContext = {
             services,
@@ -138,8 +157,10 @@ export class Platform extends pulumi.ComponentResource {
                     ? pulumi.secret(settings.secrets.slackWebhookUrl)
                     : undefined,
                 ingressControllerNamespace: settings.edge.ingressControllerNamespace,
+                logShipperNamespace: settings.namespaces.logging,
+                apiServerCidrs: settings.kubernetes.apiServerCidrs,
             },
-            { ...child, dependsOn: [observabilityNs] },
+            { ...child, dependsOn: [observabilityNs, loggingNs] },
         );
 
         this.registerOutputs({

@@ -7,9 +7,18 @@ export const observabilityWorkloads = {
     grafana: { name: "grafana", port: 3000 },
     loki: { name: "loki", port: 3100, grpcPort: 9095 },
     logShipper: { name: "log-shipper", port: 2020 },
-    jaeger: { name: "jaeger", queryPort: 16686, otlpGrpcPort: 4317, otlpHttpPort: 4318, adminPort: 13133 },
+    jaeger: { name: "jaeger", queryPort: 16686, otlpGrpcPort: 4317, otlpHttpPort: 4318, adminPort: 13133, metricsPort: 8888 },
     otelCollector: { name: "otel-collector", otlpGrpcPort: 4317, otlpHttpPort: 4318, metricsPort: 8888, healthPort: 13133 },
 } as const;
+
+/** Where Alertmanager finds the Slack webhook URL; alertmanager.yml references it with `api_url_file`. */
+export const slackWebhookFile = "/etc/alertmanager/secrets/slack/url";
+
+/** Stable DNS name of Alertmanager replica `i`, through its headless Service (peers and Prometheus use it). */
+export function alertmanagerPodHost(i: number, namespace: string): string {
+    const am = observabilityWorkloads.alertmanager.name;
+    return `${am}-${i}.${am}-headless.${namespace}.svc.cluster.local`;
+}
 
 /** In-cluster URL of a Service in a namespace. */
 export function serviceUrl(name: string, namespace: string, port: number, scheme = "http"): string {

@@ -38,6 +38,7 @@ beforeAll(async () => {
         namespace: ns,
         servicesNamespace: servicesNs,
         environment: "prod",
+        apiServerCidrs: ["10.96.0.1/32"],
         settings: settings({
             prometheus: { replicas: 2 },
             alertmanager: { replicas: 3, receiver: { type: "slack", channel: "#azora-alerts" } },

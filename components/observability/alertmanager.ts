@@ -1,0 +1,210 @@
+// Alertmanager: a StatefulSet whose replicas gossip through a headless Service, config text from
+// alerts/, the Slack webhook mounted as a file (never in the ConfigMap), silences on a volume.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ResourceSpec } from "../catalog";
+import { httpProbes } from "../hardening";
+import {
+    checksum,
+    clusterService,
+    configMap,
+    dataStorage,
+    disruptionBudget,
+    hardenedContainer,
+    hardenedPodSpec,
+    metadata,
+    networkPolicy,
+    Persistence,
+    podsOf,
+    publicInternet,
+    serviceAccount,
+    StackPlacement,
+    tcp,
+    TrafficRule,
+    udp,
+    workloadLabels,
+} from "./common";
+import { alertmanagerPodHost, observabilityWorkloads as w, serviceUrl, slackWebhookFile } from "./endpoints";
+import { images } from "./images";
+
+export { slackWebhookFile };
+
+/** Where the Slack webhook comes from: a Secret this component creates, or one that exists. */
+export type SlackWebhookSource = { url: pulumi.Input<string> } | { existingSecret: string };
+
+export interface AlertmanagerArgs extends StackPlacement {
+    replicas: number;
+    /** alertmanager.yml text (alerts/); it must reference the webhook through `api_url_file`. */
+    configYaml: string;
+    slack?: SlackWebhookSource;
+    /** Open HTTPS to the internet (Slack, dead man's switch); off when nothing is sent out. */
+    allowInternetEgress: boolean;
+    /** Silences and the notification log; emptyDir by default (peers re-gossip them when HA). */
+    persistence?: Persistence;
+    resources?: ResourceSpec;
+}
+
+const defaultResources: ResourceSpec = {
+    requests: { cpu: "50m", memory: "64Mi" },
+    limits: { cpu: "200m", memory: "256Mi" },
+};
+
+/** Key of the webhook URL in the Secret, created or existing (`existingSecret` must have key `url`). */
+export const slackSecretKey = "url";
+
+export function alertmanagerPeers(replicas: number, namespace: string): string[] {
+    return Array.from({ length: replicas }, (_, i) => `${alertmanagerPodHost(i, namespace)}:${w.alertmanager.clusterPort}`);
+}
+
+export class Alertmanager extends pulumi.ComponentResource {
+    readonly url: string;
+
+    constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:observability:Alertmanager", name, {}, opts);
+        const owner = { parent: this, prefix: name };
+        const ns = args.namespace;
+        const wl = w.alertmanager;
+        const image = images.alertmanager;
+        const ids = workloadLabels(wl.name, args.environment, image);
+        const replicas = args.replicas;
+        const clustered = replicas > 1;
+
+        if (/https:\/\/hooks\.slack\.com\//.test(args.configYaml)) {
+            throw new Error("alertmanager: configYaml contains a Slack webhook URL; reference slackWebhookFile with api_url_file");
+        }
+
+        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
+        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, {
+            "alertmanager.yml": args.configYaml,
+        });
+
+        let slackSecretName: pulumi.Input<string> | undefined;
+        if (args.slack && "existingSecret" in args.slack) {
+            slackSecretName = args.slack.existingSecret;
+        } else if (args.slack) {
+            const secret = new k8s.core.v1.Secret(
+                `${name}-slack`,
+                {
+                    metadata: metadata(`${wl.name}-slack`, ns, ids.labels),
+                    type: "Opaque",
+                    stringData: { [slackSecretKey]: pulumi.secret(args.slack.url) },
+                },
+                { parent: this },
+            );
+            slackSecretName = secret.metadata.name;
+        }
+
+        const headless = clusterService(
+            owner,
+            `${wl.name}-headless`,
+            ns,
+            ids,
+            [
+                { name: "http", port: wl.port },
+                { name: "mesh-tcp", port: wl.clusterPort, protocol: "TCP" },
+                { name: "mesh-udp", port: wl.clusterPort, protocol: "UDP" },
+            ],
+            // Peers must resolve each other before any of them is ready: readiness waits for gossip to settle.
+            { headless: true, publishNotReadyAddresses: true },
+        );
+        clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+
+        const clusterArgs = clustered
+            ? [
+                  `--cluster.listen-address=0.0.0.0:${wl.clusterPort}`,
+                  `--cluster.advertise-address=$(POD_IP):${wl.clusterPort}`,
+                  ...alertmanagerPeers(replicas, ns).map((p) => `--cluster.peer=${p}`),
+                  "--cluster.reconnect-timeout=5m",
+              ]
+            : // An empty listen address turns gossip off for a single replica.
+              ["--cluster.listen-address="];
+
+        const storage = dataStorage(
+            "data",
+            args.persistence ?? { enabled: false, size: "256Mi" },
+            ids.labels,
+        );
+        const slackMount = slackWebhookFile.slice(0, slackWebhookFile.lastIndexOf("/"));
+        const container = hardenedContainer(
+            { name: wl.name, image, resources: args.resources ?? defaultResources },
+            {
+                args: [
+                    "--config.file=/etc/alertmanager/config/alertmanager.yml",
+                    "--storage.path=/alertmanager",
+                    `--web.listen-address=:${wl.port}`,
+                    "--data.retention=120h",
+                    ...clusterArgs,
+                ],
+                env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+                ports: [
+                    { name: "http", containerPort: wl.port, protocol: "TCP" },
+                    ...(clustered
+                        ? [
+                              { name: "mesh-tcp", containerPort: wl.clusterPort, protocol: "TCP" },
+                              { name: "mesh-udp", containerPort: wl.clusterPort, protocol: "UDP" },
+                          ]
+                        : []),
+                ],
+                ...httpProbes({ liveness: "/-/healthy", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
+                volumeMounts: [
+                    { name: "config", mountPath: "/etc/alertmanager/config", readOnly: true },
+                    { name: "data", mountPath: "/alertmanager" },
+                    ...(slackSecretName ? [{ name: "slack-webhook", mountPath: slackMount, readOnly: true }] : []),
+                ],
+            },
+        );
+
+        new k8s.apps.v1.StatefulSet(
+            `${name}-statefulset`,
+            {
+                metadata: metadata(wl.name, ns, ids.labels),
+                spec: {
+                    replicas,
+                    serviceName: headless.metadata.name,
+                    podManagementPolicy: "Parallel",
+                    selector: { matchLabels: ids.selector },
+                    template: {
+                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(args.configYaml) } },
+                        spec: hardenedPodSpec(
+                            { name: wl.name, image, serviceAccountName: sa.metadata.name, spread: true },
+                            [container],
+                            [
+                                { name: "config", configMap: { name: config.metadata.name } },
+                                ...storage.volumes,
+                                ...(slackSecretName
+                                    ? [
+                                          {
+                                              name: "slack-webhook",
+                                              secret: {
+                                                  secretName: slackSecretName,
+                                                  items: [{ key: slackSecretKey, path: "url" }],
+                                                  defaultMode: 0o440,
+                                              },
+                                          },
+                                      ]
+                                    : []),
+                            ],
+                        ),
+                    },
+                    volumeClaimTemplates: storage.claimTemplates,
+                },
+            },
+            { parent: this },
+        );
+        disruptionBudget(owner, wl.name, ns, ids, replicas);
+
+        const mesh: TrafficRule[] = clustered
+            ? [{ peers: [podsOf(wl.name)], ports: [...tcp(wl.clusterPort), ...udp(wl.clusterPort)] }]
+            : [];
+        networkPolicy(owner, wl.name, ns, ids, {
+            ingress: [
+                { peers: [podsOf(w.prometheus.name), podsOf(w.grafana.name)], ports: tcp(wl.port) },
+                ...mesh,
+            ],
+            egress: [...mesh, ...(args.allowInternetEgress ? [{ peers: [publicInternet], ports: tcp(443) }] : [])],
+        });
+
+        this.url = serviceUrl(wl.name, ns, wl.port);
+        this.registerOutputs({ url: this.url });
+    }
+}

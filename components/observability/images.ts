@@ -1,0 +1,72 @@
+// The observability stack's upstream images: one pinned tag each, with the multi-arch index digest
+// that tag resolved to. Every digest below was found pinned to exactly that tag in more than one
+// independent public repository; none is derived or guessed. Bump tag and digest together.
+
+export interface ImagePin {
+    /** Registry and repository, no tag. */
+    repository: string;
+    tag: string;
+    /** Digest of the tag's image index (sha256:<64 hex>); undefined only while no verified digest is known. */
+    digest?: string;
+    /** The UID the image's Dockerfile runs as (USER); the pod runs with exactly this UID. */
+    uid: number;
+}
+
+export const images = {
+    prometheus: {
+        repository: "quay.io/prometheus/prometheus",
+        tag: "v3.5.0",
+        digest: "sha256:63805ebb8d2b3920190daf1cb14a60871b16fd38bed42b857a3182bc621f4996",
+        uid: 65534, // USER nobody
+    },
+    alertmanager: {
+        repository: "quay.io/prometheus/alertmanager",
+        tag: "v0.28.1",
+        digest: "sha256:27c475db5fb156cab31d5c18a4251ac7ed567746a2483ff264516437a39b15ba",
+        uid: 65534, // USER nobody
+    },
+    grafana: {
+        repository: "docker.io/grafana/grafana",
+        tag: "12.1.1",
+        digest: "sha256:a1701c2180249361737a99a01bc770db39381640e4d631825d38ff4535efa47d",
+        uid: 472, // GF_UID
+    },
+    loki: {
+        repository: "docker.io/grafana/loki",
+        tag: "3.5.3",
+        digest: "sha256:3165cecce301ce5b9b6e3530284b080934a05cd5cafac3d3d82edcb887b45ecd",
+        uid: 10001, // USER 10001 (loki)
+    },
+    alloy: {
+        repository: "docker.io/grafana/alloy",
+        tag: "v1.10.2",
+        digest: "sha256:bcf27f18c4402869af112fb39e35e1db3804a404686f4caa20bdf77814219223",
+        uid: 473, // the image's `alloy` user (the image itself defaults to root; we never run it so)
+    },
+    jaeger: {
+        repository: "docker.io/jaegertracing/jaeger",
+        tag: "2.21.0",
+        digest: "sha256:3d0ac795ff98aa04d1be04311d2dac6c25b4bfc8322dc02e53bc5b170c5018c3",
+        uid: 10001, // USER ${USER_UID}=10001
+    },
+    otelCollector: {
+        repository: "docker.io/otel/opentelemetry-collector-contrib",
+        tag: "0.136.0",
+        digest: "sha256:45392d534c1edcc809c2d112394029246bc679d2ae5ea7081414a1fc74f2c621",
+        uid: 10001, // USER 10001:10001
+    },
+} as const satisfies Record<string, ImagePin>;
+
+export type ImageKey = keyof typeof images;
+
+/** `repository:tag@digest` when the digest is known, else `repository:tag`. */
+export function imageRef(pin: ImagePin): string {
+    return pin.digest ? `${pin.repository}:${pin.tag}@${pin.digest}` : `${pin.repository}:${pin.tag}`;
+}
+
+/** Pins that would fail a `requireDigest` stack; empty today. */
+export function pinsWithoutDigest(pins: Record<string, ImagePin> = images): string[] {
+    return Object.entries(pins)
+        .filter(([, p]) => !p.digest)
+        .map(([k]) => k);
+}

@@ -1,0 +1,152 @@
+// The observability stack: Prometheus, Alertmanager, Grafana, Loki and its log shipper, Jaeger and
+// the OTel Collector, wired to each other through endpoints.ts and configured from the stack file.
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceSpec } from "../catalog";
+import type { ObservabilitySettings } from "../config-schema";
+import { Alertmanager, SlackWebhookSource } from "./alertmanager";
+import { Grafana } from "./grafana";
+import { Jaeger } from "./jaeger";
+import { LogShipper } from "./log-shipper";
+import { Loki } from "./loki";
+import { OtelCollector } from "./otel-collector";
+import { Prometheus } from "./prometheus";
+
+export { slackWebhookFile } from "./endpoints";
+export { logShipperExemption } from "./log-shipper";
+export { images, imageRef, pinsWithoutDigest } from "./images";
+
+export interface ObservabilityStackArgs {
+    namespace: string;
+    servicesNamespace: string;
+    environment: string;
+    settings: ObservabilitySettings;
+    services: readonly ServiceSpec[];
+    /** File name (name.yaml) → Prometheus rule file text. */
+    ruleFiles: Record<string, string>;
+    /** alertmanager.yml text; references the webhook via api_url_file = slackWebhookFile. */
+    alertmanagerConfig: string;
+    /** Dashboard name → dashboard JSON. */
+    dashboards: Record<string, string>;
+    /** secrets.slackWebhookUrl; used when the receiver is slack without an existingSecret. */
+    slackWebhookUrl?: pulumi.Input<string>;
+    ingressControllerNamespace: string;
+    /** Where the API server answers; Prometheus' only egress outside the cluster's pods. */
+    apiServerCidrs: readonly string[];
+    /**
+     * Run the log shipper in this namespace instead (it must exist, with Pod Security "privileged":
+     * its read-only hostPath is refused by "baseline" and "restricted"). Defaults to `namespace`.
+     */
+    logShipperNamespace?: string;
+}
+
+function slackSource(args: ObservabilityStackArgs): SlackWebhookSource | undefined {
+    const receiver = args.settings.alertmanager.receiver;
+    if (receiver.type !== "slack") return undefined;
+    if (receiver.existingSecret) return { existingSecret: receiver.existingSecret };
+    if (args.slackWebhookUrl !== undefined) return { url: args.slackWebhookUrl };
+    throw new Error(
+        "observability.alertmanager.receiver is slack but neither secrets.slackWebhookUrl nor receiver.existingSecret is set",
+    );
+}
+
+export class ObservabilityStack extends pulumi.ComponentResource {
+    readonly grafanaUrl: string;
+    readonly prometheusUrl: string;
+    readonly alertmanagerUrl: string;
+    readonly jaegerUrl: string;
+    readonly lokiUrl: string;
+    /** For the services' OTEL_EXPORTER_OTLP_ENDPOINT (gRPC) and the HTTP variant. */
+    readonly otlpGrpcUrl: string;
+    readonly otlpHttpUrl: string;
+    readonly grafanaAdminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:observability:ObservabilityStack", name, {}, opts);
+        const s = args.settings;
+        const placement = { namespace: args.namespace, environment: args.environment };
+        const logShipperNamespace = args.logShipperNamespace ?? args.namespace;
+        const child = { parent: this };
+
+        const prometheus = new Prometheus(
+            `${name}-prometheus`,
+            {
+                ...placement,
+                servicesNamespace: args.servicesNamespace,
+                logShipperNamespace,
+                settings: s.prometheus,
+                services: args.services,
+                ruleFiles: args.ruleFiles,
+                alertmanagerReplicas: s.alertmanager.replicas,
+                apiServerCidrs: [...args.apiServerCidrs],
+            },
+            child,
+        );
+        const alertmanager = new Alertmanager(
+            `${name}-alertmanager`,
+            {
+                ...placement,
+                replicas: s.alertmanager.replicas,
+                configYaml: args.alertmanagerConfig,
+                slack: slackSource(args),
+                allowInternetEgress: s.alertmanager.receiver.type === "slack" || Boolean(s.alertmanager.deadMansSwitchUrl),
+            },
+            child,
+        );
+        const loki = new Loki(
+            `${name}-loki`,
+            { ...placement, retention: s.loki.retention, persistence: s.loki.persistence, logShipperNamespace },
+            child,
+        );
+        new LogShipper(
+            `${name}-log-shipper`,
+            {
+                namespace: logShipperNamespace,
+                environment: args.environment,
+                lokiPushUrl: loki.pushUrl,
+                stackNamespace: args.namespace,
+            },
+            child,
+        );
+        const jaeger = new Jaeger(`${name}-jaeger`, { ...placement, settings: s.jaeger }, child);
+        const collector = new OtelCollector(
+            `${name}-otel-collector`,
+            {
+                ...placement,
+                servicesNamespace: args.servicesNamespace,
+                settings: s.otelCollector,
+                jaegerOtlpEndpoint: jaeger.otlpGrpcEndpoint,
+            },
+            child,
+        );
+        const grafana = new Grafana(
+            `${name}-grafana`,
+            {
+                ...placement,
+                replicas: s.grafana.replicas,
+                persistence: s.grafana.persistence,
+                dashboards: args.dashboards,
+                ingressControllerNamespace: args.ingressControllerNamespace,
+            },
+            child,
+        );
+
+        this.grafanaUrl = grafana.url;
+        this.prometheusUrl = prometheus.url;
+        this.alertmanagerUrl = alertmanager.url;
+        this.jaegerUrl = jaeger.url;
+        this.lokiUrl = loki.url;
+        this.otlpGrpcUrl = collector.otlpGrpcUrl;
+        this.otlpHttpUrl = collector.otlpHttpUrl;
+        this.grafanaAdminPassword = grafana.adminPassword;
+        this.registerOutputs({
+            grafanaUrl: this.grafanaUrl,
+            prometheusUrl: this.prometheusUrl,
+            alertmanagerUrl: this.alertmanagerUrl,
+            jaegerUrl: this.jaegerUrl,
+            lokiUrl: this.lokiUrl,
+            otlpGrpcUrl: this.otlpGrpcUrl,
+            otlpHttpUrl: this.otlpHttpUrl,
+            grafanaAdminPassword: this.grafanaAdminPassword,
+        });
+    }
+}

@@ -1,0 +1,175 @@
+// Jaeger v2 as one binary: OTLP receivers (4317/4318), the query UI/API (16686), storage in memory
+// or in Badger on a volume. Only the OTel Collector sends it spans.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import type { ResourceSpec } from "../catalog";
+import type { ObservabilitySettings } from "../config-schema";
+import { httpProbes } from "../hardening";
+import {
+    checksum,
+    clusterService,
+    configMap,
+    dataStorage,
+    hardenedContainer,
+    hardenedPodSpec,
+    metadata,
+    networkPolicy,
+    podsOf,
+    serviceAccount,
+    StackPlacement,
+    tcp,
+    workloadLabels,
+} from "./common";
+import { observabilityWorkloads as w, serviceUrl } from "./endpoints";
+import { images } from "./images";
+
+export interface JaegerArgs extends StackPlacement {
+    settings: ObservabilitySettings["jaeger"];
+    resources?: ResourceSpec;
+}
+
+const defaultResources: ResourceSpec = {
+    requests: { cpu: "100m", memory: "256Mi" },
+    limits: { cpu: "1", memory: "1Gi" },
+};
+
+const badgerDir = "/badger";
+/** How long Badger keeps spans; the in-memory store is bounded by maxTraces instead. */
+export const badgerSpanTtl = "168h";
+
+export function jaegerConfig(settings: ObservabilitySettings["jaeger"]): string {
+    const store =
+        settings.storage === "memory"
+            ? { memory: { max_traces: settings.maxTraces } }
+            : {
+                  badger: {
+                      directories: { keys: `${badgerDir}/keys`, values: `${badgerDir}/values` },
+                      ephemeral: false,
+                      ttl: { spans: badgerSpanTtl },
+                  },
+              };
+    const j = w.jaeger;
+    return stringify(
+        {
+            service: {
+                extensions: ["jaeger_storage", "jaeger_query", "healthcheckv2"],
+                pipelines: {
+                    traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] },
+                },
+                telemetry: {
+                    resource: { "service.name": "jaeger" },
+                    logs: { level: "info" },
+                    metrics: {
+                        level: "normal",
+                        readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: j.metricsPort } } } }],
+                    },
+                },
+            },
+            extensions: {
+                healthcheckv2: { use_v2: true, http: { endpoint: `0.0.0.0:${j.adminPort}` } },
+                jaeger_query: {
+                    storage: { traces: "primary" },
+                    http: { endpoint: `0.0.0.0:${j.queryPort}` },
+                },
+                jaeger_storage: { backends: { primary: store } },
+            },
+            receivers: {
+                otlp: {
+                    protocols: {
+                        grpc: { endpoint: `0.0.0.0:${j.otlpGrpcPort}` },
+                        http: { endpoint: `0.0.0.0:${j.otlpHttpPort}` },
+                    },
+                },
+            },
+            processors: { batch: {} },
+            exporters: { jaeger_storage_exporter: { trace_storage: "primary" } },
+        },
+        { lineWidth: 0 },
+    );
+}
+
+export class Jaeger extends pulumi.ComponentResource {
+    /** The query UI and API. */
+    readonly url: string;
+    /** OTLP gRPC, host:port (what the collector exports to). */
+    readonly otlpGrpcEndpoint: string;
+
+    constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:observability:Jaeger", name, {}, opts);
+        const owner = { parent: this, prefix: name };
+        const ns = args.namespace;
+        const wl = w.jaeger;
+        const image = images.jaeger;
+        const ids = workloadLabels(wl.name, args.environment, image);
+
+        const configText = jaegerConfig(args.settings);
+        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
+        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "config.yaml": configText });
+        const svc = clusterService(owner, wl.name, ns, ids, [
+            { name: "otlp-grpc", port: wl.otlpGrpcPort },
+            { name: "otlp-http", port: wl.otlpHttpPort },
+            { name: "query", port: wl.queryPort },
+            { name: "metrics", port: wl.metricsPort },
+        ]);
+
+        const badger = args.settings.storage === "badger";
+        // Memory storage needs no volume; Badger on emptyDir survives container restarts only.
+        const storage = badger
+            ? dataStorage("data", args.settings.persistence, ids.labels)
+            : { volumes: [], claimTemplates: [] };
+        const container = hardenedContainer(
+            { name: wl.name, image, resources: args.resources ?? defaultResources },
+            {
+                args: ["--config=/etc/jaeger/config/config.yaml"],
+                ports: [
+                    { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
+                    { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
+                    { name: "query", containerPort: wl.queryPort, protocol: "TCP" },
+                    { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
+                    { name: "health", containerPort: wl.adminPort, protocol: "TCP" },
+                ],
+                ...httpProbes({ liveness: "/status", readiness: "/status", startup: "/status", port: wl.adminPort }),
+                volumeMounts: [
+                    { name: "config", mountPath: "/etc/jaeger/config", readOnly: true },
+                    ...(badger ? [{ name: "data", mountPath: badgerDir }] : []),
+                ],
+            },
+        );
+
+        new k8s.apps.v1.StatefulSet(
+            `${name}-statefulset`,
+            {
+                metadata: metadata(wl.name, ns, ids.labels),
+                spec: {
+                    replicas: 1,
+                    serviceName: svc.metadata.name,
+                    selector: { matchLabels: ids.selector },
+                    template: {
+                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
+                        spec: hardenedPodSpec(
+                            { name: wl.name, image, serviceAccountName: sa.metadata.name, spread: true },
+                            [container],
+                            [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
+                        ),
+                    },
+                    volumeClaimTemplates: storage.claimTemplates,
+                },
+            },
+            { parent: this },
+        );
+
+        networkPolicy(owner, wl.name, ns, ids, {
+            ingress: [
+                { peers: [podsOf(w.otelCollector.name)], ports: tcp(wl.otlpGrpcPort) },
+                { peers: [podsOf(w.grafana.name)], ports: tcp(wl.queryPort) },
+                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort) },
+            ],
+            egress: [],
+        });
+
+        this.url = serviceUrl(wl.name, ns, wl.queryPort);
+        this.otlpGrpcEndpoint = `${wl.name}.${ns}.svc.cluster.local:${wl.otlpGrpcPort}`;
+        this.registerOutputs({ url: this.url, otlpGrpcEndpoint: this.otlpGrpcEndpoint });
+    }
+}

@@ -1,0 +1,187 @@
+// Loki, single binary (-target=all) on the filesystem with a TSDB index. Retention is enforced by
+// the compactor: limits_config.retention_period alone deletes nothing.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import type { ResourceSpec } from "../catalog";
+import { httpProbes } from "../hardening";
+import {
+    checksum,
+    clusterService,
+    configMap,
+    dataStorage,
+    hardenedContainer,
+    hardenedPodSpec,
+    metadata,
+    networkPolicy,
+    Persistence,
+    podsOf,
+    serviceAccount,
+    StackPlacement,
+    tcp,
+    workloadLabels,
+} from "./common";
+import { observabilityWorkloads as w, serviceUrl } from "./endpoints";
+import { images } from "./images";
+
+export interface LokiArgs extends StackPlacement {
+    /** Hours, e.g. "168h". */
+    retention: string;
+    persistence: Persistence;
+    /** Namespace of the log shipper when it runs outside the observability namespace. */
+    logShipperNamespace?: string;
+    resources?: ResourceSpec;
+}
+
+const defaultResources: ResourceSpec = {
+    requests: { cpu: "200m", memory: "512Mi" },
+    limits: { cpu: "2", memory: "2Gi" },
+};
+
+const dataDir = "/var/loki";
+
+export function lokiConfig(retention: string): string {
+    return stringify(
+        {
+            auth_enabled: false,
+            server: { http_listen_port: w.loki.port, grpc_listen_port: w.loki.grpcPort, log_level: "info" },
+            common: {
+                path_prefix: dataDir,
+                // Single binary: every internal client talks to this process over loopback.
+                instance_addr: "127.0.0.1",
+                replication_factor: 1,
+                ring: { kvstore: { store: "inmemory" } },
+                storage: {
+                    filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` },
+                },
+            },
+            schema_config: {
+                configs: [
+                    {
+                        from: "2024-04-01",
+                        store: "tsdb",
+                        object_store: "filesystem",
+                        schema: "v13",
+                        index: { prefix: "index_", period: "24h" },
+                    },
+                ],
+            },
+            storage_config: {
+                tsdb_shipper: {
+                    active_index_directory: `${dataDir}/tsdb-index`,
+                    cache_location: `${dataDir}/tsdb-cache`,
+                },
+            },
+            limits_config: {
+                retention_period: retention,
+                reject_old_samples: true,
+                reject_old_samples_max_age: retention,
+                allow_structured_metadata: true,
+                volume_enabled: true,
+            },
+            compactor: {
+                working_directory: `${dataDir}/compactor`,
+                compaction_interval: "10m",
+                retention_enabled: true,
+                retention_delete_delay: "2h",
+                retention_delete_worker_count: 150,
+                delete_request_store: "filesystem",
+            },
+            analytics: { reporting_enabled: false },
+        },
+        { lineWidth: 0 },
+    );
+}
+
+export class Loki extends pulumi.ComponentResource {
+    readonly url: string;
+    /** Where log shippers push. */
+    readonly pushUrl: string;
+
+    constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:observability:Loki", name, {}, opts);
+        const owner = { parent: this, prefix: name };
+        const ns = args.namespace;
+        const wl = w.loki;
+        const image = images.loki;
+        const ids = workloadLabels(wl.name, args.environment, image);
+        const shipperNs = args.logShipperNamespace ?? ns;
+
+        const configText = lokiConfig(args.retention);
+        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
+        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "loki.yaml": configText });
+        // gRPC (9095) stays inside the pod: the single binary's components reach each other over loopback.
+        const svc = clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+
+        const storage = dataStorage("data", args.persistence, ids.labels);
+        const container = hardenedContainer(
+            { name: wl.name, image, resources: args.resources ?? defaultResources },
+            {
+                args: ["-config.file=/etc/loki/config/loki.yaml", "-target=all"],
+                ports: [
+                    { name: "http", containerPort: wl.port, protocol: "TCP" },
+                    { name: "grpc", containerPort: wl.grpcPort, protocol: "TCP" },
+                ],
+                ...httpProbes({
+                    // /ready also reflects the ingester joining the ring; liveness only asks "is the process serving".
+                    liveness: "/loki/api/v1/status/buildinfo",
+                    readiness: "/ready",
+                    startup: "/ready",
+                    port: wl.port,
+                    startupBudgetSeconds: 300,
+                }),
+                volumeMounts: [
+                    { name: "config", mountPath: "/etc/loki/config", readOnly: true },
+                    { name: "data", mountPath: dataDir },
+                ],
+            },
+        );
+
+        new k8s.apps.v1.StatefulSet(
+            `${name}-statefulset`,
+            {
+                metadata: metadata(wl.name, ns, ids.labels),
+                spec: {
+                    replicas: 1,
+                    serviceName: svc.metadata.name,
+                    selector: { matchLabels: ids.selector },
+                    template: {
+                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
+                        spec: hardenedPodSpec(
+                            {
+                                name: wl.name,
+                                image,
+                                serviceAccountName: sa.metadata.name,
+                                spread: true,
+                                // Lets the ingester flush its in-memory chunks on shutdown.
+                                terminationGracePeriodSeconds: 300,
+                            },
+                            [container],
+                            [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
+                        ),
+                    },
+                    volumeClaimTemplates: storage.claimTemplates,
+                },
+            },
+            { parent: this },
+        );
+
+        networkPolicy(owner, wl.name, ns, ids, {
+            ingress: [
+                {
+                    peers: [
+                        podsOf(w.logShipper.name, shipperNs === ns ? undefined : shipperNs),
+                        podsOf(w.grafana.name),
+                        podsOf(w.prometheus.name),
+                    ],
+                    ports: tcp(wl.port),
+                },
+            ],
+            egress: [],
+        });
+
+        this.url = serviceUrl(wl.name, ns, wl.port);
+        this.pushUrl = `${this.url}/loki/api/v1/push`;
+        this.registerOutputs({ url: this.url, pushUrl: this.pushUrl });
+    }
+}

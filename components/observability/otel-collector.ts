@@ -1,0 +1,181 @@
+// The OpenTelemetry Collector: receives OTLP from the services namespace, bounds its memory,
+// samples by trace ID (consistent across replicas), batches and exports to Jaeger.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import type { ResourceSpec } from "../catalog";
+import type { ObservabilitySettings } from "../config-schema";
+import { httpProbes } from "../hardening";
+import {
+    checksum,
+    clusterService,
+    configMap,
+    disruptionBudget,
+    hardenedContainer,
+    hardenedPodSpec,
+    metadata,
+    namespacePeer,
+    networkPolicy,
+    podsOf,
+    serviceAccount,
+    StackPlacement,
+    tcp,
+    workloadLabels,
+} from "./common";
+import { observabilityWorkloads as w } from "./endpoints";
+import { images } from "./images";
+
+export interface OtelCollectorArgs extends StackPlacement {
+    servicesNamespace: string;
+    settings: ObservabilitySettings["otelCollector"];
+    /** Jaeger's OTLP gRPC endpoint, host:port. */
+    jaegerOtlpEndpoint: string;
+    /** Upper bound of the autoscaler; `settings.replicas` is its lower bound. */
+    maxReplicas?: number;
+    resources?: ResourceSpec;
+}
+
+const defaultResources: ResourceSpec = {
+    requests: { cpu: "100m", memory: "256Mi" },
+    limits: { cpu: "1", memory: "512Mi" },
+};
+
+export function otelCollectorConfig(samplingPercentage: number, jaegerOtlpEndpoint: string): string {
+    const c = w.otelCollector;
+    return stringify(
+        {
+            receivers: {
+                otlp: {
+                    protocols: {
+                        grpc: { endpoint: `0.0.0.0:${c.otlpGrpcPort}` },
+                        http: { endpoint: `0.0.0.0:${c.otlpHttpPort}` },
+                    },
+                },
+            },
+            processors: {
+                // First in the pipeline: refuses data before the container's memory limit is reached.
+                memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
+                // Hashes the trace ID, so every replica keeps or drops the same traces.
+                probabilistic_sampler: { sampling_percentage: samplingPercentage },
+                batch: { send_batch_size: 8192, timeout: "5s" },
+            },
+            exporters: {
+                "otlp/jaeger": {
+                    endpoint: jaegerOtlpEndpoint,
+                    tls: { insecure: true },
+                    sending_queue: { enabled: true },
+                    retry_on_failure: { enabled: true },
+                },
+            },
+            extensions: { health_check: { endpoint: `0.0.0.0:${c.healthPort}` } },
+            service: {
+                extensions: ["health_check"],
+                pipelines: {
+                    traces: {
+                        receivers: ["otlp"],
+                        processors: ["memory_limiter", "probabilistic_sampler", "batch"],
+                        exporters: ["otlp/jaeger"],
+                    },
+                },
+                telemetry: {
+                    logs: { level: "info" },
+                    metrics: {
+                        level: "normal",
+                        readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: c.metricsPort } } } }],
+                    },
+                },
+            },
+        },
+        { lineWidth: 0 },
+    );
+}
+
+export class OtelCollector extends pulumi.ComponentResource {
+    /** OTLP endpoints for the services' OTEL_EXPORTER_OTLP_ENDPOINT. */
+    readonly otlpGrpcUrl: string;
+    readonly otlpHttpUrl: string;
+
+    constructor(name: string, args: OtelCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:observability:OtelCollector", name, {}, opts);
+        const owner = { parent: this, prefix: name };
+        const ns = args.namespace;
+        const wl = w.otelCollector;
+        const image = images.otelCollector;
+        const ids = workloadLabels(wl.name, args.environment, image);
+        const minReplicas = args.settings.replicas;
+        const maxReplicas = Math.max(args.maxReplicas ?? Math.min(10, minReplicas * 3), minReplicas);
+
+        const configText = otelCollectorConfig(args.settings.samplingPercentage, args.jaegerOtlpEndpoint);
+        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
+        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "config.yaml": configText });
+        clusterService(owner, wl.name, ns, ids, [
+            { name: "otlp-grpc", port: wl.otlpGrpcPort },
+            { name: "otlp-http", port: wl.otlpHttpPort },
+            { name: "metrics", port: wl.metricsPort },
+        ]);
+
+        const container = hardenedContainer(
+            { name: wl.name, image, resources: args.resources ?? defaultResources },
+            {
+                args: ["--config=/etc/otelcol/config/config.yaml"],
+                ports: [
+                    { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
+                    { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
+                    { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
+                    { name: "health", containerPort: wl.healthPort, protocol: "TCP" },
+                ],
+                ...httpProbes({ liveness: "/", readiness: "/", startup: "/", port: wl.healthPort }),
+                volumeMounts: [{ name: "config", mountPath: "/etc/otelcol/config", readOnly: true }],
+            },
+        );
+
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: metadata(wl.name, ns, ids.labels),
+                spec: {
+                    // No replicas: the HorizontalPodAutoscaler owns the count (minReplicas = settings.replicas).
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                    selector: { matchLabels: ids.selector },
+                    template: {
+                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
+                        spec: hardenedPodSpec(
+                            { name: wl.name, image, serviceAccountName: sa.metadata.name, spread: true },
+                            [container],
+                            [{ name: "config", configMap: { name: config.metadata.name } }],
+                        ),
+                    },
+                },
+            },
+            { parent: this },
+        );
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            `${name}-hpa`,
+            {
+                metadata: metadata(wl.name, ns, ids.labels),
+                spec: {
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                    minReplicas,
+                    maxReplicas,
+                    metrics: [
+                        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+        disruptionBudget(owner, wl.name, ns, ids, minReplicas, true);
+
+        networkPolicy(owner, wl.name, ns, ids, {
+            ingress: [
+                { peers: [namespacePeer(args.servicesNamespace)], ports: tcp(wl.otlpGrpcPort, wl.otlpHttpPort) },
+                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort) },
+            ],
+            egress: [{ peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.otlpGrpcPort) }],
+        });
+
+        this.otlpGrpcUrl = `http://${wl.name}.${ns}.svc.cluster.local:${wl.otlpGrpcPort}`;
+        this.otlpHttpUrl = `http://${wl.name}.${ns}.svc.cluster.local:${wl.otlpHttpPort}`;
+        this.registerOutputs({ otlpGrpcUrl: this.otlpGrpcUrl, otlpHttpUrl: this.otlpHttpUrl });
+    }
+}

@@ -1,0 +1,220 @@
+// Prometheus: StatefulSet (HA pair in prod), EndpointSlice discovery of every catalog service and of
+// the stack itself, rule files from alerts/, alerts to each Alertmanager pod. The only workload of
+// the stack that reads the Kubernetes API, through namespaced Roles.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ResourceSpec, ServiceSpec } from "../catalog";
+import type { ObservabilitySettings } from "../config-schema";
+import { httpProbes } from "../hardening";
+import {
+    checksum,
+    clusterService,
+    configMap,
+    dataStorage,
+    disruptionBudget,
+    hardenedContainer,
+    hardenedPodSpec,
+    metadata,
+    namespacePeer,
+    networkPolicy,
+    podsOf,
+    serviceAccount,
+    StackPlacement,
+    tcp,
+    TrafficRule,
+    workloadLabels,
+} from "./common";
+import { alertmanagerPodHost, observabilityWorkloads as w, serviceUrl } from "./endpoints";
+import { images } from "./images";
+import { prometheusConfig, rulesDirectory, serviceScrapeTargets, stackScrapeTargets } from "./prometheus-config";
+
+export interface PrometheusArgs extends StackPlacement {
+    servicesNamespace: string;
+    /** Namespace of the log shipper when it runs outside the observability namespace. */
+    logShipperNamespace?: string;
+    settings: ObservabilitySettings["prometheus"];
+    services: readonly ServiceSpec[];
+    /** File name → rule file text (from alerts/). */
+    ruleFiles: Record<string, string>;
+    alertmanagerReplicas: number;
+    /**
+     * Where the Kubernetes API server is reachable. NetworkPolicy cannot name the API server, and
+     * the Service VIP is rewritten to the endpoints' addresses (port 6443 on most clusters) before
+     * policy applies; narrow this to the control plane's addresses where they are known.
+     */
+    apiServerCidrs?: string[];
+}
+
+const defaultResources: ResourceSpec = {
+    requests: { cpu: "250m", memory: "1Gi" },
+    limits: { cpu: "2", memory: "4Gi" },
+};
+
+/** Rule file names become file paths and ConfigMap keys. */
+const ruleFileName = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
+
+/** Discovery needs exactly these, read-only, in each namespace it scrapes. */
+export const discoveryRules: k8s.types.input.rbac.v1.PolicyRule[] = [
+    { apiGroups: [""], resources: ["services", "pods"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+];
+
+export class Prometheus extends pulumi.ComponentResource {
+    readonly url: string;
+    readonly serviceName: string;
+
+    constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azora:observability:Prometheus", name, {}, opts);
+        const owner = { parent: this, prefix: name };
+        const ns = args.namespace;
+        const wl = w.prometheus;
+        const image = images.prometheus;
+        const ids = workloadLabels(wl.name, args.environment, image);
+        const replicas = args.settings.replicas;
+        const logShipperNs = args.logShipperNamespace ?? ns;
+
+        for (const file of Object.keys(args.ruleFiles)) {
+            if (!ruleFileName.test(file)) {
+                throw new Error(`prometheus: rule file name "${file}" must look like name.yaml (letters, digits, . _ -)`);
+            }
+        }
+
+        const alertmanagers = Array.from(
+            { length: args.alertmanagerReplicas },
+            (_, i) => `${alertmanagerPodHost(i, ns)}:${w.alertmanager.port}`,
+        );
+        const configText = prometheusConfig({
+            environment: args.environment,
+            scrapeInterval: args.settings.scrapeInterval,
+            targets: [
+                ...serviceScrapeTargets(args.services, args.servicesNamespace),
+                ...stackScrapeTargets(ns, logShipperNs),
+            ],
+            ruleFileNames: Object.keys(args.ruleFiles),
+            alertmanagers,
+        });
+        const rulesText = Object.keys(args.ruleFiles)
+            .sort()
+            .map((k) => `${k}\n${args.ruleFiles[k]}`);
+
+        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
+        const discoveryNamespaces = [...new Set([args.servicesNamespace, ns, logShipperNs])];
+        for (const target of discoveryNamespaces) {
+            const roleName = `${wl.name}-discovery`;
+            const meta = metadata(roleName, target, ids.labels);
+            const role = new k8s.rbac.v1.Role(`${name}-role-${target}`, { metadata: meta, rules: discoveryRules }, { parent: this });
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-rolebinding-${target}`,
+                {
+                    metadata: meta,
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                    subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
+                },
+                { parent: this },
+            );
+        }
+
+        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, {
+            "prometheus.yml": configText,
+        });
+        const rules = configMap(owner, `${wl.name}-rules`, ns, ids.labels, { ...args.ruleFiles });
+
+        const storage = dataStorage("data", args.settings.persistence, ids.labels);
+        const container = hardenedContainer(
+            { name: wl.name, image, resources: args.settings.resources ?? defaultResources },
+            {
+                args: [
+                    "--config.file=/etc/prometheus/config/prometheus.yml",
+                    "--storage.tsdb.path=/prometheus",
+                    `--storage.tsdb.retention.time=${args.settings.retentionTime}`,
+                    `--storage.tsdb.retention.size=${args.settings.retentionSize}`,
+                    `--web.listen-address=:${wl.port}`,
+                    "--enable-feature=exemplar-storage",
+                ],
+                env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
+                ...httpProbes({
+                    liveness: "/-/healthy",
+                    readiness: "/-/ready",
+                    startup: "/-/ready",
+                    port: wl.port,
+                    // WAL replay after a restart can take minutes on a full TSDB.
+                    startupBudgetSeconds: 900,
+                }),
+                volumeMounts: [
+                    // Siblings, not nested: a mount point cannot be created inside a read-only ConfigMap volume.
+                    { name: "config", mountPath: "/etc/prometheus/config", readOnly: true },
+                    { name: "rules", mountPath: rulesDirectory, readOnly: true },
+                    { name: "data", mountPath: "/prometheus" },
+                ],
+            },
+        );
+
+        const svc = clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+        new k8s.apps.v1.StatefulSet(
+            `${name}-statefulset`,
+            {
+                metadata: metadata(wl.name, ns, ids.labels),
+                spec: {
+                    replicas,
+                    serviceName: svc.metadata.name,
+                    podManagementPolicy: "Parallel",
+                    selector: { matchLabels: ids.selector },
+                    template: {
+                        metadata: {
+                            labels: ids.labels,
+                            annotations: { "checksum/config": checksum(configText, ...rulesText) },
+                        },
+                        spec: hardenedPodSpec(
+                            {
+                                name: wl.name,
+                                image,
+                                serviceAccountName: sa.metadata.name,
+                                spread: true,
+                                mountServiceAccountToken: true,
+                                terminationGracePeriodSeconds: 600,
+                            },
+                            [container],
+                            [
+                                { name: "config", configMap: { name: config.metadata.name } },
+                                { name: "rules", configMap: { name: rules.metadata.name } },
+                                ...storage.volumes,
+                            ],
+                        ),
+                    },
+                    volumeClaimTemplates: storage.claimTemplates,
+                },
+            },
+            { parent: this },
+        );
+        disruptionBudget(owner, wl.name, ns, ids, replicas);
+
+        const inStack = (peer: string, port: number): TrafficRule => ({ peers: [podsOf(peer)], ports: tcp(port) });
+        const apiServer = args.apiServerCidrs ?? ["0.0.0.0/0"];
+        networkPolicy(owner, wl.name, ns, ids, {
+            ingress: [{ peers: [podsOf(w.grafana.name), podsOf(wl.name)], ports: tcp(wl.port) }],
+            egress: [
+                // Every catalog service's metrics port, and nothing else in that namespace.
+                {
+                    peers: [namespacePeer(args.servicesNamespace)],
+                    ports: tcp(...[...new Set(args.services.map((s) => s.port))].sort((a, b) => a - b)),
+                },
+                inStack(wl.name, wl.port),
+                { peers: [podsOf(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
+                inStack(w.grafana.name, w.grafana.port),
+                inStack(w.loki.name, w.loki.port),
+                {
+                    peers: [podsOf(w.logShipper.name, logShipperNs === ns ? undefined : logShipperNs)],
+                    ports: tcp(w.logShipper.port),
+                },
+                inStack(w.jaeger.name, w.jaeger.metricsPort),
+                inStack(w.otelCollector.name, w.otelCollector.metricsPort),
+                { peers: apiServer.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 6443) },
+            ],
+        });
+
+        this.serviceName = wl.name;
+        this.url = serviceUrl(wl.name, ns, wl.port);
+        this.registerOutputs({ url: this.url, serviceName: this.serviceName });
+    }
+}

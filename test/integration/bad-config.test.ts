@@ -1,0 +1,36 @@
+// Bad input through the real engine: one clear error naming each field, nothing registered.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorkspace, Workspace } from "./harness";
+
+const passphrase = "azora-local";
+let ws: Workspace;
+
+beforeAll(() => {
+    ws = createWorkspace("azora-bad-");
+    ws.initStack("local", passphrase);
+});
+afterAll(() => ws?.dispose());
+
+describe("invalid stack configuration", () => {
+    it("fails the preview with every problem and its fix, before any resource is registered", () => {
+        ws.editStack("local", (config) => {
+            (config["azora-platform:images"] as Record<string, unknown>).tag = "latest";
+            (config["azora-platform:edge"] as Record<string, unknown>).bodySizeLimit = "huge";
+            (config["azora-platform:workloads"] as Record<string, unknown>).replicas = { min: 3, max: 1 };
+        });
+        const r = ws.run(["preview", "--stack", "local"], { passphrase });
+        expect(r.code).not.toBe(0);
+        expect(r.output).toContain('stack "local" has 3 configuration problem(s)');
+        expect(r.output).toContain("images.tag: a pinned tag, never 'latest'");
+        expect(r.output).toContain("edge.bodySizeLimit: an nginx size");
+        expect(r.output).toContain("workloads.replicas.max: max must be at least min");
+        expect(r.output).not.toMatch(/kubernetes:[a-z]/);
+        expect(r.output).not.toMatch(/at Object\.<anonymous>|\.ts:\d+:\d+/);
+    });
+
+    it("a wrong passphrase is refused with a clear message", () => {
+        const r = ws.run(["preview", "--stack", "local"], { passphrase: "not-the-passphrase" });
+        expect(r.code).not.toBe(0);
+        expect(r.output).toMatch(/incorrect passphrase/i);
+    });
+});

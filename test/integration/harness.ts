@@ -1,0 +1,132 @@
+// Drives the real Pulumi CLI against a throw-away copy of the project: its own file backend, its own
+// stack files and render directory, so tests never touch the developer's state or rendered/.
+import { spawnSync } from "child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { parseAllDocuments, parse, stringify } from "yaml";
+
+export const repoRoot = path.resolve(__dirname, "../..");
+export const toolchainDir = process.env.AZORA_TOOLCHAIN_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/toolchain");
+
+const copied = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "alerts", "dashboards", "test/fixtures"];
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    output: string;
+}
+
+export interface Workspace {
+    dir: string;
+    backend: string;
+    run(args: string[], opts?: { passphrase?: string; env?: Record<string, string> }): RunResult;
+    /** Creates (or selects) a stack in this workspace's backend. */
+    initStack(stack: string, passphrase: string): void;
+    /** Rewrites the workspace's copy of a stack file. */
+    editStack(stack: string, edit: (config: Record<string, unknown>) => void): void;
+    dispose(): void;
+}
+
+export function pulumiEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+        ...process.env,
+        PATH: `${path.join(toolchainDir, "bin")}:${path.join(repoRoot, "node_modules/.bin")}:${process.env.PATH}`,
+        PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(toolchainDir, "pulumi-home"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+        NO_COLOR: "1",
+        ...extra,
+    };
+}
+
+export function createWorkspace(prefix = "azora-it-"): Workspace {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    for (const entry of copied) {
+        const from = path.join(repoRoot, entry);
+        if (existsSync(from)) cpSync(from, path.join(dir, entry), { recursive: true });
+    }
+    for (const f of readdirSync(repoRoot).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
+        cpSync(path.join(repoRoot, f), path.join(dir, f));
+    }
+    symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+    // The policy pack is used in place: it is an independent project with its own dependencies.
+    symlinkSync(path.join(repoRoot, "policies"), path.join(dir, "policies"));
+    const backend = path.join(dir, ".state");
+    cpSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+
+    const run: Workspace["run"] = (args, opts = {}) => {
+        const env = pulumiEnv({
+            PULUMI_BACKEND_URL: `file://${backend}`,
+            ...(opts.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: opts.passphrase } : {}),
+            ...opts.env,
+        });
+        const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+            cwd: dir,
+            env,
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        if (r.error) throw new Error(`could not run pulumi (${r.error.message}) — run 'make toolchain' first`);
+        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+    };
+
+    return {
+        dir,
+        backend,
+        run,
+        initStack(stack, passphrase) {
+            const selected = run(["stack", "select", stack], { passphrase });
+            if (selected.code === 0) return;
+            const created = run(["stack", "init", stack, "--secrets-provider", "passphrase"], { passphrase });
+            if (created.code !== 0) throw new Error(`stack init ${stack} failed:\n${created.output}`);
+        },
+        editStack(stack, edit) {
+            const file = path.join(dir, `Pulumi.${stack}.yaml`);
+            const doc = parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+            edit(doc.config);
+            writeFileSync(file, stringify(doc));
+        },
+        dispose() {
+            rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+export interface Manifest {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: Record<string, unknown>;
+    data?: Record<string, string>;
+    stringData?: Record<string, string>;
+    file: string;
+}
+
+/** Every object renderYamlToDirectory wrote, parsed. */
+export function readRendered(dir: string): Manifest[] {
+    const out: Manifest[] = [];
+    const walk = (d: string) => {
+        for (const entry of readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, entry.name);
+            if (entry.isDirectory()) walk(p);
+            else if (entry.name.endsWith(".yaml")) {
+                for (const doc of parseAllDocuments(readFileSync(p, "utf8"))) {
+                    const obj = doc.toJS() as Manifest | null;
+                    if (obj) out.push({ ...obj, file: p });
+                }
+            }
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+export function countByKind(manifests: Manifest[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const m of manifests) counts[m.kind] = (counts[m.kind] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}

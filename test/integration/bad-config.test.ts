@@ -5,20 +5,20 @@ import { createWorkspace, Workspace } from "./harness";
 const passphrase = "azora-local";
 let ws: Workspace;
 
-beforeAll(() => {
+beforeAll(async () => {
     ws = createWorkspace("azora-bad-");
-    ws.initStack("local", passphrase);
+    await ws.initStack("local", passphrase);
 });
 afterAll(() => ws?.dispose());
 
 describe("invalid stack configuration", () => {
-    it("fails the preview with every problem and its fix, before any resource is registered", () => {
+    it("fails the preview with every problem and its fix, before any resource is registered", async () => {
         ws.editStack("local", (config) => {
             (config["azora-platform:images"] as Record<string, unknown>).tag = "latest";
             (config["azora-platform:edge"] as Record<string, unknown>).bodySizeLimit = "huge";
             (config["azora-platform:workloads"] as Record<string, unknown>).replicas = { min: 3, max: 1 };
         });
-        const r = ws.run(["preview", "--stack", "local"], { passphrase });
+        const r = await ws.run(["preview", "--stack", "local"], { passphrase });
         expect(r.code).not.toBe(0);
         expect(r.output).toContain('stack "local" has 3 configuration problem(s)');
         expect(r.output).toContain("images.tag: a pinned tag, never 'latest'");
@@ -28,8 +28,8 @@ describe("invalid stack configuration", () => {
         expect(r.output).not.toMatch(/at Object\.<anonymous>|\.ts:\d+:\d+/);
     });
 
-    it("a wrong passphrase is refused with a clear message", () => {
-        const r = ws.run(["preview", "--stack", "local"], { passphrase: "not-the-passphrase" });
+    it("a wrong passphrase is refused with a clear message", async () => {
+        const r = await ws.run(["preview", "--stack", "local"], { passphrase: "not-the-passphrase" });
         expect(r.code).not.toBe(0);
         expect(r.output).toMatch(/incorrect passphrase/i);
     });

@@ -38,34 +38,34 @@ function preview(stack: string) {
     );
 }
 
-beforeAll(() => {
+beforeAll(async () => {
     ws = createWorkspace("azora-envs-");
     kubeconfig = unreachableKubeconfig(ws.dir);
-    for (const stack of ["dev", "staging", "prod"]) ws.initStack(stack, passphrase);
+    for (const stack of ["dev", "staging", "prod"]) await ws.initStack(stack, passphrase);
 });
 afterAll(() => ws?.dispose());
 
 describe("environment previews against unreachable clusters", () => {
-    it.each(["dev", "staging"])("%s previews with the policy pack and 0 violations", (stack) => {
-        const r = preview(stack);
+    it.each(["dev", "staging"])("%s previews with the policy pack and 0 violations", async (stack) => {
+        const r = await preview(stack);
         expect(r.code, r.output).toBe(0);
         expect(r.output).toMatch(/\+ \d+ to create|\d+ to create/);
         expect(r.output).not.toMatch(/mandatory/);
     });
 
-    it("prod refuses to preview without image digests, naming each missing one before registering anything", () => {
-        const r = preview("prod");
+    it("prod refuses to preview without image digests, naming each missing one before registering anything", async () => {
+        const r = await preview("prod");
         expect(r.code).not.toBe(0);
         for (const s of catalog) expect(r.output).toContain(`images.digests.${s.name}: required`);
         expect(r.output).not.toMatch(/kubernetes:apps\/v1:Deployment/);
     });
 
-    it("prod previews with the policy pack and 0 violations once the pipeline has set the digests", () => {
+    it("prod previews with the policy pack and 0 violations once the pipeline has set the digests", async () => {
         ws.editStack("prod", (config) => {
             const images = config["azora-platform:images"] as Record<string, unknown>;
             images.digests = pipelineDigests(catalog);
         });
-        const r = preview("prod");
+        const r = await preview("prod");
         expect(r.code, r.output).toBe(0);
         expect(r.output).not.toMatch(/mandatory/);
     });

@@ -1,7 +1,7 @@
 // Drives the real Pulumi CLI against a throw-away copy of the project: its own file backend, its own
 // stack files and render directory, so tests never touch the developer's state or rendered/.
-import { spawnSync } from "child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { spawn } from "child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parseAllDocuments, parse, stringify } from "yaml";
@@ -21,9 +21,9 @@ export interface RunResult {
 export interface Workspace {
     dir: string;
     backend: string;
-    run(args: string[], opts?: { passphrase?: string; env?: Record<string, string> }): RunResult;
+    run(args: string[], opts?: { passphrase?: string; env?: Record<string, string>; cwd?: string }): Promise<RunResult>;
     /** Creates (or selects) a stack in this workspace's backend. */
-    initStack(stack: string, passphrase: string): void;
+    initStack(stack: string, passphrase: string, cwd?: string): Promise<void>;
     /** Rewrites the workspace's copy of a stack file. */
     editStack(stack: string, edit: (config: Record<string, unknown>) => void): void;
     dispose(): void;
@@ -56,6 +56,7 @@ export function createWorkspace(prefix = "azora-it-"): Workspace {
     // The policy pack is used in place: it is an independent project with its own dependencies.
     symlinkSync(path.join(repoRoot, "policies"), path.join(dir, "policies"));
     const backend = path.join(dir, ".state");
+    mkdirSync(backend);
     cpSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
 
     const run: Workspace["run"] = (args, opts = {}) => {
@@ -64,24 +65,17 @@ export function createWorkspace(prefix = "azora-it-"): Workspace {
             ...(opts.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: opts.passphrase } : {}),
             ...opts.env,
         });
-        const r = spawnSync("pulumi", [...args, "--non-interactive"], {
-            cwd: dir,
-            env,
-            encoding: "utf8",
-            maxBuffer: 256 * 1024 * 1024,
-        });
-        if (r.error) throw new Error(`could not run pulumi (${r.error.message}) — run 'make toolchain' first`);
-        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+        return runCommand("pulumi", [...args, "--non-interactive"], opts.cwd ?? dir, env);
     };
 
     return {
         dir,
         backend,
         run,
-        initStack(stack, passphrase) {
-            const selected = run(["stack", "select", stack], { passphrase });
+        async initStack(stack, passphrase, cwd) {
+            const selected = await run(["stack", "select", stack], { passphrase, cwd });
             if (selected.code === 0) return;
-            const created = run(["stack", "init", stack, "--secrets-provider", "passphrase"], { passphrase });
+            const created = await run(["stack", "init", stack, "--secrets-provider", "passphrase"], { passphrase, cwd });
             if (created.code !== 0) throw new Error(`stack init ${stack} failed:\n${created.output}`);
         },
         editStack(stack, edit) {
@@ -94,6 +88,23 @@ export function createWorkspace(prefix = "azora-it-"): Workspace {
             rmSync(dir, { recursive: true, force: true });
         },
     };
+}
+
+/** Runs a command without blocking the test worker (a long synchronous spawn starves its RPC). */
+export function runCommand(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on("data", (b: Buffer) => out.push(b));
+        child.stderr.on("data", (b: Buffer) => err.push(b));
+        child.on("error", (e) => reject(new Error(`could not run ${cmd} (${e.message}) — run 'make toolchain' first`)));
+        child.on("close", (code) => {
+            const stdout = Buffer.concat(out).toString("utf8");
+            const stderr = Buffer.concat(err).toString("utf8");
+            resolve({ code: code ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` });
+        });
+    });
 }
 
 export interface Manifest {

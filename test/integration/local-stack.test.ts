@@ -22,15 +22,15 @@ const podSpecOf = (m: Manifest): Obj | undefined => {
 const workloads = () => manifests.filter((m) => podSpecOf(m));
 const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
 
-beforeAll(() => {
+beforeAll(async () => {
     ws = createWorkspace("azora-local-");
-    ws.initStack("local", passphrase);
+    await ws.initStack("local", passphrase);
 });
 afterAll(() => ws?.dispose());
 
 describe("local stack with the real engine", () => {
-    it("previews with the policy pack and 0 violations", () => {
-        const r = ws.run(
+    it("previews with the policy pack and 0 violations", async () => {
+        const r = await ws.run(
             ["preview", "--stack", "local", "--policy-pack", "policies", "--policy-pack-config", "policies/config/local.json"],
             { passphrase },
         );
@@ -38,8 +38,8 @@ describe("local stack with the real engine", () => {
         expect(r.output).not.toMatch(/mandatory|advisory/i);
     });
 
-    it("up renders every manifest to the stack's directory", () => {
-        const r = ws.run(["up", "--yes", "--skip-preview", "--stack", "local"], { passphrase });
+    it("up renders every manifest to the stack's directory", async () => {
+        const r = await ws.run(["up", "--yes", "--skip-preview", "--stack", "local"], { passphrase });
         upOutput = r.output;
         expect(r.code, r.output).toBe(0);
         manifests = readRendered(path.join(ws.dir, "rendered/local"));
@@ -47,13 +47,13 @@ describe("local stack with the real engine", () => {
         expect(manifests.length).toBeGreaterThan(150);
     });
 
-    it("writes CRDs-first layout: cert-manager objects under the manifest directory", () => {
+    it("writes CRDs-first layout: cert-manager objects under the manifest directory", async () => {
         expect(manifests.some((m) => m.file.includes("1-manifest"))).toBe(true);
         expect(find("ClusterIssuer", "azora-selfsigned")).toBeDefined();
         expect(find("Certificate", "api-gateway-tls")).toBeDefined();
     });
 
-    it("renders each service's Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, ConfigMap and Secret", () => {
+    it("renders each service's Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, ConfigMap and Secret", async () => {
         for (const s of catalog) {
             for (const kind of ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceAccount"]) {
                 expect(find(kind, s.name), `${kind} ${s.name}`).toBeDefined();
@@ -63,7 +63,7 @@ describe("local stack with the real engine", () => {
         }
     });
 
-    it("renders a per-release migration Job and a backup CronJob for every service with a database", () => {
+    it("renders a per-release migration Job and a backup CronJob for every service with a database", async () => {
         for (const s of catalog.filter((c) => c.database)) {
             const jobs = manifests.filter((m) => m.kind === "Job" && m.metadata.name.startsWith(`${s.name}-migrate-`));
             expect(jobs, s.name).toHaveLength(1);
@@ -71,7 +71,7 @@ describe("local stack with the real engine", () => {
         }
     });
 
-    it("every workload runs restricted: non-root, read-only root, no privilege, seccomp, all capabilities dropped", () => {
+    it("every workload runs restricted: non-root, read-only root, no privilege, seccomp, all capabilities dropped", async () => {
         expect(workloads().length).toBeGreaterThan(20);
         for (const w of workloads()) {
             const pod = podSpecOf(w) as Obj;
@@ -89,7 +89,11 @@ describe("local stack with the real engine", () => {
         }
     });
 
-    it("both namespaces enforce Pod Security restricted and deny traffic by default", () => {
+    it("the workload namespaces enforce Pod Security restricted and every namespace denies traffic by default", async () => {
+        const logging = find("Namespace", "azora-logging") as Manifest;
+        expect(logging.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+        expect(logging.metadata.labels?.["pod-security.kubernetes.io/warn"]).toBe("restricted");
+        expect(workloads().filter((w) => w.metadata.namespace === "azora-logging").map((w) => w.metadata.name)).toEqual(["log-shipper"]);
         for (const ns of ["azora", "azora-observability"]) {
             const n = find("Namespace", ns) as Manifest;
             expect(n.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
@@ -100,7 +104,7 @@ describe("local stack with the real engine", () => {
         }
     });
 
-    it("the gateway Ingress terminates TLS and carries CORS, rate-limit and body-size settings", () => {
+    it("the gateway Ingress terminates TLS and carries CORS, rate-limit and body-size settings", async () => {
         const ing = find("Ingress", "api-gateway") as Manifest;
         const a = ing.metadata.annotations ?? {};
         expect((ing.spec as Obj).tls[0].hosts).toEqual(["api.azora.localhost.example"]);
@@ -113,34 +117,36 @@ describe("local stack with the real engine", () => {
         );
     });
 
-    it("deploys the observability stack: Prometheus, Alertmanager, Grafana, Loki, log shipper, Jaeger, OTel Collector", () => {
-        const names = workloads().filter((w) => w.metadata.namespace === "azora-observability").map((w) => w.metadata.name);
+    it("deploys the observability stack: Prometheus, Alertmanager, Grafana, Loki, log shipper, Jaeger, OTel Collector", async () => {
+        const names = workloads()
+            .filter((w) => ["azora-observability", "azora-logging"].includes(w.metadata.namespace ?? ""))
+            .map((w) => w.metadata.name);
         expect(names).toEqual(expect.arrayContaining(["prometheus", "alertmanager", "grafana", "loki", "log-shipper", "jaeger", "otel-collector"]));
     });
 
-    it("exports the gateway URL, namespaces and the stack endpoints", () => {
-        const r = ws.run(["stack", "output", "--json", "--stack", "local"], { passphrase });
+    it("exports the gateway URL, namespaces and the stack endpoints", async () => {
+        const r = await ws.run(["stack", "output", "--json", "--stack", "local"], { passphrase });
         expect(r.code, r.output).toBe(0);
         const out = JSON.parse(r.stdout) as Obj;
         expect(out.gatewayUrl).toBe("https://api.azora.localhost.example");
-        expect(out.namespaces).toEqual({ services: "azora", observability: "azora-observability" });
+        expect(out.namespaces).toEqual({ services: "azora", observability: "azora-observability", logging: "azora-logging" });
         expect(Object.keys(out.serviceEndpoints).sort()).toEqual(catalog.map((s) => s.name).sort());
         for (const k of ["grafanaUrl", "prometheusUrl", "alertmanagerUrl", "jaegerUrl"]) expect(out[k]).toMatch(/^http:\/\//);
         expect(out.grafanaAdminPassword).toBe("[secret]");
     });
 
-    it("keeps generated secrets encrypted in the state", () => {
-        const r = ws.run(["stack", "export", "--stack", "local"], { passphrase });
+    it("keeps generated secrets encrypted in the state", async () => {
+        const r = await ws.run(["stack", "export", "--stack", "local"], { passphrase });
         expect(r.code, r.output).toBe(0);
         const secret = find("Secret", "auth-service-secrets") as Manifest;
-        const value = (secret.stringData ?? {}).JWT_SIGNING_KEY;
+        const value = Buffer.from((secret.data ?? {}).JWT_SIGNING_KEY ?? "", "base64").toString("utf8");
         expect(value).toMatch(/^[A-Za-z0-9]{64}$/);
         expect(r.stdout).not.toContain(value);
     });
 
-    it("a second up reports no changes", () => {
+    it("a second up reports no changes", async () => {
         expect(upOutput).toMatch(/Resources:/);
-        const r = ws.run(["up", "--yes", "--expect-no-changes", "--stack", "local"], { passphrase });
+        const r = await ws.run(["up", "--yes", "--expect-no-changes", "--stack", "local"], { passphrase });
         expect(r.code, r.output).toBe(0);
         expect(r.output).toMatch(/unchanged/);
         expect(r.output).not.toMatch(/\d+ to (create|update|delete|replace)/);

@@ -3,8 +3,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkspace, pulumiEnv, Workspace } from "./harness";
-import { spawnSync } from "child_process";
+import { createWorkspace, Workspace } from "./harness";
 
 interface Expected {
     policies: string[];
@@ -15,29 +14,25 @@ const passphrase = "unsafe-fixture";
 let output = "";
 let code = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
     ws = createWorkspace("azora-unsafe-");
     const fixture = path.join(ws.dir, "test/fixtures/unsafe");
-    const env = pulumiEnv({
-        PULUMI_BACKEND_URL: `file://${ws.backend}`,
-        PULUMI_CONFIG_PASSPHRASE: passphrase,
-        AZORA_UNSAFE_RENDER_DIR: path.join(ws.dir, "unsafe-rendered"),
-    });
-    const run = (args: string[]) =>
-        spawnSync("pulumi", [...args, "--non-interactive"], { cwd: fixture, env, encoding: "utf8", maxBuffer: 64 << 20 });
-    const init = run(["stack", "init", "unsafe", "--secrets-provider", "passphrase"]);
-    if (init.status !== 0) throw new Error(`stack init failed: ${init.stdout}${init.stderr}`);
-    const r = run([
-        "preview",
-        "--stack",
-        "unsafe",
-        "--policy-pack",
-        path.join(ws.dir, "policies"),
-        "--policy-pack-config",
-        path.join(ws.dir, "policies/config/local.json"),
-    ]);
-    output = `${r.stdout}\n${r.stderr}`;
-    code = r.status ?? -1;
+    const env = { AZORA_UNSAFE_RENDER_DIR: path.join(ws.dir, "unsafe-rendered") };
+    await ws.initStack("unsafe", passphrase, fixture);
+    const r = await ws.run(
+        [
+            "preview",
+            "--stack",
+            "unsafe",
+            "--policy-pack",
+            path.join(ws.dir, "policies"),
+            "--policy-pack-config",
+            path.join(ws.dir, "policies/config/local.json"),
+        ],
+        { passphrase, env, cwd: fixture },
+    );
+    output = r.output;
+    code = r.code;
 });
 afterAll(() => ws?.dispose());
 

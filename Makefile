@@ -65,6 +65,15 @@ test: deps toolchain tools check ## every test: unit, policies, promtool/amtool,
 	vitest run --project unit --project policies --project tools
 	vitest run --project integration --no-file-parallelism
 
+.PHONY: docs
+docs: deps ## regenerate docs/config-reference.md and docs/runbooks/ from the schema and the alerts
+	vite-node scripts/config-reference.ts
+	vite-node alerts/write-runbooks.ts
+
+.PHONY: lint-workflows
+lint-workflows: ## actionlint + shellcheck on .github/workflows
+	"$$(bash scripts/actionlint.sh)" -shellcheck "$$(command -v shellcheck)"
+
 .PHONY: bench
 bench: deps toolchain ## benchmark previews and program evaluation (prints a table)
 	bash scripts/bench.sh

@@ -28,4 +28,6 @@ export const prometheusUrl = platform.observability.prometheusUrl;
 export const alertmanagerUrl = platform.observability.alertmanagerUrl;
 export const jaegerUrl = platform.observability.jaegerUrl;
 export const grafanaAdminPassword = platform.observability.grafanaAdminPassword;
-export const renderedManifests = config.settings.kubernetes.renderDirectory;
+const k = config.settings.kubernetes;
+/** Where this stack's objects go: a render directory (local) or a kubeconfig context. */
+export const target = k.renderDirectory ? `rendered to ${k.renderDirectory}` : `kube context ${k.context ?? "(kubeconfig default)"}`;

@@ -139,7 +139,12 @@ export const databaseSchema = z.strictObject({
     egressCidrs: z.array(cidr).min(1),
     /** A finished migration Job is kept this long for inspection before the cluster deletes it. */
     migrationJobTtlSeconds: z.number().int().min(600).default(604800),
-    backupImage: z.string().min(1).default("docker.io/library/postgres:17.6-alpine3.22"),
+    backupImage: z
+        .string()
+        .min(1)
+        .default(
+            "docker.io/library/postgres:17.6-alpine3.22@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94",
+        ),
     migrationTimeoutSeconds: z.number().int().min(60).max(3600).default(600),
     backup: z
         .strictObject({

@@ -86,9 +86,17 @@ describe("exemptions", () => {
         expect(v.urn).toBe("urn:pulumi:test::azora-platform::kubernetes:apps/v1:DaemonSet::log-shipper");
     });
 
-    it("let the log-shipper DaemonSet mount host logs in every environment", async () => {
+    it("let the log-shipper DaemonSet in the logging namespace mount host logs in every environment", async () => {
         for (const env of ["local", "dev", "staging", "prod"] as const) {
-            expect(await problems(noHostPath, logShipper(), loadConfigFile(env))).toEqual([]);
+            expect(await problems(noHostPath, logShipper({ namespace: "azora-logging" }), loadConfigFile(env))).toEqual([]);
+        }
+    });
+
+    it("do not follow the log-shipper's name into another namespace", async () => {
+        for (const env of ["local", "dev", "staging", "prod"] as const) {
+            expect(await problems(noHostPath, logShipper({ namespace: OBS }), loadConfigFile(env))).toEqual([
+                `DaemonSet ${OBS}/log-shipper: volume "varlog" mounts hostPath /var/log.`,
+            ]);
         }
     });
 

@@ -21,8 +21,10 @@ LOCAL_PASSPHRASE := azora-local
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# `npm install`, not `npm ci`: the registry mirror reachable here lacks rollup's non-Linux optional
+# packages, so npm 11's `ci` rejects any lock file as out of sync; `install` honours the lock as is.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 policies/node_modules/.installed: policies/package.json policies/package-lock.json

@@ -292,7 +292,7 @@ fi
 step nodejs-scripts "re-run bash scripts/toolchain.sh"
 SDK_DIR="$(modinfo github.com/pulumi/pulumi/sdk/v3 "$PULUMI_VERSION" Dir)"
 for script in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy; do
-	[[ -f "$SDK_DIR/nodejs/dist/$script" ]] || die "sdk/v3 $PULUMI_VERSION ships no nodejs/dist/$script"
+	[[ -f "$SDK_DIR/nodejs/dist/$script" ]] || die "sdk/v3 $PULUMI_VERSION ships no nodejs/dist/$script" "pin a PULUMI_VERSION whose sdk/v3 module has it (v3.220.0 does)"
 	if ! cmp -s "$SDK_DIR/nodejs/dist/$script" "$BIN/$script"; then
 		cp "$SDK_DIR/nodejs/dist/$script" "$BIN/.$script.tmp"
 		install_bin "$BIN/.$script.tmp" "$BIN/$script"

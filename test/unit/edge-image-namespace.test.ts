@@ -1,0 +1,170 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { isSecret, named, ofType, recordResources, Registered, reveal, settle } from "./mocks";
+import * as pulumi from "@pulumi/pulumi";
+import { catalog, findService } from "../../components/catalog";
+import { parsePlatformConfig } from "../../components/config";
+import { Edge, edgeAnnotations, securityHeaders } from "../../components/edge";
+import { imageReference, resolveImage } from "../../components/image";
+import { AzoraNamespace } from "../../components/namespace";
+import { ServiceSecrets } from "../../components/service-secrets";
+import { pipelineDigests, readStackConfig } from "./stack-files";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
+
+const mock = recordResources();
+let resources: Registered[] = [];
+const local = parsePlatformConfig("local", readStackConfig("local"), catalog);
+const staging = parsePlatformConfig("staging", readStackConfig("staging"), catalog);
+const gateway = findService(catalog, "api-gateway");
+
+const unwrapOutput = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply((v) => resolve(v)));
+
+beforeAll(async () => {
+    new Edge("edge-local", { settings: local.edge, namespace: "azora", environment: "local", gateway });
+    new Edge("edge-staging", { settings: { ...staging.edge, installCertManager: true }, namespace: "azora", environment: "staging", gateway });
+    new AzoraNamespace("ns", { name: "azora", environment: "local", purpose: "services", quota: local.namespaces.quota, access: local.access });
+    new AzoraNamespace("ns-logging", {
+        name: "azora-logging",
+        environment: "local",
+        purpose: "logging",
+        quota: local.namespaces.quota,
+        access: { deployerGroups: [], viewerGroups: [] },
+        podSecurity: { enforce: "privileged", reason: "log shipper hostPath" },
+    });
+    const pay = findService(catalog, "azora-pay");
+    new ServiceSecrets("pay-rotation-0", { spec: pay, namespace: "azora", labels: {}, rotation: 0, externalValues: {} });
+    new ServiceSecrets("pay-rotation-3", {
+        spec: { ...pay, name: "azora-pay-r3" },
+        namespace: "azora",
+        labels: {},
+        rotation: 3,
+        externalValues: { PAYMENT_PROVIDER_API_KEY: "from-config" },
+    });
+    await settle();
+    resources = [...mock.resources];
+});
+
+describe("edge", () => {
+    it("uses a self-signed ClusterIssuer for the local stack and ACME for staging", () => {
+        const issuers = ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").map((r) => r.inputs as Obj);
+        expect(issuers.find((i) => i.metadata.name === "azora-selfsigned")?.spec).toEqual({ selfSigned: {} });
+        const acme = issuers.find((i) => i.metadata.name === "azora-acme")?.spec.acme;
+        expect(acme.email).toBe("platform@azora.example");
+        expect(acme.server).toContain("acme-staging");
+    });
+
+    it("installs cert-manager only where the stack asks for it", () => {
+        const installs = ofType(resources, "kubernetes-cert-manager:index:CertManager");
+        expect(installs).toHaveLength(1);
+        expect((installs[0].inputs as Obj).installCRDs).toBe(true);
+    });
+
+    it("terminates TLS for the gateway host with a cert-manager Certificate", () => {
+        const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")[0].inputs as Obj;
+        expect(ing.spec.tls).toEqual([{ hosts: ["api.azora.localhost.example"], secretName: "api-gateway-tls" }]);
+        expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "api-gateway", port: { number: 4000 } });
+    });
+
+    it("sends HSTS, CSP, frame, content-type and referrer headers", () => {
+        const h = securityHeaders(staging.edge);
+        expect(h["Strict-Transport-Security"]).toBe("max-age=31536000; includeSubDomains");
+        expect(h["X-Frame-Options"]).toBe("DENY");
+        expect(h["X-Content-Type-Options"]).toBe("nosniff");
+        expect(h["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
+        expect(h["Content-Security-Policy"]).toContain("frame-ancestors 'none'");
+    });
+
+    it("limits rate per client, connections and body size from config", () => {
+        const a = edgeAnnotations(staging.edge, "azora/headers");
+        expect(a["nginx.ingress.kubernetes.io/limit-rps"]).toBe("20");
+        expect(a["nginx.ingress.kubernetes.io/limit-connections"]).toBe("20");
+        expect(a["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe("2m");
+        expect(a["nginx.ingress.kubernetes.io/cors-allow-origin"]).toBe("https://app.staging.azora.example");
+    });
+});
+
+describe("namespaces", () => {
+    it("enforce Pod Security restricted by default", () => {
+        const ns = named(resources, "kubernetes:core/v1:Namespace", "azora").inputs as Obj;
+        for (const mode of ["enforce", "audit", "warn"]) {
+            expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
+        }
+    });
+
+    it("relax enforcement only when asked, keeping audit and warn at restricted and recording why", () => {
+        const ns = named(resources, "kubernetes:core/v1:Namespace", "azora-logging").inputs as Obj;
+        expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+        expect(ns.metadata.labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+        expect(ns.metadata.annotations["azora.io/pod-security-reason"]).toBe("log shipper hostPath");
+    });
+
+    it("deny all ingress and egress by default and allow only DNS", () => {
+        const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azora-default-deny").inputs as Obj;
+        expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        const dns = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azora-allow-dns").inputs as Obj;
+        expect(dns.spec.egress[0].ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+    });
+
+    it("cap the namespace with a quota that forbids LoadBalancers and NodePorts", () => {
+        const q = named(resources, "kubernetes:core/v1:ResourceQuota", "azora-quota").inputs as Obj;
+        expect(q.spec.hard["services.loadbalancers"]).toBe("0");
+        expect(q.spec.hard["services.nodeports"]).toBe("0");
+    });
+
+    it("give deployers rollouts but neither secrets nor exec, and viewers read-only access", () => {
+        const roles = ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").filter((r) => r.name.startsWith("azora-azora-"));
+        for (const role of roles) {
+            const rules = (role.inputs as Obj).rules as Obj[];
+            const resourcesGranted = rules.flatMap((r) => r.resources as string[]);
+            expect(resourcesGranted).not.toContain("secrets");
+            expect(resourcesGranted).not.toContain("pods/exec");
+            expect(rules.flatMap((r) => r.verbs as string[])).not.toContain("*");
+        }
+        const viewer = named(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role", "azora-azora-viewer").inputs as Obj;
+        expect(new Set((viewer.rules as Obj[]).flatMap((r) => r.verbs))).toEqual(new Set(["get", "list", "watch"]));
+        expect(ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((r) => r.name.startsWith("azora-logging-"))).toHaveLength(0);
+    });
+});
+
+describe("secrets", () => {
+    it("regenerate when the rotation epoch changes", () => {
+        const keepers = (name: string) => (named(resources, "random:index/randomPassword:RandomPassword", name).inputs as Obj).keepers;
+        expect(keepers("azora-pay-webhook_signing_secret")).toEqual({ rotation: "0" });
+        expect(keepers("azora-pay-r3-webhook_signing_secret")).toEqual({ rotation: "3" });
+    });
+
+    it("own third-party credentials set in config, as a Pulumi secret", () => {
+        const ext = named(resources, "kubernetes:core/v1:Secret", "azora-pay-r3-external").inputs as Obj;
+        expect(isSecret(ext.stringData)).toBe(true);
+        expect(reveal<Obj>(ext.stringData)).toEqual({ PAYMENT_PROVIDER_API_KEY: "from-config" });
+        expect(ofType(resources, "kubernetes:core/v1:Secret").map((r) => r.name)).not.toContain("azora-pay-external");
+    });
+});
+
+describe("images", () => {
+    it("pins tag and digest when the pipeline set one", async () => {
+        const settings = { ...local.images, digests: pipelineDigests(catalog) };
+        const img = resolveImage("azora-pay", settings, undefined, {});
+        expect(await unwrapOutput(img.reference)).toBe(
+            imageReference("ghcr.io/azora-os", "azora-pay", "1.4.2", pipelineDigests(catalog)["azora-pay"]),
+        );
+        expect(await unwrapOutput(img.reference)).toMatch(/^ghcr\.io\/azora-os\/azora-pay:1\.4\.2@sha256:[a-f0-9]{64}$/);
+    });
+
+    it("refuses a service without digest when digests are required", () => {
+        expect(() => resolveImage("azora-pay", { ...local.images, requireDigest: true }, undefined, {})).toThrow(
+            "images.digests.azora-pay: a digest is required",
+        );
+    });
+
+    it("builds from source with the hardened Dockerfile and deploys the pushed digest", async () => {
+        const settings = { ...local.images, build: { enabled: true, sourceRoot: "/src/azora-os/services", push: true } };
+        const img = resolveImage("azora-mint", settings, "1.5.0", {});
+        await settle();
+        const built = named(mock.resources, "docker:index/image:Image", "azora-mint").inputs as Obj;
+        expect(built.imageName).toBe("ghcr.io/azora-os/azora-mint:1.5.0");
+        expect(built.build.dockerfile).toMatch(/components\/service\.Dockerfile$/);
+        expect(built.build.context).toBe("/src/azora-os/services/azora-mint");
+        expect(await unwrapOutput(img.reference)).toMatch(/^ghcr\.io\/azora-os\/azora-mint@sha256:/);
+    });
+});

@@ -22,16 +22,20 @@ export interface NetworkContext {
     apiServerCidrs: readonly string[];
 }
 
-function namespacePeer(namespace: string, podLabels?: Record<string, string>): Peer {
+/** Pods of a namespace (all of them, or those with `podLabels`). */
+export function namespacePeer(namespace: string, podLabels?: Record<string, string>): Peer {
     return {
         namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
         ...(podLabels ? { podSelector: { matchLabels: podLabels } } : {}),
     };
 }
 
-function tcp(...ports: number[]) {
+export function tcp(...ports: number[]): k8s.types.input.networking.v1.NetworkPolicyPort[] {
     return ports.map((port) => ({ protocol: "TCP", port }));
 }
+
+/** Addresses outside the private ranges: "the internet", for third-party HTTPS endpoints. */
+export const publicInternet: Peer = { ipBlock: { cidr: "0.0.0.0/0", except: nonPublicRanges } };
 
 export function ingressRules(spec: ServiceSpec, ctx: NetworkContext): IngressRule[] {
     const rules: IngressRule[] = [];
@@ -67,7 +71,7 @@ export function egressRules(spec: ServiceSpec, ctx: NetworkContext): EgressRule[
     if (spec.database) rules.push(databaseEgress(ctx));
     const externalPorts = [...new Set(spec.externalEndpoints.map((e) => e.port))].sort((a, b) => a - b);
     if (externalPorts.length > 0) {
-        rules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: nonPublicRanges } }], ports: tcp(...externalPorts) });
+        rules.push({ to: [publicInternet], ports: tcp(...externalPorts) });
     }
     if (spec.kubernetesApi) {
         rules.push({ to: ctx.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 6443) });

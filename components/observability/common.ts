@@ -1,6 +1,7 @@
 // Building blocks the observability components share: object metadata, the hardened pod and
 // container shape (from ../hardening), Services, PDBs and NetworkPolicies. Nothing here decides
 // what a workload is; each component module does that with these pieces.
+import { namespacePeer, publicInternet, tcp } from "../network";
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -161,27 +162,10 @@ export function disruptionBudget(
 
 /** Pods of one stack workload; in the policy's own namespace unless another is named. */
 export function podsOf(workload: string, namespace?: string): NetworkPolicyPeer {
-    const podSelector = { matchLabels: selectorLabels(workload) };
-    return namespace ? { namespaceSelector: namespaceSelector(namespace), podSelector } : { podSelector };
+    return namespace ? namespacePeer(namespace, selectorLabels(workload)) : { podSelector: { matchLabels: selectorLabels(workload) } };
 }
 
-/** Every pod of a namespace. */
-export function namespacePeer(namespace: string): NetworkPolicyPeer {
-    return { namespaceSelector: namespaceSelector(namespace) };
-}
-
-function namespaceSelector(namespace: string): k8s.types.input.meta.v1.LabelSelector {
-    return { matchLabels: { "kubernetes.io/metadata.name": namespace } };
-}
-
-/** Addresses outside the private ranges: "the internet", for third-party HTTPS endpoints. */
-export const publicInternet: NetworkPolicyPeer = {
-    ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] },
-};
-
-export function tcp(...ports: number[]): NetworkPolicyPort[] {
-    return ports.map((port) => ({ protocol: "TCP", port }));
-}
+export { namespacePeer, publicInternet, tcp };
 
 export function udp(...ports: number[]): NetworkPolicyPort[] {
     return ports.map((port) => ({ protocol: "UDP", port }));

@@ -38,6 +38,20 @@ deps: node_modules/.installed policies/node_modules/.installed ## install npm de
 toolchain: ## build the pinned Pulumi CLI, language host and provider plugins (cached)
 	bash scripts/toolchain.sh
 
+# The local Kubernetes control plane for end-to-end tests (kwok: fake nodes, no containers).
+# Cache: AZORA_CLUSTER_DIR (default ~/.cache/azora-platform/cluster); see scripts/cluster.sh.
+.PHONY: cluster-tools
+cluster-tools: ## build the pinned kube-apiserver/-controller-manager/-scheduler, kubectl, etcd, kwok (cached)
+	bash scripts/cluster.sh build
+
+.PHONY: cluster-up
+cluster-up: ## start the local e2e cluster (builds what is missing; idempotent) and print its kubeconfig path
+	bash scripts/cluster.sh up
+
+.PHONY: cluster-down
+cluster-down: ## delete the local e2e cluster
+	bash scripts/cluster.sh down
+
 .PHONY: tools
 tools: ## install promtool and amtool (Debian packages prometheus, prometheus-alertmanager)
 	bash scripts/tools.sh

@@ -1,0 +1,39 @@
+// The largest generated ConfigMaps (Prometheus rules: one ConfigMap for all rule files; Grafana: one
+// per dashboard) for synthetic catalogs, with the local stack's settings, built exactly as
+// components/platform.ts builds them. Previews render nothing, so the bench checks here that the
+// objects would still fit the API server's 1 MiB ConfigMap limit (render mode does not enforce it).
+//   vite-node scripts/bench/config-sizes.ts -- <n> [<n>…]
+import { renderRuleFiles } from "../../alerts";
+import { parsePlatformConfig } from "../../components/config";
+import { memoryLimitBytes } from "../../components/sizing";
+import { buildDashboards } from "../../dashboards";
+import { localStackConfig } from "./mock-eval-config";
+import { syntheticCatalog } from "./synthetic-catalog";
+
+export interface ConfigSizes {
+    services: number;
+    /** Bytes of data in the Prometheus rules ConfigMap. */
+    rulesBytes: number;
+    /** The largest dashboard ConfigMap: name and bytes. */
+    largestDashboard: { name: string; bytes: number };
+}
+
+const sizes = process.argv.filter((a) => /^[0-9]+$/.test(a)).map(Number);
+const out: ConfigSizes[] = [];
+for (const n of sizes.length > 0 ? sizes : [10]) {
+    const services = syntheticCatalog(n);
+    const settings = parsePlatformConfig("local", localStackConfig(), services);
+    const rules = renderRuleFiles({
+        services,
+        memoryLimitBytes: memoryLimitBytes(services, settings.workloads),
+        runbookBaseUrl: settings.observability.runbookBaseUrl,
+    });
+    const dashboards = buildDashboards({ services });
+    const [name, text] = Object.entries(dashboards).sort(([, a], [, b]) => b.length - a.length)[0];
+    out.push({
+        services: n,
+        rulesBytes: Object.values(rules).reduce((sum, t) => sum + Buffer.byteLength(t), 0),
+        largestDashboard: { name, bytes: Buffer.byteLength(text) },
+    });
+}
+console.log(`BENCH_RESULT ${JSON.stringify(out)}`);

@@ -169,6 +169,12 @@ export const edgeSchema = z.strictObject({
             email: z.email("an e-mail address for the ACME account"),
             server: z.url().default("https://acme-v02.api.letsencrypt.org/directory"),
         }),
+        /**
+         * The certificate is provisioned outside this stack (a corporate PKI, a cert-manager owned by
+         * another team, or a cluster without cert-manager such as the e2e control plane): the Ingress
+         * serves the named Secret and the stack creates no ClusterIssuer or Certificate.
+         */
+        z.strictObject({ issuer: z.literal("external"), secretName: dnsLabel }),
     ]),
     /** Install cert-manager with @pulumi/kubernetes-cert-manager; off where the cluster has one. */
     installCertManager: z.boolean().default(false),

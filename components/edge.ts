@@ -7,6 +7,9 @@ import type { ServiceSpec } from "./catalog";
 import type { EdgeSettings } from "./config";
 import { standardLabels } from "./hardening";
 
+/** TLS whose certificate this stack issues through cert-manager. */
+type IssuedTls = Exclude<EdgeSettings["tls"], { issuer: "external" }>;
+
 export interface EdgeArgs {
     settings: EdgeSettings;
     namespace: string;
@@ -57,56 +60,9 @@ export class Edge extends pulumi.ComponentResource {
         const labels = standardLabels({ name: "edge", component: "edge", environment: args.environment });
         this.host = `api.${s.domain}`;
 
-        const installed: pulumi.Resource[] = [];
-        if (s.installCertManager) {
-            installed.push(
-                new certmanager.CertManager(
-                    "cert-manager",
-                    { installCRDs: true, helmOptions: { namespace: "cert-manager", createNamespace: true } },
-                    child,
-                ),
-            );
-        }
-        const issuerName = `azora-${s.tls.issuer}`;
-        const issuer = new k8s.apiextensions.CustomResource(
-            issuerName,
-            {
-                apiVersion: "cert-manager.io/v1",
-                kind: "ClusterIssuer",
-                metadata: { name: issuerName, labels },
-                spec:
-                    s.tls.issuer === "acme"
-                        ? {
-                              acme: {
-                                  email: s.tls.email,
-                                  server: s.tls.server,
-                                  privateKeySecretRef: { name: `${issuerName}-account` },
-                                  solvers: [{ http01: { ingress: { ingressClassName: s.ingressClassName } } }],
-                              },
-                          }
-                        : { selfSigned: {} },
-            },
-            { ...child, dependsOn: installed },
-        );
-
-        const tlsSecret = "api-gateway-tls";
-        const certificate = new k8s.apiextensions.CustomResource(
-            "api-gateway-tls",
-            {
-                apiVersion: "cert-manager.io/v1",
-                kind: "Certificate",
-                metadata: { name: "api-gateway-tls", namespace: args.namespace, labels },
-                spec: {
-                    secretName: tlsSecret,
-                    dnsNames: [this.host],
-                    issuerRef: { kind: "ClusterIssuer", name: issuerName, group: "cert-manager.io" },
-                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-                    duration: "2160h",
-                    renewBefore: "720h",
-                },
-            },
-            { ...child, dependsOn: [issuer] },
-        );
+        const tls = s.tls;
+        const tlsSecret = tls.issuer === "external" ? tls.secretName : "api-gateway-tls";
+        const certificate = tls.issuer === "external" ? [] : [this.certificate(s, tls, labels, args.namespace, tlsSecret)];
 
         const headersName = "api-gateway-security-headers";
         new k8s.core.v1.ConfigMap(
@@ -143,10 +99,63 @@ export class Edge extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { ...child, dependsOn: [certificate] },
+            { ...child, dependsOn: certificate },
         );
 
         this.url = pulumi.output(`https://${this.host}`);
         this.registerOutputs({ url: this.url });
+    }
+
+    /** cert-manager (when installed here), its ClusterIssuer and the gateway's Certificate. */
+    private certificate(s: EdgeSettings, tls: IssuedTls, labels: Record<string, string>, namespace: string, tlsSecret: string): pulumi.Resource {
+        const child = { parent: this };
+        const installed: pulumi.Resource[] = [];
+        if (s.installCertManager) {
+            installed.push(
+                new certmanager.CertManager(
+                    "cert-manager",
+                    { installCRDs: true, helmOptions: { namespace: "cert-manager", createNamespace: true } },
+                    child,
+                ),
+            );
+        }
+        const issuerName = `azora-${tls.issuer}`;
+        const issuer = new k8s.apiextensions.CustomResource(
+            issuerName,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "ClusterIssuer",
+                metadata: { name: issuerName, labels },
+                spec:
+                    tls.issuer === "acme"
+                        ? {
+                              acme: {
+                                  email: tls.email,
+                                  server: tls.server,
+                                  privateKeySecretRef: { name: `${issuerName}-account` },
+                                  solvers: [{ http01: { ingress: { ingressClassName: s.ingressClassName } } }],
+                              },
+                          }
+                        : { selfSigned: {} },
+            },
+            { ...child, dependsOn: installed },
+        );
+        return new k8s.apiextensions.CustomResource(
+            "api-gateway-tls",
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "Certificate",
+                metadata: { name: "api-gateway-tls", namespace, labels },
+                spec: {
+                    secretName: tlsSecret,
+                    dnsNames: [this.host],
+                    issuerRef: { kind: "ClusterIssuer", name: issuerName, group: "cert-manager.io" },
+                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+                    duration: "2160h",
+                    renewBefore: "720h",
+                },
+            },
+            { ...child, dependsOn: [issuer] },
+        );
     }
 }

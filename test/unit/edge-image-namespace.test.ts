@@ -22,6 +22,12 @@ const unwrapOutput = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.a
 beforeAll(async () => {
     new Edge("edge-local", { settings: local.edge, namespace: "azora", environment: "local", gateway });
     new Edge("edge-staging", { settings: { ...staging.edge, installCertManager: true }, namespace: "azora", environment: "staging", gateway });
+    new Edge("edge-external", {
+        settings: { ...local.edge, domain: "external.example", tls: { issuer: "external", secretName: "corp-pki-tls" } },
+        namespace: "azora-ext",
+        environment: "e2e",
+        gateway,
+    });
     new AzoraNamespace("ns", { name: "azora", environment: "local", purpose: "services", quota: local.namespaces.quota, access: local.access });
     new AzoraNamespace("ns-logging", {
         name: "azora-logging",
@@ -60,9 +66,21 @@ describe("edge", () => {
     });
 
     it("terminates TLS for the gateway host with a cert-manager Certificate", () => {
-        const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")[0].inputs as Obj;
+        const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")
+            .map((r) => r.inputs as Obj)
+            .find((i) => i.spec.rules[0].host === "api.azora.localhost.example") as Obj;
         expect(ing.spec.tls).toEqual([{ hosts: ["api.azora.localhost.example"], secretName: "api-gateway-tls" }]);
         expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "api-gateway", port: { number: 4000 } });
+    });
+
+    it("serves an externally provisioned certificate without creating an issuer or Certificate", () => {
+        const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")
+            .map((r) => r.inputs as Obj)
+            .find((i) => i.metadata.namespace === "azora-ext");
+        expect(ing?.spec.tls).toEqual([{ hosts: ["api.external.example"], secretName: "corp-pki-tls" }]);
+        const certificates = ofType(resources, "kubernetes:cert-manager.io/v1:Certificate").map((r) => r.inputs as Obj);
+        expect(certificates.map((c) => c.metadata.namespace)).not.toContain("azora-ext");
+        expect(ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer")).toHaveLength(2);
     });
 
     it("sends HSTS, CSP, frame, content-type and referrer headers", () => {

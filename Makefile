@@ -16,6 +16,8 @@ export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
 export PULUMI_NODEJS_TRANSPILE_ONLY := true
 # The local stack's passphrase — for the embedded local stack only; real stacks use the CI secret store.
 LOCAL_PASSPHRASE := azora-local
+# The e2e stack's passphrase — for the throw-away local cluster only.
+E2E_PASSPHRASE := azora-e2e
 
 .PHONY: help
 help: ## list the targets
@@ -52,6 +54,12 @@ cluster-up: ## start the local e2e cluster (builds what is missing; idempotent) 
 cluster-down: ## delete the local e2e cluster
 	bash scripts/cluster.sh down
 
+.PHONY: e2e-up
+e2e-up: deps toolchain cluster-up ## pulumi up of the e2e stack into the local cluster (the e2e tests recreate that cluster)
+	bash scripts/stack.sh e2e
+	KUBECONFIG="$$(bash scripts/cluster.sh kubeconfig)" PULUMI_CONFIG_PASSPHRASE=$(E2E_PASSPHRASE) \
+		pulumi up --yes --stack e2e --skip-preview --suppress-progress
+
 .PHONY: tools
 tools: ## install promtool and amtool (Debian packages prometheus, prometheus-alertmanager)
 	bash scripts/tools.sh
@@ -77,7 +85,7 @@ check: deps ## type-check the program, tests and the policy pack
 	cd policies && npx tsc --noEmit -p tsconfig.json
 
 .PHONY: test
-test: deps toolchain tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration
+test: deps toolchain tools cluster-tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration, e2e
 	vitest run --project unit --project policies --project tools
 	vitest run --project integration --no-file-parallelism
 

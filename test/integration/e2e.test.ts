@@ -1,0 +1,348 @@
+// The e2e stack through the real engine into a real Kubernetes API server (scripts/cluster.sh:
+// kube-apiserver, controller-manager, scheduler and etcd on loopback; kwok fakes the nodes and marks
+// pods Ready and Job pods Succeeded). The tests share one cluster and one stack and run in order:
+// each starts from the state the previous one left, as an operator's successive `pulumi` runs would.
+import { spawn } from "child_process";
+import { readdirSync, readFileSync } from "fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "../../components/catalog";
+import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
+import { createWorkspace, pulumiEnv, RunResult, Workspace } from "./harness";
+
+const stack = "e2e";
+const passphrase = "azora-e2e";
+const ourNamespaces = ["azora", "azora-observability", "azora-logging"];
+const managed = "app.kubernetes.io/managed-by=pulumi";
+const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
+
+let cluster: Cluster;
+let ws: Workspace;
+const timings: [string, number][] = [];
+
+async function pulumi(args: string[], label?: string): Promise<RunResult> {
+    const started = Date.now();
+    const r = await ws.run([...args, "--stack", stack], { passphrase, env: { KUBECONFIG: cluster.kubeconfig } });
+    if (label) timings.push([label, (Date.now() - started) / 1000]);
+    return r;
+}
+const up = (label?: string) => pulumi(["up", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs"], label);
+
+const ours = async (kind: string) =>
+    (await cluster.list(kind, { selector: managed })).filter((o) => ourNamespaces.includes(o.metadata.namespace ?? ""));
+const byName = (objs: KubeObject[]) => new Map(objs.map((o) => [o.metadata.name, o]));
+const templateChecksum = (d: KubeObject) => d.spec?.template?.metadata?.annotations?.["azora.io/config-checksum"];
+const migrationJobs = async () => (await ours("jobs")).filter((j) => /-migrate-[0-9a-f]{10}$/.test(j.metadata.name));
+const jobOf = (jobs: KubeObject[], service: string) => jobs.filter((j) => j.metadata.name.startsWith(`${service}-migrate-`));
+
+/** A Deployment whose newest ReplicaSet is fully rolled out and available. */
+function rolledOut(d: KubeObject): boolean {
+    const s = d.status ?? {};
+    return (
+        s.observedGeneration === d.metadata.generation &&
+        condition(d, "Available")?.status === "True" &&
+        condition(d, "Progressing")?.reason === "NewReplicaSetAvailable" &&
+        (s.updatedReplicas ?? 0) >= 1 &&
+        s.availableReplicas === s.replicas
+    );
+}
+
+function expectApplied(r: RunResult) {
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).not.toMatch(/\bfailed\b/);
+}
+
+beforeAll(async () => {
+    cluster = await startFreshCluster();
+    timings.push(["cluster start (scripts/cluster.sh up, new cluster)", cluster.startSeconds]);
+    ws = createWorkspace("azora-e2e-");
+    await ws.initStack(stack, passphrase);
+});
+
+afterAll(async () => {
+    console.log(`e2e timings (s): ${timings.map(([k, v]) => `${k} ${v.toFixed(1)}`).join("; ")}`);
+    ws?.dispose();
+    if (cluster && process.env.AZORA_E2E_KEEP_CLUSTER !== "1") await cluster.stop();
+});
+
+describe("e2e stack against a real API server", () => {
+    it("previews against the cluster with the policy pack and 0 violations", async () => {
+        const r = await pulumi(["preview", "--policy-pack", "policies", "--policy-pack-config", "policies/config/e2e.json"]);
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).not.toMatch(/mandatory|advisory/i);
+    });
+
+    it("up converges: every Deployment, StatefulSet and DaemonSet rolls out", async () => {
+        const r = await up("first up (255 resources)");
+        expectApplied(r);
+        expect(r.output).toMatch(/\+ 255 created/);
+
+        const deployments = await ours("deployments");
+        expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...catalog.map((s) => s.name), "otel-collector"].sort());
+        for (const d of deployments) expect(rolledOut(d), `${d.metadata.name}: ${JSON.stringify(d.status)}`).toBe(true);
+        const statefulSets = await ours("statefulsets");
+        expect(statefulSets.map((s) => s.metadata.name).sort()).toEqual(["alertmanager", "grafana", "jaeger", "loki", "prometheus"]);
+        for (const s of statefulSets) expect(s.status?.readyReplicas, s.metadata.name).toBe(s.spec?.replicas);
+        const [shipper] = await ours("daemonsets");
+        expect(shipper.status?.numberReady).toBe(3);
+        expect(shipper.status?.desiredNumberScheduled).toBe(3);
+    });
+
+    it("runs each migration Job to completion before its Deployment is created", async () => {
+        const jobs = await migrationJobs();
+        const deployments = byName(await ours("deployments"));
+        expect(jobs).toHaveLength(withDatabase.length);
+        for (const service of withDatabase) {
+            const [job] = jobOf(jobs, service);
+            expect(condition(job, "Complete")?.status, job.metadata.name).toBe("True");
+            const created = Date.parse(deployments.get(service)!.metadata.creationTimestamp);
+            expect(Date.parse(job.status!.completionTime!), service).toBeLessThanOrEqual(created);
+        }
+    });
+
+    it("points every HPA at its Deployment, which the controller scales to the HPA minimum", async () => {
+        const hpas = await ours("horizontalpodautoscalers");
+        const deploymentNames = (await ours("deployments")).map((d) => d.metadata.name);
+        expect(hpas.map((h) => h.spec?.scaleTargetRef?.name).sort()).toEqual(deploymentNames.sort());
+        // The HPA raises a Deployment created with the default single replica to its minimum within a sync
+        // period or two (no metrics-server here, so it never scales on load).
+        const atMinimum = async () => {
+            const deployments = byName(await ours("deployments"));
+            return (await ours("horizontalpodautoscalers")).every((h) => {
+                const d = deployments.get(h.spec!.scaleTargetRef!.name)!;
+                return condition(h, "AbleToScale")?.status === "True" && d.status?.availableReplicas === h.spec?.minReplicas && rolledOut(d);
+            });
+        };
+        const deadline = Date.now() + 120_000;
+        while (!(await atMinimum()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2000));
+        expect(await atMinimum(), JSON.stringify((await ours("horizontalpodautoscalers")).map((h) => [h.metadata.name, h.status]))).toBe(true);
+    });
+
+    it("binds every PersistentVolumeClaim", async () => {
+        // StatefulSet claims come from volumeClaimTemplates, so they carry no managed-by label: list by namespace.
+        const claims = (await cluster.list("persistentvolumeclaims")).filter((c) => ourNamespaces.includes(c.metadata.namespace ?? ""));
+        expect(claims.length).toBeGreaterThanOrEqual(withDatabase.length);
+        for (const c of claims) expect(c.status?.phase, c.metadata.name).toBe("Bound");
+    });
+
+    it("routes every Service to ready endpoints", async () => {
+        for (const svc of await ours("services")) {
+            const ready = (await cluster.endpointSlices(svc.metadata.namespace!, svc.metadata.name))
+                .flatMap((s) => s.endpoints ?? [])
+                .filter((e) => e.conditions?.ready);
+            expect(ready.length, `${svc.metadata.namespace}/${svc.metadata.name}`).toBeGreaterThan(0);
+        }
+    });
+
+    it("selects with every NetworkPolicy the pods of the workloads it names, and at least one running pod", async () => {
+        const templates = [
+            ...(await ours("deployments")),
+            ...(await ours("statefulsets")),
+            ...(await ours("daemonsets")),
+            ...(await ours("jobs")),
+            ...(await ours("cronjobs")),
+        ].map((w) => ({
+            w,
+            labels: (w.spec?.template ?? w.spec?.jobTemplate?.spec.template)?.metadata?.labels,
+        }));
+        const policies = await ours("networkpolicies");
+        expect(policies.length).toBeGreaterThan(catalog.length);
+        for (const np of policies) {
+            const ns = np.metadata.namespace!;
+            const sel = np.spec?.podSelector?.matchLabels;
+            const selected = templates.filter((t) => t.w.metadata.namespace === ns && matches(sel, t.labels));
+            expect(selected.length, `${ns}/${np.metadata.name} selects no workload`).toBeGreaterThan(0);
+            const named = catalog.find((s) => s.name === np.metadata.name);
+            if (named) expect(selected.map((t) => t.labels?.["app.kubernetes.io/name"])).toEqual([named.name]);
+            const pods = await cluster.list("pods", { namespace: ns, selector: selectorString(sel) });
+            expect(pods.length, `${ns}/${np.metadata.name} selects no pod`).toBeGreaterThan(0);
+        }
+    });
+
+    it("gives every Deployment and StatefulSet a PDB that selects exactly its pods and allows an eviction", async () => {
+        const pdbs = byName(await ours("poddisruptionbudgets"));
+        const workloads = [...(await ours("deployments")), ...(await ours("statefulsets"))];
+        for (const w of workloads) {
+            const pdb = pdbs.get(w.metadata.name);
+            if (!pdb) {
+                expect(w.spec?.replicas, `${w.metadata.name} has several replicas and no PDB`).toBeLessThanOrEqual(1);
+                continue;
+            }
+            const sel = selectorString(pdb.spec?.selector?.matchLabels);
+            const pods = await cluster.list("pods", { namespace: w.metadata.namespace, selector: sel });
+            const own = pods.filter((p) => matches(w.spec?.selector?.matchLabels, p.metadata.labels));
+            expect(pods.length, `${w.metadata.name} PDB`).toBeGreaterThan(0);
+            expect(own.length, `${w.metadata.name} PDB selects foreign pods`).toBe(pods.length);
+            expect(pdb.status?.expectedPods, w.metadata.name).toBe(pods.length);
+            expect(pdb.status?.disruptionsAllowed, `${w.metadata.name} PDB blocks eviction`).toBeGreaterThanOrEqual(1);
+        }
+    });
+
+    it("a second up reports no changes", async () => {
+        const r = await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", "--suppress-outputs"], "no-op up");
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).toMatch(/255 unchanged/);
+    });
+
+    it("refresh finds no drift between the state and the cluster", async () => {
+        const r = await pulumi(["refresh", "--yes", "--skip-preview", "--expect-no-changes", "--suppress-outputs"], "refresh");
+        expect(r.code, r.output).toBe(0);
+        const preview = await pulumi(["preview", "--expect-no-changes", "--suppress-outputs"]);
+        expect(preview.code, preview.output).toBe(0);
+    });
+
+    it("a config change of one service rolls only that service, through its checksum", async () => {
+        const before = byName(await ours("deployments"));
+        ws.editStack(stack, (c) => {
+            const workloads = c["azora-platform:workloads"] as { services?: Record<string, unknown> };
+            workloads.services = { ...workloads.services, "azora-mint": { featureFlags: { newCheckout: false } } };
+        });
+        expectApplied(await up("config change of one service"));
+        const after = byName(await ours("deployments"));
+        for (const [name, d] of after) {
+            const was = before.get(name)!;
+            if (name === "azora-mint") {
+                expect(templateChecksum(d)).not.toBe(templateChecksum(was));
+                expect(d.metadata.generation).toBeGreaterThan(was.metadata.generation!);
+                expect(rolledOut(d)).toBe(true);
+            } else {
+                expect(d.metadata.generation, `${name} rolled`).toBe(was.metadata.generation);
+            }
+        }
+    });
+
+    it("a new image digest re-runs only that service's migration, and the service rolls after it", async () => {
+        const before = await migrationJobs();
+        const digest = `sha256:${"e2e0".repeat(16)}`;
+        ws.editStack(stack, (c) => {
+            const images = c["azora-platform:images"] as { digests?: Record<string, string> };
+            images.digests = { ...images.digests, "azora-pay": digest };
+        });
+        expectApplied(await up("new digest for one service"));
+        const after = await migrationJobs();
+        const beforeUids = new Set(before.map((j) => j.metadata.uid));
+        const fresh = after.filter((j) => !beforeUids.has(j.metadata.uid));
+        expect(fresh.map((j) => j.metadata.name)).toEqual([expect.stringMatching(/^azora-pay-migrate-/)]);
+        for (const service of withDatabase.filter((s) => s !== "azora-pay")) {
+            expect(jobOf(after, service).map((j) => j.metadata.uid)).toEqual(jobOf(before, service).map((j) => j.metadata.uid));
+        }
+        const [job] = fresh;
+        expect(condition(job, "Complete")?.status).toBe("True");
+        const replicaSets = (await cluster.list("replicasets", { namespace: "azora" })).filter((r) =>
+            r.metadata.ownerReferences?.some((o) => o.kind === "Deployment" && o.name === "azora-pay"),
+        );
+        const newest = replicaSets.sort((a, b) => Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp))[0];
+        expect(Date.parse(job.status!.completionTime!)).toBeLessThanOrEqual(Date.parse(newest.metadata.creationTimestamp));
+        const pay = byName(await ours("deployments")).get("azora-pay")!;
+        expect(rolledOut(pay)).toBe(true);
+    });
+
+    it("an up killed mid-way, then cancel, refresh and up, converges with nothing lost", async () => {
+        const before = byName(await ours("deployments"));
+        ws.editStack(stack, (c) => {
+            c["azora-platform:secrets"] = { rotation: 1 };
+        });
+        const killedAfter = await upKilledAfterDeploymentUpdates(3);
+        expect(killedAfter, "the up finished before it could be interrupted").toBeGreaterThanOrEqual(3);
+
+        const locked = await up();
+        expect(locked.code).not.toBe(0);
+        expect(locked.output).toMatch(/locked/);
+        expect((await pulumi(["cancel", "--yes"])).code).toBe(0);
+        const refresh = await pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--suppress-outputs"]);
+        expect(refresh.code, refresh.output).toBe(0);
+        expectApplied(await up("up after an interrupted up"));
+
+        const state = JSON.parse((await pulumi(["stack", "export"])).stdout) as {
+            deployment: { resources: unknown[]; pending_operations?: unknown[] };
+        };
+        expect(state.deployment.pending_operations ?? []).toEqual([]);
+        const noChanges = await pulumi(["preview", "--expect-no-changes", "--suppress-outputs"]);
+        expect(noChanges.code, noChanges.output).toBe(0);
+        const after = byName(await ours("deployments"));
+        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+        for (const [name, d] of after) {
+            expect(rolledOut(d), name).toBe(true);
+            // The rotation changes every service's secrets, so every service has rolled to the new checksum.
+            if (catalog.some((s) => s.name === name)) expect(templateChecksum(d), name).not.toBe(templateChecksum(before.get(name)!));
+        }
+    });
+
+    it("refuses, naming the missing kind, an up that asks a cluster without cert-manager for a certificate, and changes nothing", async () => {
+        const setTls = (tls: Record<string, string>) =>
+            ws.editStack(stack, (c) => {
+                (c["azora-platform:edge"] as Record<string, unknown>).tls = tls;
+            });
+        setTls({ issuer: "selfsigned" });
+        // A preview cannot know: the CRD might come from this very update. The API server decides at apply time.
+        const r = await up();
+        setTls({ issuer: "external", secretName: "api-gateway-tls" });
+        expect(r.code, r.output).not.toBe(0);
+        expect(r.output).toMatch(/ClusterIssuer/);
+        expect(r.output).toMatch(/cert-manager\.io\/v1/);
+        expect(r.output).toMatch(/CRD|no matches for kind/i);
+        const unchanged = await pulumi(["preview", "--expect-no-changes", "--suppress-outputs"]);
+        expect(unchanged.code, unchanged.output).toBe(0);
+    });
+
+    it("destroy removes everything it created", async () => {
+        const r = await pulumi(["destroy", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs"], "destroy");
+        expect(r.code, r.output).toBe(0);
+        const namespaces = (await cluster.list("namespaces")).map((n) => n.metadata.name);
+        for (const ns of ourNamespaces) expect(namespaces).not.toContain(ns);
+        expect(await cluster.list("all", { selector: managed })).toEqual([]);
+        expect(await cluster.list("clusterroles,clusterrolebindings,storageclasses", { selector: managed })).toEqual([]);
+        const state = JSON.parse((await pulumi(["stack", "export"])).stdout) as { deployment: { resources?: unknown[] } };
+        expect(state.deployment.resources ?? []).toEqual([]);
+    });
+});
+
+/**
+ * Starts an up and SIGKILLs it (CLI, language host and providers) once it has updated `n`
+ * Deployments: the crash an operator's laptop or a CI runner can have. Returns how many it saw.
+ * The plugins run in process groups of their own, so they are found through /proc, not the group.
+ */
+function upKilledAfterDeploymentUpdates(n: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(
+            "pulumi",
+            ["up", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs", "--non-interactive", "--stack", stack],
+            {
+                cwd: ws.dir,
+                env: pulumiEnv({
+                    PULUMI_BACKEND_URL: `file://${ws.backend}`,
+                    PULUMI_CONFIG_PASSPHRASE: passphrase,
+                    KUBECONFIG: cluster.kubeconfig,
+                }),
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
+        let seen = 0;
+        let output = "";
+        child.stdout.on("data", (b: Buffer) => {
+            output += b.toString("utf8");
+            seen = (output.match(/kubernetes:apps\/v1:Deployment \S+ updated/g) ?? []).length;
+            if (seen >= n && child.exitCode === null) for (const pid of [child.pid!, ...descendants(child.pid!)]) process.kill(pid, "SIGKILL");
+        });
+        child.on("error", reject);
+        child.on("close", () => resolve(seen));
+    });
+}
+
+/** Every live process below `pid`, read from /proc (children first found, then theirs). */
+function descendants(pid: number): number[] {
+    const parents = new Map<number, number[]>();
+    for (const entry of readdirSync("/proc").filter((e) => /^[0-9]+$/.test(e))) {
+        try {
+            // Fields after the parenthesised command: state, then the parent pid.
+            const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+        } catch {
+            // The process ended while we were listing: nothing to kill.
+        }
+    }
+    const out: number[] = [];
+    const queue = [pid];
+    while (queue.length > 0) for (const c of parents.get(queue.shift()!) ?? []) out.push(c), queue.push(c);
+    return out;
+}

@@ -102,7 +102,7 @@ describe("docs/config-reference.md", () => {
         expect(row("workloads.replicas.max").constraints).toContain("rule: max must be at least min");
         expect(row("kubernetes.renderDirectory").constraints.join(" ")).toContain("cannot be combined with kubeconfig");
         expect(row("images.tag").constraints.join(" ")).toContain("never 'latest'");
-        expect(row("edge.tls.issuer").type).toBe('"selfsigned" | "acme"');
+        expect(row("edge.tls.issuer").type).toBe('"selfsigned" | "acme" | "external"');
         expect(row("edge.tls.email").required).toBe("yes, when `issuer` is `acme`");
         expect(row("observability.alertmanager.receiver.existingSecret").required).toBe("no; only when `type` is `slack`");
         expect(row("database.backup").default).toEqual({ enabled: true, schedule: "15 2 * * *", retentionDays: 14, storageSize: "20Gi" });

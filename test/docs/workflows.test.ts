@@ -153,7 +153,8 @@ describe("third-party actions", () => {
 describe("the pipeline's shape", () => {
     const realStacks = readdirSync(repoRoot)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined && s !== "local")
+        // local renders to a directory and e2e targets the test suite's own control plane: neither has a shared cluster.
+        .filter((s): s is string => s !== undefined && s !== "local" && s !== "e2e")
         .sort();
     const order = ["dev", "staging", "prod"];
 

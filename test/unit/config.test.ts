@@ -34,7 +34,7 @@ function localWith(pathExpr: string, value: unknown): Record<string, unknown> {
 }
 
 describe("stack files", () => {
-    it.each(["local", "dev", "staging"])("the %s stack file is valid as committed", (stack) => {
+    it.each(["local", "e2e", "dev", "staging"])("the %s stack file is valid as committed", (stack) => {
         expect(problemsOf(readStackConfig(stack))).toEqual([]);
     });
 

@@ -178,6 +178,11 @@ export const edgeSchema = z.strictObject({
     ]),
     /** Install cert-manager with @pulumi/kubernetes-cert-manager; off where the cluster has one. */
     installCertManager: z.boolean().default(false),
+    /** The cert-manager Helm chart release installed when installCertManager is on. */
+    certManagerChartVersion: z
+        .string()
+        .regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, "a cert-manager release such as v1.16.3")
+        .default("v1.16.3"),
     cors: z.strictObject({
         allowedOrigins: z.array(origin).min(1),
         allowCredentials: z.boolean().default(true),

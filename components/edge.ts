@@ -1,5 +1,5 @@
 // The public edge: TLS from cert-manager, the gateway Ingress with security headers, CORS,
-// per-client rate limits and a body-size limit. Only the api-gateway is reachable from outside.
+// per-client rate limits and a body-size limit. Only the catalog's public service is reachable from outside.
 import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -60,11 +60,14 @@ export class Edge extends pulumi.ComponentResource {
         const labels = standardLabels({ name: "edge", component: "edge", environment: args.environment });
         this.host = `api.${s.domain}`;
 
+        // Every edge object is named after the catalog's public service, so a renamed gateway renames its edge.
+        const gw = args.gateway.name;
         const tls = s.tls;
-        const tlsSecret = tls.issuer === "external" ? tls.secretName : "api-gateway-tls";
-        const certificate = tls.issuer === "external" ? [] : [this.certificate(s, tls, labels, args.namespace, tlsSecret)];
+        const tlsSecret = tls.issuer === "external" ? tls.secretName : `${gw}-tls`;
+        const certificate =
+            tls.issuer === "external" ? [] : [this.certificate(s, tls, labels, args.namespace, tlsSecret)];
 
-        const headersName = "api-gateway-security-headers";
+        const headersName = `${gw}-security-headers`;
         new k8s.core.v1.ConfigMap(
             headersName,
             { metadata: { name: headersName, namespace: args.namespace, labels }, data: securityHeaders(s) },
@@ -72,10 +75,10 @@ export class Edge extends pulumi.ComponentResource {
         );
 
         new k8s.networking.v1.Ingress(
-            "api-gateway",
+            gw,
             {
                 metadata: {
-                    name: "api-gateway",
+                    name: gw,
                     namespace: args.namespace,
                     labels,
                     annotations: edgeAnnotations(s, `${args.namespace}/${headersName}`),
@@ -114,7 +117,11 @@ export class Edge extends pulumi.ComponentResource {
             installed.push(
                 new certmanager.CertManager(
                     "cert-manager",
-                    { installCRDs: true, helmOptions: { namespace: "cert-manager", createNamespace: true } },
+                    {
+                        installCRDs: true,
+                        // Pinned: an unpinned chart installs whatever is latest on the day of the up.
+                        helmOptions: { namespace: "cert-manager", createNamespace: true, version: s.certManagerChartVersion },
+                    },
                     child,
                 ),
             );
@@ -141,11 +148,11 @@ export class Edge extends pulumi.ComponentResource {
             { ...child, dependsOn: installed },
         );
         return new k8s.apiextensions.CustomResource(
-            "api-gateway-tls",
+            tlsSecret,
             {
                 apiVersion: "cert-manager.io/v1",
                 kind: "Certificate",
-                metadata: { name: "api-gateway-tls", namespace, labels },
+                metadata: { name: tlsSecret, namespace, labels },
                 spec: {
                     secretName: tlsSecret,
                     dnsNames: [this.host],

@@ -94,6 +94,7 @@ describe("bad configuration is rejected with the field's path", () => {
         ["a rate limit of zero", localWith("edge.rateLimit.rps", 0), "edge.rateLimit.rps:"],
         ["an ACME issuer without e-mail", localWith("edge.tls", { issuer: "acme" }), "edge.tls.email:"],
         ["an unknown TLS issuer", localWith("edge.tls", { issuer: "vault" }), "edge.tls.issuer:"],
+        ["a cert-manager chart that is not a pinned release", localWith("edge.certManagerChartVersion", "latest"), "edge.certManagerChartVersion: a cert-manager release"],
         ["a body-size limit in bytes words", localWith("edge.bodySizeLimit", "5 megabytes"), "edge.bodySizeLimit: an nginx size"],
         ["a database CIDR without mask", localWith("database.egressCidrs", ["10.0.0.0"]), "database.egressCidrs.0: an IPv4 CIDR"],
         ["a database without egress CIDRs", localWith("database.egressCidrs", undefined), "database.egressCidrs: required"],

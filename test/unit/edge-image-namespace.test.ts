@@ -65,6 +65,11 @@ describe("edge", () => {
         expect((installs[0].inputs as Obj).installCRDs).toBe(true);
     });
 
+    it("installs a pinned cert-manager chart release, never the latest of the day", () => {
+        const [install] = ofType(resources, "kubernetes-cert-manager:index:CertManager");
+        expect((install.inputs as Obj).helmOptions.version).toBe(staging.edge.certManagerChartVersion);
+    });
+
     it("terminates TLS for the gateway host with a cert-manager Certificate", () => {
         const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")
             .map((r) => r.inputs as Obj)

@@ -28,7 +28,7 @@ export function standardLabels(id: WorkloadIdentity): Record<string, string> {
     };
 }
 
-/** The default non-root identity; images we build run as this UID (see docker/Dockerfile). */
+/** The default non-root identity; images we build run as this UID (see components/service.Dockerfile). */
 export const defaultUid = 10001;
 
 export interface PodSecurityOptions {

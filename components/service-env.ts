@@ -12,6 +12,8 @@ export interface ServiceEnvInputs {
     env: Record<string, string>;
     otlpEndpoint: string;
     corsAllowedOrigins: readonly string[];
+    /** The container's memory limit: the V8 heap is sized below it, so Node collects before the kernel kills. */
+    memoryLimitBytes: number;
     database?: { host: string; port: number; sslMode: string };
 }
 
@@ -23,10 +25,18 @@ function flagName(flag: string): string {
     return `FEATURE_${flag.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toUpperCase()}`;
 }
 
+/** V8's old-space share of the memory limit; the rest is code, stacks, buffers and native memory. */
+const heapShareOfLimit = 0.75;
+
+export function maxOldSpaceMiB(memoryLimitBytes: number): number {
+    return Math.floor((memoryLimitBytes * heapShareOfLimit) / 2 ** 20);
+}
+
 /** Non-secret configuration; anything returned here ends up in a ConfigMap. */
 export function serviceConfigData(i: ServiceEnvInputs): Record<string, string> {
     const data: Record<string, string> = {
         NODE_ENV: "production",
+        NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${maxOldSpaceMiB(i.memoryLimitBytes)}`,
         PORT: String(i.spec.port),
         SERVICE_NAME: i.spec.name,
         AZORA_ENVIRONMENT: i.environment,

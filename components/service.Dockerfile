@@ -19,15 +19,17 @@ RUN npm run build && npm prune --omit=dev
 FROM docker.io/library/node:${NODE_VERSION}-alpine${ALPINE_VERSION} AS runtime
 ARG SERVICE_NAME
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--enable-source-maps --max-old-space-size=384" \
+    NODE_OPTIONS="--enable-source-maps" \
     SERVICE_NAME=${SERVICE_NAME}
 RUN apk add --no-cache tini \
  && addgroup -S -g 10001 azora \
  && adduser -S -D -H -u 10001 -G azora azora
 WORKDIR /app
-COPY --from=deps --chown=10001:10001 /app/node_modules ./node_modules
-COPY --from=build --chown=10001:10001 /app/dist ./dist
-COPY --chown=10001:10001 package.json ./
+# Code stays owned by root: the service's UID can read it but never rewrite it, even where the root
+# filesystem is writable (plain docker run). The Deployment sets the heap size from its memory limit.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 USER 10001:10001
 EXPOSE 4000
 # Kubernetes probes /health/*; this serves plain `docker run` and compose.

@@ -19,6 +19,7 @@ import {
 } from "./hardening";
 import { egressRules, ingressRules, NetworkContext } from "./network";
 import { serviceConfigData, ServiceEnvInputs } from "./service-env";
+import { quantityBytes } from "./sizing";
 import { SecretRef, ServiceSecrets } from "./service-secrets";
 
 export interface AzoraServiceArgs {
@@ -39,7 +40,7 @@ export interface AzoraServiceArgs {
     topologySpread: WorkloadSettings["topologySpread"]["whenUnsatisfiable"];
     terminationGracePeriodSeconds: number;
     preStopSleepSeconds: number;
-    env: Omit<ServiceEnvInputs, "spec" | "services" | "namespace" | "environment" | "database">;
+    env: Omit<ServiceEnvInputs, "spec" | "services" | "namespace" | "environment" | "database" | "memoryLimitBytes">;
     rotation: number;
     externalSecretValues: Record<string, string>;
     database?: DatabaseSettings;
@@ -79,6 +80,7 @@ export class AzoraService extends pulumi.ComponentResource {
             services: network.services,
             namespace: ns,
             environment: args.environment,
+            memoryLimitBytes: quantityBytes(args.resources.limits.memory),
             database: dbConn,
         });
         const configMap = new k8s.core.v1.ConfigMap(

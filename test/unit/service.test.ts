@@ -4,7 +4,7 @@ import { catalog, findService } from "../../components/catalog";
 import { parsePlatformConfig, PlatformSettings } from "../../components/config";
 import type { NetworkContext } from "../../components/network";
 import { AzoraService } from "../../components/service";
-import { serviceWorkload } from "../../components/sizing";
+import { quantityBytes, serviceWorkload } from "../../components/sizing";
 import { readStackConfig } from "./stack-files";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
@@ -126,6 +126,12 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
         expect(named(resources, K.sa, name).inputs.automountServiceAccountToken).toBe(false);
         expect(podOf(name).serviceAccountName).toBe(name);
         expect(podOf(name).automountServiceAccountToken).toBe(false);
+    });
+
+    it("sizes the Node.js heap to three quarters of its memory limit", () => {
+        const limitMiB = quantityBytes(podOf(name).containers[0].resources.limits.memory) / 2 ** 20;
+        const data = (named(resources, K.configMap, `${name}-config`).inputs as Obj).data;
+        expect(data.NODE_OPTIONS).toBe(`--enable-source-maps --max-old-space-size=${Math.floor(limitMiB * 0.75)}`);
     });
 
     it("carries a config checksum so config or secret changes roll the pods", () => {

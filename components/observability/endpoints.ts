@@ -8,7 +8,16 @@ export const observabilityWorkloads = {
     loki: { name: "loki", port: 3100, grpcPort: 9095 },
     logShipper: { name: "log-shipper", port: 2020 },
     jaeger: { name: "jaeger", queryPort: 16686, otlpGrpcPort: 4317, otlpHttpPort: 4318, adminPort: 13133, metricsPort: 8888 },
-    otelCollector: { name: "otel-collector", otlpGrpcPort: 4317, otlpHttpPort: 4318, metricsPort: 8888, healthPort: 13133 },
+    otelCollector: {
+        name: "otel-collector",
+        otlpGrpcPort: 4317,
+        otlpHttpPort: 4318,
+        /** The collector's own telemetry. */
+        metricsPort: 8888,
+        /** RED metrics derived from every span (spanmetrics connector), before sampling. */
+        spanMetricsPort: 8889,
+        healthPort: 13133,
+    },
 } as const;
 
 /** Where Alertmanager finds the Slack webhook URL; alertmanager.yml references it with `api_url_file`. */

@@ -1,5 +1,6 @@
 // The OpenTelemetry Collector: receives OTLP from the services namespace, bounds its memory,
-// samples by trace ID (consistent across replicas), batches and exports to Jaeger.
+// samples by trace ID (consistent across replicas), batches and exports to Jaeger; and derives
+// per-service call and error rates from every span, sampled or not, for Prometheus.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
@@ -59,7 +60,19 @@ export function otelCollectorConfig(samplingPercentage: number, jaegerOtlpEndpoi
                 probabilistic_sampler: { sampling_percentage: samplingPercentage },
                 batch: { send_batch_size: 8192, timeout: "5s" },
             },
+            connectors: {
+                // traces_span_metrics_calls_total / _duration_seconds, by service_name, span_name,
+                // span_kind and status_code once the Prometheus exporter has translated the names.
+                spanmetrics: {
+                    namespace: "traces.span.metrics",
+                    histogram: { unit: "s", explicit: { buckets: ["5ms", "10ms", "25ms", "50ms", "100ms", "250ms", "500ms", "1s", "2500ms", "5s"] } },
+                    metrics_flush_interval: "15s",
+                    // Series of a span name no longer seen stop being exported instead of living forever.
+                    metrics_expiration: "5m",
+                },
+            },
             exporters: {
+                prometheus: { endpoint: `0.0.0.0:${c.spanMetricsPort}`, send_timestamps: false, metric_expiration: "5m" },
                 "otlp/jaeger": {
                     endpoint: jaegerOtlpEndpoint,
                     tls: { insecure: true },
@@ -75,6 +88,17 @@ export function otelCollectorConfig(samplingPercentage: number, jaegerOtlpEndpoi
                         receivers: ["otlp"],
                         processors: ["memory_limiter", "probabilistic_sampler", "batch"],
                         exporters: ["otlp/jaeger"],
+                    },
+                    // Its own fan-out from the receiver, ahead of the sampler: rates count every span.
+                    "traces/spanmetrics": {
+                        receivers: ["otlp"],
+                        processors: ["memory_limiter"],
+                        exporters: ["spanmetrics"],
+                    },
+                    "metrics/spanmetrics": {
+                        receivers: ["spanmetrics"],
+                        processors: ["memory_limiter", "batch"],
+                        exporters: ["prometheus"],
                     },
                 },
                 telemetry: {
@@ -112,6 +136,7 @@ export class OtelCollector extends pulumi.ComponentResource {
             { name: "otlp-grpc", port: wl.otlpGrpcPort },
             { name: "otlp-http", port: wl.otlpHttpPort },
             { name: "metrics", port: wl.metricsPort },
+            { name: "span-metrics", port: wl.spanMetricsPort },
         ]);
 
         const container = hardenedContainer(
@@ -122,6 +147,7 @@ export class OtelCollector extends pulumi.ComponentResource {
                     { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
                     { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
                     { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
+                    { name: "span-metrics", containerPort: wl.spanMetricsPort, protocol: "TCP" },
                     { name: "health", containerPort: wl.healthPort, protocol: "TCP" },
                 ],
                 ...httpProbes({ liveness: "/", readiness: "/", startup: "/", port: wl.healthPort }),
@@ -169,7 +195,7 @@ export class OtelCollector extends pulumi.ComponentResource {
         networkPolicy(owner, wl.name, ns, ids, {
             ingress: [
                 { peers: [namespacePeer(args.servicesNamespace)], ports: tcp(wl.otlpGrpcPort, wl.otlpHttpPort) },
-                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort) },
+                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort, wl.spanMetricsPort) },
             ],
             egress: [{ peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.otlpGrpcPort) }],
         });

@@ -36,6 +36,12 @@ export function stackScrapeTargets(namespace: string, logShipperNamespace = name
             service: w.otelCollector.name,
             port: w.otelCollector.metricsPort,
         },
+        {
+            job: `${w.otelCollector.name}-spanmetrics`,
+            namespace,
+            service: w.otelCollector.name,
+            port: w.otelCollector.spanMetricsPort,
+        },
     ];
 }
 

@@ -189,7 +189,7 @@ export class Prometheus extends pulumi.ComponentResource {
         );
         disruptionBudget(owner, wl.name, ns, ids, replicas);
 
-        const inStack = (peer: string, port: number): TrafficRule => ({ peers: [podsOf(peer)], ports: tcp(port) });
+        const inStack = (peer: string, ...ports: number[]): TrafficRule => ({ peers: [podsOf(peer)], ports: tcp(...ports) });
         const apiServer = args.apiServerCidrs ?? ["0.0.0.0/0"];
         networkPolicy(owner, wl.name, ns, ids, {
             ingress: [{ peers: [podsOf(w.grafana.name), podsOf(wl.name)], ports: tcp(wl.port) }],
@@ -208,7 +208,7 @@ export class Prometheus extends pulumi.ComponentResource {
                     ports: tcp(w.logShipper.port),
                 },
                 inStack(w.jaeger.name, w.jaeger.metricsPort),
-                inStack(w.otelCollector.name, w.otelCollector.metricsPort),
+                inStack(w.otelCollector.name, w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort),
                 { peers: apiServer.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 6443) },
             ],
         });

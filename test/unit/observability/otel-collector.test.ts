@@ -33,6 +33,20 @@ describe("OTel Collector pipeline", () => {
         expect(config().service.pipelines.traces.exporters).toEqual(["otlp/jaeger"]);
     });
 
+    it("derives span metrics from every received span, ahead of the sampler", () => {
+        const p = config().service.pipelines;
+        expect(p["traces/spanmetrics"]).toEqual({ receivers: ["otlp"], processors: ["memory_limiter"], exporters: ["spanmetrics"] });
+        expect(config().connectors.spanmetrics.namespace).toBe("traces.span.metrics");
+        expect(config().connectors.spanmetrics.histogram.unit).toBe("s");
+    });
+
+    it("serves the span metrics to Prometheus on 8889 through its Service", () => {
+        expect(config().service.pipelines["metrics/spanmetrics"]).toMatchObject({ receivers: ["spanmetrics"], exporters: ["prometheus"] });
+        expect(config().exporters.prometheus.endpoint).toBe("0.0.0.0:8889");
+        const ports = list(object(resources, T.service, "otel-collector").spec.ports).map((p) => [p.name, p.port]);
+        expect(ports).toContainEqual(["span-metrics", 8889]);
+    });
+
     it("exposes its own metrics on 8888 and health on 13133", () => {
         expect(config().service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: "0.0.0.0", port: 8888 });
         expect(config().extensions.health_check.endpoint).toBe("0.0.0.0:13133");
@@ -64,7 +78,13 @@ describe("OTel Collector scaling and network", () => {
                     { protocol: "TCP", port: 4318 },
                 ],
             },
-            { from: [{ podSelector: { matchLabels: selectorOf("prometheus") } }], ports: [{ protocol: "TCP", port: 8888 }] },
+            {
+                from: [{ podSelector: { matchLabels: selectorOf("prometheus") } }],
+                ports: [
+                    { protocol: "TCP", port: 8888 },
+                    { protocol: "TCP", port: 8889 },
+                ],
+            },
         ]);
         expect(np.spec.egress).toEqual([
             { to: [{ podSelector: { matchLabels: selectorOf("jaeger") } }], ports: [{ protocol: "TCP", port: 4317 }] },

@@ -78,6 +78,7 @@ describe("Prometheus scrape configuration", () => {
         );
         expect(job("jaeger").relabel_configs[0].regex).toBe("jaeger;8888");
         expect(job("otel-collector").relabel_configs[0].regex).toBe("otel-collector;8888");
+        expect(job("otel-collector-spanmetrics").relabel_configs[0].regex).toBe("otel-collector;8889");
         expect(job("log-shipper").relabel_configs[0].regex).toBe("log-shipper;2020");
         expect(job("loki").kubernetes_sd_configs[0].namespaces.names).toEqual([ns]);
     });
@@ -176,7 +177,7 @@ describe("Prometheus NetworkPolicy", () => {
                 .flatMap((r) => list(r.ports).map((p) => Number(p.port)));
         expect(portsTo("alertmanager")).toEqual([w.alertmanager.port]);
         expect(portsTo("jaeger")).toEqual([w.jaeger.metricsPort]);
-        expect(portsTo("otel-collector")).toEqual([w.otelCollector.metricsPort]);
+        expect(portsTo("otel-collector")).toEqual([w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort]);
         expect(portsTo("log-shipper")).toEqual([w.logShipper.port]);
         const api = egress.find((r) => r.to[0].ipBlock !== undefined);
         expect(list(api?.ports).map((p) => Number(p.port))).toEqual([443, 6443]);

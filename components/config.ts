@@ -133,6 +133,14 @@ export function loadPlatformConfig(services: readonly ServiceSpec[]): PlatformCo
         }
         raw[key] = decode(key, value, problems);
     }
+    // Unknown or undecodable keys are reported together with whatever the schema finds in the rest.
+    let settings: PlatformSettings;
+    try {
+        settings = parsePlatformConfig(stack, raw, services);
+    } catch (e) {
+        if (e instanceof ConfigError) throw new ConfigError(stack, [...problems, ...e.problems]);
+        throw e;
+    }
     if (problems.length > 0) throw new ConfigError(stack, problems);
-    return { project, stack, settings: parsePlatformConfig(stack, raw, services) };
+    return { project, stack, settings };
 }

@@ -5,7 +5,7 @@
 import type { ServiceSpec } from "../components/catalog";
 import { clientErrorStatus, dbPool, http, spanMetrics } from "./metrics";
 import { assemble, customVariable, exploreUrl, promql, statPanel, tablePanel, timeseriesPanel, type Section } from "./panels";
-import { oneOf, quote, RATE } from "./promql";
+import { jobsOf, oneOf, quote, RATE } from "./promql";
 import { units, type cog, type dashboard } from "./sdk";
 
 export const TRACE_SERVICE_VARIABLE = "trace_service";
@@ -113,16 +113,15 @@ function providers(services: readonly ServiceSpec[]): Section | undefined {
 function databases(services: readonly ServiceSpec[]): Section | undefined {
     const withDb = services.filter((s) => s.database);
     if (withDb.length === 0) return undefined;
-    const legend = (s: ServiceSpec) => `${s.name} (${s.database?.name})`;
+    const dbJobs = jobsOf(withDb);
+    const databasesText = withDb.map((s) => `${s.name} (database ${s.database?.name})`).join(", ");
     return {
         title: "Database pools",
         panels: [
             timeseriesPanel({
                 title: "Pool utilization",
-                description: "Connections in use / pool size per service with a database (all pods).",
-                queries: withDb.map((s) =>
-                    promql(`sum(${dbPool.inUse}{job=${quote(s.name)}}) / sum(${dbPool.max}{job=${quote(s.name)}})`, legend(s)),
-                ),
+                description: `Connections in use / pool size per service with a database (all pods): ${databasesText}.`,
+                queries: [promql(`sum by (job) (${dbPool.inUse}{${dbJobs}}) / sum by (job) (${dbPool.max}{${dbJobs}})`, "{{job}}")],
                 unit: units.PercentUnit,
                 min: 0,
                 max: 1,
@@ -132,7 +131,7 @@ function databases(services: readonly ServiceSpec[]): Section | undefined {
             timeseriesPanel({
                 title: "Pending acquires",
                 description: "Requests waiting for a free pool connection; sustained waits mean the pool is too small or queries too slow.",
-                queries: withDb.map((s) => promql(`sum(${dbPool.pending}{job=${quote(s.name)}})`, legend(s))),
+                queries: [promql(`sum by (job) (${dbPool.pending}{${dbJobs}})`, "{{job}}")],
                 unit: units.Short,
                 min: 0,
                 width: 12,

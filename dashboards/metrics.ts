@@ -1,7 +1,7 @@
 // The telemetry the dashboards read, in one place. Services, the SLO rule generator, the OTel
 // Collector and the log shipper must produce these names and labels; a rename here shows up in
 // every panel (and the promtool test re-parses them all).
-import { sloPeriodRecordNames, sloRecordNames } from "../alerts/slo";
+import { sloObjectiveRecord, sloPeriodRecordNames, sloRecordNames } from "../alerts/slo";
 
 /** HTTP server metrics (per service, scraped with job="<service name>", namespace, pod). */
 export const http = {
@@ -33,6 +33,8 @@ export const dbPool = {
 export const sloRules = {
     errorRatio5m: sloRecordNames.availability("5m"),
     errorRatio30d: sloPeriodRecordNames.availability,
+    /** The catalog's target per job and SLO kind (label slo). */
+    objective: sloObjectiveRecord,
 } as const;
 
 /** Security counters. */

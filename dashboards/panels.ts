@@ -150,9 +150,15 @@ function panelDatasource(title: string, queries: readonly Query[]): DatasourceRe
     return datasourceRef(kind);
 }
 
+/** Grafana's own refId sequence: A…Z, then AA, AB…, so a panel is not capped at 26 queries. */
+export function refId(index: number): string {
+    let id = "";
+    for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) id = String.fromCharCode(65 + ((n - 1) % 26)) + id;
+    return id;
+}
+
 function refIds(queries: readonly Query[]): cog.Builder<cog.Dataquery>[] {
-    if (queries.length > 26) throw new Error("more than 26 queries in one panel");
-    return queries.map((q, i) => queryBuilder(q, String.fromCharCode(65 + i)));
+    return queries.map((q, i) => queryBuilder(q, refId(i)));
 }
 
 // ---------------------------------------------------------------------------------------------

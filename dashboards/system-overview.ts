@@ -5,7 +5,7 @@
 import type { ServiceSpec } from "../components/catalog";
 import { http, sloRules } from "./metrics";
 import { assemble, dashboardUrl, promql, statPanel, tablePanel, timeseriesPanel, type DataLink } from "./panels";
-import { jobsOf, num, quote, RATE } from "./promql";
+import { jobsOf, RATE } from "./promql";
 import { units, type dashboard } from "./sdk";
 
 /** Drill-down from any per-service series (label `job`) to that service's performance view. */
@@ -20,6 +20,10 @@ export function systemOverview(services: readonly ServiceSpec[]): dashboard.Dash
     const errors = `sum(rate(${http.requests}{${jobs}, status_code=~"5.."}[${RATE}]))`;
     const requestsByJob = `sum by (job) (rate(${http.requests}{${jobs}}[${RATE}]))`;
     const errorsByJob = `sum by (job) (rate(${http.requests}{${jobs}, status_code=~"5.."}[${RATE}]))`;
+    // One query for every service, however many: each job's own budget comes from the objective the
+    // SLO rules record from the catalog, matched on job.
+    const perJob = (record: string) => `max by (job) (${record}{${jobs}})`;
+    const budget = `(1 - max by (job) (${sloRules.objective}{${jobs}, slo="availability"}))`;
 
     const platform = [
         statPanel({
@@ -112,14 +116,8 @@ export function systemOverview(services: readonly ServiceSpec[]): dashboard.Dash
             title: "SLO error budget remaining (30d)",
             description:
                 "1 - (30-day error ratio / error budget), per service; the budget is 1 - availability target " +
-                `from the catalog. Reads the ${sloRules.errorRatio30d} recording rule.`,
-            queries: services.map((s) =>
-                promql(
-                    `1 - (${sloRules.errorRatio30d}{job=${quote(s.name)}} / ${num(1 - s.slo.availability)})`,
-                    s.name,
-                    { instant: true },
-                ),
-            ),
+                `from the catalog (${sloRules.objective}). Reads the ${sloRules.errorRatio30d} recording rule.`,
+            queries: [promql(`1 - (${perJob(sloRules.errorRatio30d)} / on (job) ${budget})`, "{{job}}", { instant: true })],
             unit: units.PercentUnit,
             decimals: 1,
             threshold: 0.25,
@@ -133,9 +131,7 @@ export function systemOverview(services: readonly ServiceSpec[]): dashboard.Dash
             description:
                 "5-minute error ratio divided by the error budget, per service: 1 spends the budget exactly " +
                 `over 30 days, 14.4 exhausts 2% of it in an hour. Reads ${sloRules.errorRatio5m}.`,
-            queries: services.map((s) =>
-                promql(`${sloRules.errorRatio5m}{job=${quote(s.name)}} / ${num(1 - s.slo.availability)}`, s.name),
-            ),
+            queries: [promql(`${perJob(sloRules.errorRatio5m)} / on (job) ${budget}`, "{{job}}")],
             unit: units.Short,
             threshold: 14.4,
             width: 24,

@@ -26,7 +26,8 @@ export type PolicyGroup =
     | "secrets"
     | "network"
     | "rbac"
-    | "availability";
+    | "availability"
+    | "objects";
 
 /**
  * An exemption, configured under the policy it exempts from (the engine scopes policy config per

@@ -5,6 +5,7 @@ import { availabilityPolicies } from "./availability";
 import { containerPolicies } from "./container";
 import { imagePolicies } from "./images";
 import { networkingPolicies } from "./networking";
+import { objectPolicies } from "./objects";
 import { podSecurityPolicies } from "./pod-security";
 import { probePolicies } from "./probes";
 import { rbacPolicies } from "./rbac";
@@ -21,4 +22,5 @@ export const allPolicies: Policies = [
     ...networkingPolicies,
     ...rbacPolicies,
     ...availabilityPolicies,
+    ...objectPolicies,
 ];

@@ -10,7 +10,7 @@ import { deployment, SECURE_CONTAINER_CONTEXT } from "./fixtures";
 import { ENVIRONMENTS, loadConfigFile, parseConfigFile, POLICIES_DIR, resolvePolicyConfig, runResourcePolicy, schemaErrors } from "./harness";
 
 const POLICY_NAMES = allPolicies.map((p: Policy) => p.name);
-const GROUPS = ["pss", "container", "image", "probes", "sa", "secrets", "network", "rbac", "availability"];
+const GROUPS = ["pss", "container", "image", "probes", "sa", "secrets", "network", "rbac", "availability", "objects"];
 
 /** Policies that stay advisory in dev: hygiene and availability, not security boundaries. */
 const ADVISORY_IN_DEV = [

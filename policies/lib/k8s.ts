@@ -236,12 +236,6 @@ export interface ConfigMapObject extends KubeObject {
     readonly binaryData?: Readonly<Record<string, string>>;
 }
 
-export interface SecretObject extends KubeObject {
-    /** Base64-encoded values. */
-    readonly data?: Readonly<Record<string, unknown>>;
-    readonly stringData?: Readonly<Record<string, unknown>>;
-}
-
 export interface RoleObject extends KubeObject {
     readonly rules?: readonly PolicyRule[];
 }
@@ -273,7 +267,6 @@ export const KINDS = {
     Service: { groups: ["core"], kind: "Service" },
     ServiceAccount: { groups: ["core"], kind: "ServiceAccount" },
     ConfigMap: { groups: ["core"], kind: "ConfigMap" },
-    Secret: { groups: ["core"], kind: "Secret" },
     Namespace: { groups: ["core"], kind: "Namespace" },
     Ingress: { groups: ["networking.k8s.io", "extensions"], kind: "Ingress" },
     NetworkPolicy: { groups: ["networking.k8s.io", "extensions"], kind: "NetworkPolicy" },

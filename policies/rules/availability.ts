@@ -188,13 +188,13 @@ export const highAvailability = stackPolicy<HighAvailabilityConfig>({
     group: "availability",
     severity: "high",
     description:
-        "When requireHighAvailability is true, every Deployment runs at least 2 replicas (HPA minReplicas when autoscaled, else replicas) and spreads them with topologySpreadConstraints.",
+        "When requireHighAvailability is true, every Deployment and StatefulSet runs at least 2 replicas (HPA minReplicas when autoscaled, else replicas) and spreads them with topologySpreadConstraints.",
     remediation: "set the HPA's minReplicas (or replicas) to at least 2 and add topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone.",
     config: {
         requireHighAvailability: {
             type: "boolean",
             default: false,
-            description: "Require ≥ 2 replicas and topology spread on every Deployment (true in prod).",
+            description: "Require ≥ 2 replicas and topology spread on every Deployment and StatefulSet (true in prod).",
         },
     },
     check: ({ config, ofKind, violation }) => {
@@ -202,7 +202,9 @@ export const highAvailability = stackPolicy<HighAvailabilityConfig>({
             return;
         }
         const hpas = ofKind("HorizontalPodAutoscaler");
-        for (const d of ofKind("Deployment")) {
+        // StatefulSets too: a single-replica store is an outage on every node drain, so it needs a
+        // written exemption (single-writer storage), not silence.
+        for (const d of [...ofKind("Deployment"), ...ofKind("StatefulSet")]) {
             const min = minimumReplicas(d, hpas);
             if (min.count < 2) {
                 violation(d, `runs as few as ${min.count} replica (${min.source}); high availability needs at least 2.`);

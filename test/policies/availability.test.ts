@@ -188,6 +188,20 @@ describe("availability-high-availability", () => {
         ]);
     });
 
+    it("reports a single-replica StatefulSet", async () => {
+        expect(await problems(highAvailability, [workload("StatefulSet", "prometheus", { replicas: 1 })], REQUIRED)).toEqual([
+            "StatefulSet azora/prometheus: runs as few as 1 replica (replicas); high availability needs at least 2.",
+        ]);
+    });
+
+    it("exempts in prod exactly the single-writer stores its config names, with their reasons", async () => {
+        const ns = "azora-observability";
+        const single = ["grafana", "loki", "jaeger", "prometheus"].map((app) => workload("StatefulSet", app, { replicas: 1, namespace: ns }));
+        expect(await problems(highAvailability, single, loadConfigFile("prod"))).toEqual([
+            `StatefulSet ${ns}/prometheus: runs as few as 1 replica (replicas); high availability needs at least 2.`,
+        ]);
+    });
+
     it("is required in prod and nowhere else", async () => {
         const single = [deployment("api-gateway", { replicas: 1 })];
         expect(await problems(highAvailability, single, loadConfigFile("prod"))).toHaveLength(1);

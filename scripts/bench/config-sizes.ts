@@ -2,7 +2,7 @@
 // per dashboard) for synthetic catalogs, with the local stack's settings, built exactly as
 // components/platform.ts builds them. Previews render nothing, so the bench checks here that the
 // objects would still fit the API server's 1 MiB ConfigMap limit (render mode does not enforce it).
-//   vite-node scripts/bench/config-sizes.ts -- <n> [<n>…]
+//   node scripts/bench/run-bundled.js scripts/bench/config-sizes.ts <n> [<n>…]
 import { renderRuleFiles } from "../../alerts";
 import { parsePlatformConfig } from "../../components/config";
 import { memoryLimitBytes } from "../../components/sizing";

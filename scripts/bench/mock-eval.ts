@@ -1,7 +1,7 @@
 // Program evaluation under mocks: constructs Platform for a synthetic catalog with the local
 // stack's settings and waits until every registration has been answered. One run per process (no
 // warm JIT or module cache between runs); prints one JSON line for scripts/bench/run.ts.
-//   vite-node scripts/bench/mock-eval.ts -- <services>
+//   node scripts/bench/run-bundled.js scripts/bench/mock-eval.ts <services>
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformConfig } from "../../components/config";
 import { Platform } from "../../components/platform";

@@ -1,6 +1,6 @@
 // The SDK's own cost under mocks, for comparison with mock-eval.ts: as many registrations as the
 // Platform makes, as bare ConfigMaps in components of 16 — no program logic, same mocks, same runner.
-//   vite-node scripts/bench/mock-floor.ts -- <registrations>
+//   node scripts/bench/run-bundled.js scripts/bench/mock-floor.ts <registrations>
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockEvalResult } from "./mock-eval";

@@ -368,12 +368,11 @@ function countRendered(dir: string): number {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Mock evaluation (scripts/bench/mock-eval.ts, one process per run)
+// Mock evaluation (scripts/bench/mock-eval.ts, one process per run, bundled on plain node like the program)
 
 function runNode(cwd: string, script: string, args: string[]): Promise<{ code: number; output: string }> {
     return new Promise((resolve, reject) => {
-        const bin = path.join(repoRoot, "node_modules/.bin/vite-node");
-        const child = spawn(bin, [script, "--", ...args], { cwd, env: { ...process.env, NODE_OPTIONS: "" }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [path.join(cwd, "scripts/bench/run-bundled.js"), script, ...args], { cwd, env: { ...process.env, NODE_OPTIONS: "" }, stdio: ["ignore", "pipe", "pipe"] });
         const chunks: Buffer[] = [];
         child.stdout.on("data", (b: Buffer) => chunks.push(b));
         child.stderr.on("data", (b: Buffer) => chunks.push(b));

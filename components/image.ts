@@ -1,6 +1,5 @@
 // Image references: pinned tag (and digest where required) from config, or built from source
 // with the repo's hardened Dockerfile and deployed by digest.
-import { existsSync } from "fs";
 import * as path from "path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,19 +17,8 @@ export function imageReference(registry: string, name: string, tag: string, dige
     return `${registry}/${name}:${tag}${digest ? `@${digest}` : ""}`;
 }
 
-/**
- * The hardened multi-stage Dockerfile every service is built with: next to this module, found by
- * walking up because the program runs from a bundle in .build/ (scripts/bundled-entry.js).
- */
-export const serviceDockerfile = findUp(__dirname, path.join("components", "service.Dockerfile"));
-
-function findUp(from: string, relative: string): string {
-    for (let dir = from; ; dir = path.dirname(dir)) {
-        const candidate = path.join(dir, relative);
-        if (existsSync(candidate)) return candidate;
-        if (path.dirname(dir) === dir) return path.join(from, path.basename(relative));
-    }
-}
+/** The hardened multi-stage Dockerfile every service is built with. */
+export const serviceDockerfile = path.join(__dirname, "service.Dockerfile");
 
 export interface ServiceImageArgs {
     service: string;

@@ -1,7 +1,7 @@
 // Per-service alerts, generated from the catalog: availability, HTTP errors and latency, database
 // pools, memory against the container limit, and the business outcomes the services export.
 // Every rule selects one job (the service name), so thresholds can follow the service's own SLO.
-import type { BusinessMetric, ServiceSpec } from "../components/catalog";
+import type { BusinessMetric, FailureThreshold, ServiceSpec } from "../components/catalog";
 import { p99CeilingFactor } from "./buckets";
 import type { AlertName } from "./names";
 import { by, num, selector } from "./promql";
@@ -14,11 +14,7 @@ const byJob = by(serviceLabels);
 
 export const memoryLimitRecord = "azora:container_memory_limit_bytes";
 
-export interface Threshold {
-    severity: Severity;
-    value: number;
-    for: Duration;
-}
+export type Threshold = FailureThreshold;
 
 /** HTTP error ratio (5xx / all) over 5 minutes. */
 export const errorRateThresholds: readonly Threshold[] = [
@@ -45,27 +41,6 @@ export interface BusinessPolicy {
     thresholds: readonly Threshold[];
 }
 
-/** Outcomes with their own alert name and thresholds; other business metrics get the default. */
-export const businessPolicies: Readonly<Record<string, BusinessPolicy>> = {
-    azora_auth_attempts_total: {
-        alert: "AzoraAuthFailureRateHigh",
-        window: "10m",
-        thresholds: [{ severity: "warning", value: 0.3, for: "10m" }],
-    },
-    azora_payments_total: {
-        alert: "AzoraPaymentFailures",
-        window: "10m",
-        thresholds: [
-            { severity: "warning", value: 0.05, for: "10m" },
-            { severity: "critical", value: 0.15, for: "5m" },
-        ],
-    },
-    azora_enrollments_total: {
-        alert: "AzoraEnrollmentFailures",
-        window: "15m",
-        thresholds: [{ severity: "warning", value: 0.1, for: "15m" }],
-    },
-};
 export const defaultBusinessPolicy: BusinessPolicy = {
     alert: "AzoraBusinessOperationFailures",
     window: "15m",
@@ -74,8 +49,9 @@ export const defaultBusinessPolicy: BusinessPolicy = {
 /** A failure ratio only counts once at least this many operations failed inside the window. */
 export const minBusinessFailures = 3;
 
+/** The catalog's own failure alert for this metric, else the default one. */
 export function businessPolicyFor(metric: BusinessMetric): BusinessPolicy {
-    return businessPolicies[metric.metric] ?? defaultBusinessPolicy;
+    return metric.failureAlert ?? defaultBusinessPolicy;
 }
 
 function rate(sel: string, window: string): string {

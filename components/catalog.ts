@@ -1,6 +1,8 @@
 // The service catalog: the only place an Azora service is described.
 // Deployments, NetworkPolicy peers, scrape targets, alerts, SLO rules and dashboard rows are all
 // derived from this data; nothing else in the program lists services again.
+import type { AlertName } from "../alerts/names";
+import type { Duration, Severity } from "../alerts/types";
 
 export const serviceNames = [
     "api-gateway",
@@ -45,12 +47,31 @@ export interface ExternalEndpoint {
     purpose: string;
 }
 
+/** A failure ratio above `value` for `for` raises the alert at `severity`. */
+export interface FailureThreshold {
+    severity: Severity;
+    value: number;
+    for: Duration;
+}
+
+/**
+ * An outcome important enough for an alert of its own (each name has its own runbook); without one a
+ * business metric raises AzoraBusinessOperationFailures at the platform default (alerts/services.ts).
+ */
+export interface BusinessFailureAlert {
+    alert: Extract<AlertName, "AzoraAuthFailureRateHigh" | "AzoraPaymentFailures" | "AzoraEnrollmentFailures">;
+    /** Window the failure ratio is measured over. */
+    window: Duration;
+    thresholds: readonly FailureThreshold[];
+}
+
 export interface BusinessMetric {
     /** Prometheus counter name, as exported by the service. */
     metric: string;
     /** Label whose value "failed" marks a failed operation. */
     outcomeLabel: string;
     title: string;
+    failureAlert?: BusinessFailureAlert;
 }
 
 export interface ServiceSlo {
@@ -155,7 +176,15 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
         database: migrate("auth"),
         resources: standard,
         slo: { availability: 0.999, latency: { thresholdSeconds: 0.25, target: 0.99 } },
-        businessMetrics: [{ metric: "azora_auth_attempts_total", outcomeLabel: "outcome", title: "Sign-ins" }],
+        businessMetrics: [
+            {
+                metric: "azora_auth_attempts_total",
+                outcomeLabel: "outcome",
+                title: "Sign-ins",
+                // A third of sign-ins failing is credential stuffing or a broken login, not users mistyping.
+                failureAlert: { alert: "AzoraAuthFailureRateHigh", window: "10m", thresholds: [{ severity: "warning", value: 0.3, for: "10m" }] },
+            },
+        ],
         rateLimitPerMinute: 120,
     },
     {
@@ -171,7 +200,14 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
         database: migrate("education"),
         resources: standard,
         slo: { availability: 0.995, latency: { thresholdSeconds: 0.5, target: 0.95 } },
-        businessMetrics: [{ metric: "azora_enrollments_total", outcomeLabel: "outcome", title: "Enrollments" }],
+        businessMetrics: [
+            {
+                metric: "azora_enrollments_total",
+                outcomeLabel: "outcome",
+                title: "Enrollments",
+                failureAlert: { alert: "AzoraEnrollmentFailures", window: "15m", thresholds: [{ severity: "warning", value: 0.1, for: "15m" }] },
+            },
+        ],
         rateLimitPerMinute: 300,
     },
     {
@@ -269,7 +305,22 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
         database: migrate("payments"),
         resources: standard,
         slo: { availability: 0.999, latency: { thresholdSeconds: 1, target: 0.99 } },
-        businessMetrics: [{ metric: "azora_payments_total", outcomeLabel: "outcome", title: "Payments" }],
+        businessMetrics: [
+            {
+                metric: "azora_payments_total",
+                outcomeLabel: "outcome",
+                title: "Payments",
+                // Money: warn early, page when one payment in seven fails.
+                failureAlert: {
+                    alert: "AzoraPaymentFailures",
+                    window: "10m",
+                    thresholds: [
+                        { severity: "warning", value: 0.05, for: "10m" },
+                        { severity: "critical", value: 0.15, for: "5m" },
+                    ],
+                },
+            },
+        ],
         rateLimitPerMinute: 60,
     },
     {

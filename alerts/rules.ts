@@ -52,18 +52,33 @@ export function validateAlertInputs(inputs: AlertInputs): string[] {
     return problems;
 }
 
-/** The groups of each rule file. Throws AlertInputsError when the inputs or the result are invalid. */
-export function ruleGroupsByFile(inputs: AlertInputs): Record<RuleFileKey, RuleGroup[]> {
+/** Each file's groups for a subset of the services (every per-service rule selects its own job). */
+function fileGroups(key: RuleFileKey, inputs: AlertInputs, services: readonly ServiceSpec[]): RuleGroup[] {
+    const rb = ruleBuilder(inputs.runbookBaseUrl);
+    if (key === "services") return serviceRuleGroups(rb, services, inputs.memoryLimitBytes);
+    if (key === "slo") return sloRuleGroups(rb, services);
+    return stackRuleGroups(rb);
+}
+
+function validated(inputs: AlertInputs): void {
     const problems = validateAlertInputs(inputs);
     if (problems.length > 0) throw new AlertInputsError(problems);
-    const rb = ruleBuilder(inputs.runbookBaseUrl);
-    const files: Record<RuleFileKey, RuleGroup[]> = {
-        services: serviceRuleGroups(rb, inputs.services, inputs.memoryLimitBytes),
-        slo: sloRuleGroups(rb, inputs.services),
-        stack: stackRuleGroups(rb),
-    };
-    const lint = lintRuleGroups(Object.values(files).flat(), { runbookBaseUrl: inputs.runbookBaseUrl });
+}
+
+function linted(groups: readonly RuleGroup[], inputs: AlertInputs): void {
+    const lint = lintRuleGroups(groups, { runbookBaseUrl: inputs.runbookBaseUrl });
     if (lint.length > 0) throw new AlertInputsError(lint);
+}
+
+/** The groups of each rule file. Throws AlertInputsError when the inputs or the result are invalid. */
+export function ruleGroupsByFile(inputs: AlertInputs): Record<RuleFileKey, RuleGroup[]> {
+    validated(inputs);
+    const files: Record<RuleFileKey, RuleGroup[]> = {
+        services: fileGroups("services", inputs, inputs.services),
+        slo: fileGroups("slo", inputs, inputs.services),
+        stack: fileGroups("stack", inputs, inputs.services),
+    };
+    linted(Object.values(files).flat(), inputs);
     return files;
 }
 
@@ -79,12 +94,76 @@ export function renderRuleGroups(groups: readonly RuleGroup[]): string {
     return header + stringify({ groups }, { lineWidth: 0, blockQuote: "literal", aliasDuplicateObjects: false });
 }
 
-/** File name → rule-file YAML, ready for the Prometheus rules ConfigMap. */
-export function renderRuleFiles(inputs: AlertInputs): Record<string, string> {
-    const byFile = ruleGroupsByFile(inputs);
-    const out: Record<string, string> = {};
-    for (const key of Object.keys(ruleFiles) as RuleFileKey[]) out[ruleFiles[key]] = renderRuleGroups(byFile[key]);
-    return out;
+/**
+ * Largest rule file renderRuleFiles writes by default. Each file must fit a ConfigMap, and the API
+ * server refuses objects over 1 MiB; the rest is headroom for metadata.
+ */
+export const defaultMaxRuleFileBytes = 900 * 1024;
+
+/** `azora-services.rules.yaml`, part 2 → `azora-services-2.rules.yaml`. */
+export function rulePartFileName(file: string, part: number): string {
+    return file.replace(/\.rules\.yaml$/, `-${part}.rules.yaml`);
+}
+
+/**
+ * A file over the limit is split by service into parts that each fit: the same groups, each holding
+ * the rules of its part's services, services in catalog order (a group name taken by an earlier part
+ * gets the part's number). A part is filled while the sum of its services' own renderings fits; that
+ * sum is an upper bound of the part's size (each one repeats the header and group names).
+ */
+function splitFile(key: RuleFileKey, inputs: AlertInputs, maxBytes: number): RenderedFile[] {
+    const file = ruleFiles[key];
+    const whole = fileGroups(key, inputs, inputs.services);
+    const wholeText = renderRuleGroups(whole);
+    const wholeBytes = bytes(wholeText);
+    if (wholeBytes <= maxBytes) return [{ name: file, groups: whole, text: wholeText }];
+    if (key === "stack") throw new AlertInputsError([`${file}: ${wholeBytes} bytes exceed the rule file limit of ${maxBytes}`]);
+
+    const parts: ServiceSpec[][] = [];
+    let used = 0;
+    for (const s of inputs.services) {
+        const size = bytes(renderRuleGroups(fileGroups(key, inputs, [s])));
+        if (size > maxBytes) {
+            throw new AlertInputsError([`${file}: the rules of ${s.name} alone (${size} bytes) exceed the rule file limit of ${maxBytes}`]);
+        }
+        if (parts.length === 0 || used + size > maxBytes) {
+            parts.push([]);
+            used = 0;
+        }
+        parts[parts.length - 1].push(s);
+        used += size;
+    }
+    const taken = new Set<string>();
+    return parts.map((part, i) => {
+        const groups = fileGroups(key, inputs, part).map((g) => {
+            const name = taken.has(g.name) ? `${g.name}-${i + 1}` : g.name;
+            taken.add(name);
+            return { ...g, name };
+        });
+        return { name: rulePartFileName(file, i + 1), groups, text: renderRuleGroups(groups) };
+    });
+}
+
+interface RenderedFile {
+    name: string;
+    groups: RuleGroup[];
+    text: string;
+}
+
+const bytes = (text: string): number => Buffer.byteLength(text, "utf8");
+
+/**
+ * File name → rule-file YAML, ready for the Prometheus rules ConfigMaps. A file that would exceed
+ * `maxFileBytes` is written as parts (`azora-services-1.rules.yaml`, `-2`, …) split by service.
+ */
+export function renderRuleFiles(inputs: AlertInputs, maxFileBytes = defaultMaxRuleFileBytes): Record<string, string> {
+    validated(inputs);
+    const files = (Object.keys(ruleFiles) as RuleFileKey[]).flatMap((key) => splitFile(key, inputs, maxFileBytes));
+    linted(
+        files.flatMap((f) => f.groups),
+        inputs,
+    );
+    return Object.fromEntries(files.map((f) => [f.name, f.text]));
 }
 
 export interface RuleCounts {

@@ -11,6 +11,7 @@ import { resolveImage } from "./image";
 import { AzoraNamespace } from "./namespace";
 import type { NetworkContext } from "./network";
 import { ObservabilityStack } from "./observability";
+import { configMapDataBudgetBytes } from "./observability/common";
 import { observabilityWorkloads, serviceUrl } from "./observability/endpoints";
 import { slackWebhookFile } from "./observability/endpoints";
 import { memoryLimitBytes, serviceWorkload } from "./sizing";
@@ -142,11 +143,15 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 settings: obs,
                 services,
-                ruleFiles: renderRuleFiles({
-                    services,
-                    memoryLimitBytes: memoryLimitBytes(services, settings.workloads),
-                    runbookBaseUrl: obs.runbookBaseUrl,
-                }),
+                // Each rule file fits a ConfigMap; the Prometheus component packs them into as many as needed.
+                ruleFiles: renderRuleFiles(
+                    {
+                        services,
+                        memoryLimitBytes: memoryLimitBytes(services, settings.workloads),
+                        runbookBaseUrl: obs.runbookBaseUrl,
+                    },
+                    configMapDataBudgetBytes,
+                ),
                 alertmanagerConfig: renderAlertmanagerConfig({
                     receiver: obs.alertmanager.receiver,
                     slackWebhookFile,

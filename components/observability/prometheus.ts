@@ -17,6 +17,7 @@ import {
     metadata,
     namespacePeer,
     networkPolicy,
+    packFiles,
     podsOf,
     serviceAccount,
     StackPlacement,
@@ -117,7 +118,10 @@ export class Prometheus extends pulumi.ComponentResource {
         const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, {
             "prometheus.yml": configText,
         });
-        const rules = configMap(owner, `${wl.name}-rules`, ns, ids.labels, { ...args.ruleFiles });
+        // As many ConfigMaps as the rule files need (one for the ten-service catalog), mounted as one directory.
+        const ruleMaps = packFiles(args.ruleFiles).map((data, i) =>
+            configMap(owner, i === 0 ? `${wl.name}-rules` : `${wl.name}-rules-${i + 1}`, ns, ids.labels, data),
+        );
 
         const storage = dataStorage("data", args.settings.persistence, ids.labels);
         const container = hardenedContainer(
@@ -177,7 +181,7 @@ export class Prometheus extends pulumi.ComponentResource {
                             [container],
                             [
                                 { name: "config", configMap: { name: config.metadata.name } },
-                                { name: "rules", configMap: { name: rules.metadata.name } },
+                                { name: "rules", projected: { sources: ruleMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })) } },
                                 ...storage.volumes,
                             ],
                         ),

@@ -463,6 +463,10 @@ async function main(): Promise<void> {
         await runPulumi(ws, ["preview", "--stack", `s${o.sizes[0]}`], synthDir);
         const localCount = resourceCounts(warmLocal.output).create;
         const floorCount = resourceCounts(warmFloor.output).create;
+        // A floor that lost its objects (a wrong path) would make every ratio meaningless.
+        if (floorCount < copied.files) {
+            throw new Error(`the floor preview registers ${floorCount} resources for ${copied.files} copied objects: it did not load them`);
+        }
 
         // --- 1 + 3b + 4: local stack vs floor vs no-op, interleaved so drift hits all three alike.
         const local: PulumiRun[] = [];
@@ -534,7 +538,7 @@ async function main(): Promise<void> {
             for (const z of sizes) {
                 const worst = Math.max(z.rulesBytes, z.largestDashboard.bytes);
                 rows.push({
-                    figure: `2. Largest ConfigMap at ${z.services} services (rules ${kb(z.rulesBytes)}, dashboard ${kb(z.largestDashboard.bytes)})`,
+                    figure: `2. Largest ConfigMap at ${z.services} services (rules ${kb(z.rulesBytes)} of ${z.rulesConfigMaps} ConfigMap(s), dashboard ${kb(z.largestDashboard.bytes)})`,
                     unit: "",
                     text: kb(worst),
                     target: "≤ 1 MiB (API limit)",

@@ -109,6 +109,53 @@ describe("promtool on the generated rule files", () => {
     });
 });
 
+describe("rule files that would outgrow a ConfigMap", () => {
+    // The real catalog's services and SLO files are 60–130 KiB; a 40 KiB limit forces parts.
+    const limit = 40 * 1024;
+    const split = renderRuleFiles(realInputs, limit);
+    const rulesOf = (files: Record<string, string>) =>
+        Object.values(files)
+            .flatMap((text) => (parse(text) as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules))
+            .map((r) => JSON.stringify(r))
+            .sort();
+
+    it("keeps each file whole, under its usual name, while it fits", () => {
+        expect(Object.keys(renderRuleFiles(realInputs)).sort()).toEqual(Object.values(ruleFiles).sort());
+    });
+
+    it("splits a file over the limit into numbered parts, each within it", () => {
+        const names = Object.keys(split);
+        expect(names).toContain("azora-services-1.rules.yaml");
+        expect(names).toContain("azora-slo-2.rules.yaml");
+        expect(names).toContain("azora-stack.rules.yaml");
+        for (const [name, text] of Object.entries(split)) expect(Buffer.byteLength(text), name).toBeLessThanOrEqual(limit);
+    });
+
+    it("carries exactly the rules of the whole files, each once", () => {
+        expect(rulesOf(split)).toEqual(rulesOf(renderRuleFiles(realInputs)));
+    });
+
+    it("keeps a service's rules together in one part", () => {
+        const partsWith = (job: string) =>
+            Object.entries(split)
+                .filter(([name]) => name.startsWith("azora-services-"))
+                .filter(([, text]) => (parse(text) as { groups: RuleGroup[] }).groups.some((g) => g.rules.some((r) => r.labels?.job === job)));
+        for (const s of catalog) expect(partsWith(s.name).length, s.name).toBe(1);
+    });
+
+    it("promtool check rules accepts every part, group names unique across them", async () => {
+        const { dir, files } = writeRuleFiles(realInputs, false, limit);
+        const r = await run("promtool", ["check", "rules", "--lint=all", "--lint-fatal", ...files], dir);
+        expect(r.status, r.output).toBe(0);
+        const names = Object.values(split).flatMap((text) => (parse(text) as { groups: RuleGroup[] }).groups.map((g) => g.name));
+        expect(new Set(names).size).toBe(names.length);
+    });
+
+    it("refuses when one service's rules alone exceed the limit", () => {
+        expect(() => renderRuleFiles(realInputs, 4 * 1024)).toThrow(/azora-services.rules.yaml: the rules of api-gateway alone \(\d+ bytes\) exceed the rule file limit of 4096/);
+    });
+});
+
 describe("the hand-written promtool cases", () => {
     it("reference only rule files that renderRuleFiles produces", () => {
         const produced = Object.keys(renderRuleFiles(realInputs));

@@ -85,9 +85,9 @@ export function tempDir(prefix = "azora-alerts-"): string {
 }
 
 /** Writes the real rule files (and, when asked, the hand-written promtool cases) to a temp dir. */
-export function writeRuleFiles(inputs: AlertInputs = realInputs, withCases = false): { dir: string; files: string[] } {
+export function writeRuleFiles(inputs: AlertInputs = realInputs, withCases = false, maxFileBytes?: number): { dir: string; files: string[] } {
     const dir = tempDir();
-    const rendered = renderRuleFiles(inputs);
+    const rendered = renderRuleFiles(inputs, maxFileBytes);
     for (const [name, text] of Object.entries(rendered)) writeFileSync(join(dir, name), text);
     if (withCases) for (const f of promtoolCaseFiles) cpSync(join(promtoolCasesDir, f), join(dir, f));
     return { dir, files: Object.keys(rendered) };

@@ -94,12 +94,6 @@ export function renderRuleGroups(groups: readonly RuleGroup[]): string {
     return header + stringify({ groups }, { lineWidth: 0, blockQuote: "literal", aliasDuplicateObjects: false });
 }
 
-/**
- * Largest rule file renderRuleFiles writes by default. Each file must fit a ConfigMap, and the API
- * server refuses objects over 1 MiB; the rest is headroom for metadata.
- */
-export const defaultMaxRuleFileBytes = 900 * 1024;
-
 /** `azora-services.rules.yaml`, part 2 → `azora-services-2.rules.yaml`. */
 export function rulePartFileName(file: string, part: number): string {
     return file.replace(/\.rules\.yaml$/, `-${part}.rules.yaml`);
@@ -154,9 +148,10 @@ const bytes = (text: string): number => Buffer.byteLength(text, "utf8");
 
 /**
  * File name → rule-file YAML, ready for the Prometheus rules ConfigMaps. A file that would exceed
- * `maxFileBytes` is written as parts (`azora-services-1.rules.yaml`, `-2`, …) split by service.
+ * `maxFileBytes` (the caller's ConfigMap budget; none by default) is written as parts
+ * (`azora-services-1.rules.yaml`, `-2`, …) split by service.
  */
-export function renderRuleFiles(inputs: AlertInputs, maxFileBytes = defaultMaxRuleFileBytes): Record<string, string> {
+export function renderRuleFiles(inputs: AlertInputs, maxFileBytes = Number.POSITIVE_INFINITY): Record<string, string> {
     validated(inputs);
     const files = (Object.keys(ruleFiles) as RuleFileKey[]).flatMap((key) => splitFile(key, inputs, maxFileBytes));
     linted(

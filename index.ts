@@ -1,6 +1,6 @@
 // Entry point: validated config and the catalog in, the platform out. Nothing else lives here.
 import * as pulumi from "@pulumi/pulumi";
-import { catalog, validateCatalog } from "./components/catalog";
+import { catalog, validateCatalog } from "./model/catalog";
 import { ConfigError, loadPlatformConfig } from "./components/config";
 import { Platform } from "./components/platform";
 

@@ -1,12 +1,12 @@
 // alertmanager.yml: a route tree by severity, inhibitions, and receivers. The Slack webhook never
 // appears in the text: Alertmanager reads it from a file the Secret is mounted at.
 import { stringify } from "yaml";
-import type { ObservabilitySettings } from "../components/config-schema";
-import { jobDownAlertNames, watchdogAlertName } from "./names";
-import { regexEscape } from "./promql";
+import type { AlertReceiver } from "../model/alerts";
+import { jobDownAlertNames, watchdogAlertName } from "../model/alerts";
+import { regexEscape } from "../model/promql";
 
 /** Mirrors observability.alertmanager.receiver of the stack configuration. */
-export type AlertReceiverSettings = ObservabilitySettings["alertmanager"]["receiver"];
+export type AlertReceiverSettings = AlertReceiver;
 
 export interface AlertmanagerConfigInputs {
     receiver: AlertReceiverSettings;

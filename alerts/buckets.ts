@@ -1,13 +1,9 @@
-// The bucket boundaries of every service's `http_request_duration_seconds` histogram. The
-// services' metrics middleware must use exactly this list: the latency SLO counts "fast" requests
-// with the bucket whose `le` equals the SLO threshold, so a threshold that is not a boundary here
-// cannot be measured (and `validateLatencyThresholds` rejects the catalog).
-import type { ServiceSpec } from "../components/catalog";
-import { num, quote, regexEscape } from "./promql";
-
-export const httpDurationBucketsSeconds = [
-    0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2, 5, 10, 30,
-] as const;
+// The latency alerts against the services' histogram buckets (model/metrics.ts): the latency SLO
+// counts "fast" requests with the bucket whose `le` equals the SLO threshold, so a threshold that is
+// not a boundary cannot be measured, and `validateLatencyThresholds` rejects the catalog.
+import type { ServiceSpec } from "../model/catalog";
+import { num, quote, regexEscape } from "../model/promql";
+import { httpDurationBucketsSeconds } from "../model/metrics";
 
 /** The critical p99 alert fires above this multiple of the SLO latency threshold; it must stay
  *  inside the finite buckets, since histogram_quantile cannot report beyond the last boundary. */

@@ -8,7 +8,7 @@
 //   renderRunbooks(services)           docs/runbooks/*.md
 //
 // The services come only from `inputs.services` (the catalog); the stack's jobs only from
-// components/observability/endpoints.ts. Nothing here lists a service.
+// model/workloads.ts. Nothing here lists a service.
 export {
     AlertInputsError,
     countRules,
@@ -28,11 +28,9 @@ export {
     type AlertmanagerConfigInputs,
     type AlertReceiverSettings,
 } from "./alertmanager";
-export { httpDurationBucketsSeconds, validateLatencyThresholds } from "./buckets";
+export { validateLatencyThresholds } from "./buckets";
 export { lintRuleGroups, type LintOptions } from "./lint";
-export { memoryLimitsFromCatalog, parseMemoryQuantity } from "./memory";
-export { alertNames, type AlertName } from "./names";
+export { alertNames, type AlertName } from "../model/alerts";
 export { renderRunbooks, runbookSections } from "./runbooks";
 export { runbookUrl } from "./rule-builders";
-export { sloPeriodRecordNames, sloRecordNames, sloWindows } from "./slo";
-export type { AlertRule, RecordingRule, Rule, RuleGroup, Severity } from "./types";
+export type { AlertRule, RecordingRule, Rule, RuleGroup } from "./types";

@@ -1,9 +1,10 @@
 // Checks on rule groups that types cannot make: every alert has a known severity, a summary, a
 // description and a runbook_url pointing at its own runbook; names and labels are valid; groups
 // are unique. Each problem names the group and the rule so a failing test says what to fix.
-import { alertNames } from "./names";
+import { alertNames } from "../model/alerts";
 import { runbookUrl } from "./rule-builders";
-import { isAlertRule, type Rule, type RuleGroup, severities } from "./types";
+import { severities } from "../model/alerts";
+import { isAlertRule, type Rule, type RuleGroup } from "./types";
 
 const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -78,7 +79,7 @@ export function lintRuleGroups(groups: readonly RuleGroup[], opts: LintOptions =
             }
             if (!alertName.test(rule.alert)) problems.push(`${id}: alert names are UpperCamelCase`);
             if (!knownAlerts.has(rule.alert)) {
-                problems.push(`${id}: not listed in alerts/names.ts, so it has no runbook in docs/runbooks`);
+                problems.push(`${id}: not listed in model/alerts.ts, so it has no runbook in docs/runbooks`);
             }
             if (rule.for !== undefined && !duration.test(rule.for)) problems.push(`${id}: "for: ${rule.for}" is not a duration`);
             const severity = rule.labels?.severity;

@@ -1,8 +1,9 @@
 // Strictly typed constructors for rules: an alert cannot be built without a known name, a severity,
 // a summary and a description, and always gets its runbook_url.
-import type { AlertName } from "./names";
-import { num } from "./promql";
-import type { AlertRule, Duration, RecordingRule, Rule, Severity } from "./types";
+import type { AlertName } from "../model/alerts";
+import { num } from "../model/promql";
+import type { Duration, Severity } from "../model/alerts";
+import type { AlertRule, RecordingRule, Rule } from "./types";
 
 export interface AlertSpec {
     name: AlertName;

@@ -1,7 +1,7 @@
 // docs/runbooks/ on disk: where the generated runbooks live and how they are written.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { ServiceSpec } from "../components/catalog";
+import type { ServiceSpec } from "../model/catalog";
 import { renderRunbooks } from "./runbooks";
 
 export const runbookDirectory = resolve(__dirname, "..", "docs", "runbooks");

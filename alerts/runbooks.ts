@@ -4,13 +4,12 @@
 //
 // Writing convention in this file: «code» is rendered as `code` (keeps the template literals
 // readable); fenced blocks come from sh()/promql()/logql().
-import { callersOf, type ServiceSpec } from "../components/catalog";
-import { observabilityWorkloads } from "../components/observability/endpoints";
+import { callersOf, memoryLimitBytes, type ServiceSpec } from "../model/catalog";
+import { observabilityWorkloads } from "../model/workloads";
 import { timings } from "./alertmanager";
 import { p99CeilingFactor } from "./buckets";
 import { ruleGroups } from "./rules";
-import { memoryLimitsFromCatalog } from "./memory";
-import { alertNames, type AlertName } from "./names";
+import { alertNames, type AlertName } from "../model/alerts";
 import {
     businessPolicyFor,
     errorRateThresholds,
@@ -21,10 +20,12 @@ import {
     poolExhaustion,
     poolSaturation,
 } from "./services";
-import { burnRatePolicies, sloPeriod, sloRecordNames, sloWindows } from "./slo";
+import { burnRatePolicies } from "./slo";
+import { sloPeriod, sloRecordNames, sloWindows } from "../model/slo";
 import { componentDownImpact, shipperDropMetrics, shipperRetryMetrics, stackComponents, stackJob } from "./stack";
 import { formatPercent, formatSeconds } from "./rule-builders";
 import { type AlertRule, isAlertRule } from "./types";
+import { defaultNamespaces } from "../model/namespaces";
 
 export const runbookSections = ["## Meaning", "## Impact", "## Check", "## Act"] as const;
 
@@ -52,8 +53,8 @@ function table(headers: string[], rows: string[][]): string {
     return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-const obsNs = "azora-observability";
-const svcNs = "azora";
+const obsNs = defaultNamespaces.observability;
+const svcNs = defaultNamespaces.services;
 const promForward = sh(`kubectl -n ${obsNs} port-forward svc/${observabilityWorkloads.prometheus.name} 9090:${observabilityWorkloads.prometheus.port}   # then http://localhost:9090`);
 const fromAlert =
     "Set «JOB», «NS» and, when the alert has one, «POD» from the alert's «job», «namespace» and «pod» labels " +
@@ -890,7 +891,7 @@ function render(name: AlertName, rb: Runbook, rules: AlertRule[]): string {
 export function renderRunbooks(services: readonly ServiceSpec[]): Record<string, string> {
     const groups = ruleGroups({
         services,
-        memoryLimitBytes: memoryLimitsFromCatalog(services),
+        memoryLimitBytes: memoryLimitBytes(services),
         runbookBaseUrl: "https://runbooks.invalid",
     });
     const rules = groups.flatMap((g) => g.rules).filter(isAlertRule);

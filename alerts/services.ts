@@ -1,12 +1,13 @@
 // Per-service alerts, generated from the catalog: availability, HTTP errors and latency, database
 // pools, memory against the container limit, and the business outcomes the services export.
 // Every rule selects one job (the service name), so thresholds can follow the service's own SLO.
-import type { BusinessMetric, FailureThreshold, ServiceSpec } from "../components/catalog";
+import type { BusinessMetric, FailureThreshold, ServiceSpec } from "../model/catalog";
 import { p99CeilingFactor } from "./buckets";
-import type { AlertName } from "./names";
-import { by, num, selector } from "./promql";
+import type { AlertName } from "../model/alerts";
+import { by, num, selector } from "../model/promql";
 import { formatPercent, formatSeconds, forJob, lines, type RuleBuilder } from "./rule-builders";
-import type { Duration, Rule, RuleGroup, Severity } from "./types";
+import type { Duration, Severity } from "../model/alerts";
+import type { Rule, RuleGroup } from "./types";
 
 /** Labels every aggregated service series keeps: Alertmanager groups and inhibits on them. */
 export const serviceLabels = ["namespace", "job"] as const;

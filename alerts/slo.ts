@@ -4,18 +4,14 @@
 // Recording rules, per service and window: the ratio of bad requests (5xx for availability; slower
 // than the SLO threshold for latency). Alerts compare a long and a short window against
 // burn-rate × (1 − objective); the short window makes a page stop soon after the problem does.
-import type { ServiceSpec } from "../components/catalog";
+import type { ServiceSpec } from "../model/catalog";
 import { leMatcher } from "./buckets";
-import type { AlertName } from "./names";
-import { by, num, quote, selector } from "./promql";
+import type { AlertName } from "../model/alerts";
+import { by, num, quote, selector } from "../model/promql";
 import { formatPercent, formatSeconds, forJob, lines, type RuleBuilder } from "./rule-builders";
-import type { Duration, Rule, RuleGroup, Severity, Urgency } from "./types";
-
-/** The SLO period the objectives are stated over. */
-export const sloPeriod = "30d";
-
-export const sloWindows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const satisfies readonly Duration[];
-export type SloWindow = (typeof sloWindows)[number];
+import type { Duration, Severity, Urgency } from "../model/alerts";
+import { sloObjectiveRecord, sloPeriod, sloPeriodRecordNames, sloRecordNames, type SloKind, type SloWindow, sloWindows } from "../model/slo";
+import type { Rule, RuleGroup } from "./types";
 
 export interface BurnRateCondition {
     long: SloWindow;
@@ -52,21 +48,6 @@ export const burnRatePolicies: readonly BurnRatePolicy[] = [
         ],
     },
 ];
-
-export type SloKind = "availability" | "latency";
-
-export const sloRecordNames: Record<SloKind, (w: SloWindow) => string> = {
-    availability: (w) => `job:azora_slo_errors:ratio_rate${w}`,
-    latency: (w) => `job:azora_slo_slow_requests:ratio_rate${w}`,
-};
-/** The ratio over the whole SLO period, for budget-remaining panels: the 5m ratio averaged over
- *  the period, far cheaper than a rate over 30 days of raw samples. */
-export const sloPeriodRecordNames: Record<SloKind, string> = {
-    availability: `job:azora_slo_errors:ratio_rate${sloPeriod}`,
-    latency: `job:azora_slo_slow_requests:ratio_rate${sloPeriod}`,
-};
-/** The objective as a series, for dashboards (error budget remaining) and ad-hoc queries. */
-export const sloObjectiveRecord = "job:azora_slo_objective:ratio";
 
 const sloAlertName: Record<SloKind, AlertName> = {
     availability: "AzoraAvailabilityBudgetBurn",

@@ -1,10 +1,11 @@
 // Alerts on the observability stack itself: the Watchdog heartbeat, each component's availability,
 // Prometheus and Alertmanager health, trace collection (OTel Collector) and log ingestion (Loki and
-// the log shipper). Job names come from components/observability/endpoints.ts.
-import { observabilityWorkloads } from "../components/observability/endpoints";
-import { by, counterSelector, regexEscape, selector } from "./promql";
+// the log shipper). Job names come from model/workloads.ts.
+import { observabilityWorkloads } from "../model/workloads";
+import { by, counterSelector, regexEscape, selector } from "../model/promql";
 import { forJob, lines, type RuleBuilder } from "./rule-builders";
-import type { Rule, RuleGroup, Severity } from "./types";
+import type { Severity } from "../model/alerts";
+import type { Rule, RuleGroup } from "./types";
 
 export type StackComponent = keyof typeof observabilityWorkloads;
 

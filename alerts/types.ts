@@ -3,14 +3,7 @@
 // type system cannot, so a hand-built or mutated group is held to the same rules as a generated one.
 // Generated alerts go through `alert()` in ./rule-builders.ts, whose arguments ARE strictly typed.
 
-export const severities = ["critical", "warning", "info", "none"] as const;
-export type Severity = (typeof severities)[number];
-
-/** SLO alerts say whether they page a human now or open a ticket for working hours. */
-export type Urgency = "page" | "ticket";
-
-/** A Prometheus duration such as 30s, 5m, 1h, 3d. */
-export type Duration = `${number}${"s" | "m" | "h" | "d" | "w"}`;
+import type { Duration } from "../model/alerts";
 
 export interface RecordingRule {
     record: string;

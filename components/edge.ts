@@ -3,9 +3,9 @@
 import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec } from "./catalog";
+import type { ServiceSpec } from "../model/catalog";
 import type { EdgeSettings } from "./config";
-import { standardLabels } from "./hardening";
+import { standardLabels } from "../model/labels";
 
 /** TLS whose certificate this stack issues through cert-manager. */
 type IssuedTls = Exclude<EdgeSettings["tls"], { issuer: "external" }>;

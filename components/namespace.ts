@@ -3,7 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessSettings, NamespaceSettings } from "./config";
-import { dnsEgress } from "./network";
+import { dnsEgress } from "./services/network";
+import { sharedLabels } from "../model/labels";
 
 export interface AzoraNamespaceArgs {
     name: string;
@@ -28,12 +29,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: AzoraNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:platform:Namespace", name, {}, opts);
         const child = { parent: this };
-        const labels = {
-            "app.kubernetes.io/part-of": "azora",
-            "app.kubernetes.io/component": args.purpose,
-            "app.kubernetes.io/managed-by": "pulumi",
-            "azora.io/environment": args.environment,
-        };
+        const labels = sharedLabels(args.purpose, args.environment);
 
         this.namespace = new k8s.core.v1.Namespace(
             args.name,

@@ -4,18 +4,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { renderAlertmanagerConfig, renderRuleFiles } from "../alerts";
 import { buildDashboards } from "../dashboards";
-import type { ServiceSpec } from "./catalog";
+import type { ServiceSpec } from "../model/catalog";
 import type { PlatformSettings } from "./config";
 import { Edge } from "./edge";
-import { resolveImage } from "./image";
+import { resolveImage } from "./services/image";
 import { AzoraNamespace } from "./namespace";
-import type { NetworkContext } from "./network";
+import type { NetworkContext } from "./services/network";
 import { ObservabilityStack } from "./observability";
-import { configMapDataBudgetBytes } from "./observability/common";
-import { observabilityWorkloads, serviceUrl } from "./observability/endpoints";
-import { slackWebhookFile } from "./observability/endpoints";
-import { memoryLimitBytes, serviceWorkload } from "./sizing";
-import { AzoraService } from "./service";
+import { configMapDataBudgetBytes } from "./k8s/objects";
+import { observabilityWorkloads } from "../model/workloads";
+import { serviceUrl } from "../model/urls";
+import { slackWebhookFile } from "../model/workloads";
+import { memoryLimitBytes, serviceWorkload } from "./services/sizing";
+import { AzoraService } from "./services/service";
 
 export interface PlatformArgs {
     settings: PlatformSettings;

@@ -2,9 +2,10 @@
 // assessments, ledger writes, searches, builds, provider calls, sign-ins…): volume over the time
 // range, rate by outcome against last week, and failure ratio.
 
-import type { BusinessMetric, ServiceSpec } from "../components/catalog";
+import type { BusinessMetric, ServiceSpec } from "../model/catalog";
 import { assemble, promql, statPanel, timeseriesPanel, type Section } from "./panels";
-import { quote, RATE } from "./promql";
+import { quote } from "../model/promql";
+import { RATE } from "./promql";
 import { units, type dashboard } from "./sdk";
 
 export interface BusinessMetricRef {

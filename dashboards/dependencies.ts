@@ -2,10 +2,11 @@
 // the third-party providers from the catalog's externalEndpoints, the database pools, and
 // trace-derived error spans with a way into Jaeger.
 
-import type { ServiceSpec } from "../components/catalog";
-import { clientErrorStatus, dbPool, http, spanMetrics } from "./metrics";
+import type { ServiceSpec } from "../model/catalog";
+import { clientErrorStatus, dbPool, http, spanMetrics } from "../model/metrics";
 import { assemble, customVariable, exploreUrl, promql, statPanel, tablePanel, timeseriesPanel, type Section } from "./panels";
-import { jobsOf, oneOf, quote, RATE } from "./promql";
+import { quote } from "../model/promql";
+import { jobsOf, oneOf, RATE } from "./promql";
 import { units, type cog, type dashboard } from "./sdk";
 
 export const TRACE_SERVICE_VARIABLE = "trace_service";

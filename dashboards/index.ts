@@ -2,7 +2,7 @@
 // buildDashboards() returns file name → dashboard JSON, ready for Grafana file provisioning
 // (one ConfigMap key per file). Datasources are referenced only by the UIDs of ./datasources.
 
-import { validateCatalog, type ServiceSpec } from "../components/catalog";
+import { validateCatalog, type ServiceSpec } from "../model/catalog";
 import { businessMetrics } from "./business-metrics";
 import { dependencies } from "./dependencies";
 import { countPanels, listExpressions, parseDashboard, type DashboardCounts, type QueryRef } from "./inspect";

@@ -3,7 +3,7 @@
 // It works on parsed JSON, not on builder objects, so it checks exactly what Grafana receives —
 // and a hand-broken dashboard in a test goes through the same code.
 
-import { datasources } from "./datasources";
+import { datasources } from "../model/datasources";
 
 export type Json = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // factories over the Grafana Foundation SDK builders, sections (rows), links and the dashboard
 // shell every Azora dashboard shares (uid, tags, refresh, time range, navigation links).
 
-import { datasources, type DatasourceKey, type DatasourceRef } from "./datasources";
+import { datasources, type DatasourceKey, type DatasourceRef } from "../model/datasources";
 import { cog, common, dashboard, logs, loki, prometheus, stat, table, timeseries } from "./sdk";
 
 /** The only way a dashboard names a datasource: by a UID provisioned from ./datasources. */

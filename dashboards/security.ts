@@ -1,8 +1,8 @@
 // Security monitoring: failed sign-ins, 401/403/429 by service, rate-limit hits against each
 // service's catalog tier, the routes drawing the most denials, and the auth-failure log lines.
 
-import type { ServiceSpec } from "../components/catalog";
-import { http, lokiServiceLabel, security } from "./metrics";
+import type { ServiceSpec } from "../model/catalog";
+import { http, lokiServiceLabel, security } from "../model/metrics";
 import { assemble, logql, logsPanel, promql, statPanel, tablePanel, timeseriesPanel } from "./panels";
 import { jobsOf, oneOf, RATE } from "./promql";
 import { units, type dashboard } from "./sdk";

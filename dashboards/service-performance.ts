@@ -6,10 +6,13 @@
 // errors against its SLO budget, p50/p95/p99 against its latency SLO, CPU and memory against its
 // limits, event-loop lag, and its database pool when the catalog gives it a database.
 
-import type { ServiceSpec } from "../components/catalog";
-import { dbPool, http, lokiServiceLabel, node, sloRules } from "./metrics";
+import type { ServiceSpec } from "../model/catalog";
+import { dbPool, http, lokiServiceLabel, node } from "../model/metrics";
+import { sloRules } from "../model/slo";
 import { assemble, dashboardUrl, customVariable, exploreUrl, promql, timeseriesPanel, type Section } from "./panels";
-import { cpuCores, memoryBytes, num, quote, RATE } from "./promql";
+import { num, quote } from "../model/promql";
+import { cpuCores, memoryBytes } from "../model/quantity";
+import { RATE } from "./promql";
 import { units, type cog, type dashboard } from "./sdk";
 
 export const SERVICE_VARIABLE = "service";

@@ -2,8 +2,9 @@
 // Platform totals, per-service RED with drill-down to Service performance, pods up, SLO error
 // budget remaining per service (from the catalog's availability targets) and firing alerts.
 
-import type { ServiceSpec } from "../components/catalog";
-import { http, sloRules } from "./metrics";
+import type { ServiceSpec } from "../model/catalog";
+import { http } from "../model/metrics";
+import { sloRules } from "../model/slo";
 import { assemble, dashboardUrl, promql, statPanel, tablePanel, timeseriesPanel, type DataLink } from "./panels";
 import { jobsOf, RATE } from "./promql";
 import { units, type dashboard } from "./sdk";

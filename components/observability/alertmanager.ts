@@ -2,8 +2,8 @@
 // alerts/, the Slack webhook mounted as a file (never in the ConfigMap), silences on a volume.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceSpec } from "../catalog";
-import { httpProbes } from "../hardening";
+import type { ResourceSpec } from "../../model/catalog";
+import { httpProbes } from "../k8s/pod";
 import {
     checksum,
     clusterService,
@@ -23,9 +23,11 @@ import {
     TrafficRule,
     udp,
     workloadLabels,
-} from "./common";
-import { alertmanagerPodHost, observabilityWorkloads as w, serviceUrl, slackWebhookFile } from "./endpoints";
+} from "../k8s/objects";
+import { alertmanagerPodHost, observabilityWorkloads as w, slackWebhookFile } from "../../model/workloads";
+import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
+import { slackSecretKey } from "../../model/secrets";
 
 export { slackWebhookFile };
 
@@ -49,8 +51,6 @@ const defaultResources: ResourceSpec = {
     limits: { cpu: "200m", memory: "256Mi" },
 };
 
-/** Key of the webhook URL in the Secret, created or existing (`existingSecret` must have key `url`). */
-export const slackSecretKey = "url";
 
 export function alertmanagerPeers(replicas: number, namespace: string): string[] {
     return Array.from({ length: replicas }, (_, i) => `${alertmanagerPodHost(i, namespace)}:${w.alertmanager.clusterPort}`);

@@ -1,8 +1,9 @@
 // Grafana's configuration files: grafana.ini (no secrets: those arrive as files through
 // GF_*__FILE), datasource provisioning with trace/log/metric links, the dashboard provider.
 import { stringify } from "yaml";
-import { datasources as ds } from "../../dashboards/datasources";
-import { observabilityWorkloads as w, serviceUrl } from "./endpoints";
+import { datasources as ds } from "../../model/datasources";
+import { observabilityWorkloads as w } from "../../model/workloads";
+import { serviceUrl } from "../../model/urls";
 
 export const grafanaPaths = {
     config: "/etc/grafana/config",

@@ -3,8 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ResourceSpec } from "../catalog";
-import { httpProbes } from "../hardening";
+import type { ResourceSpec } from "../../model/catalog";
+import { httpProbes } from "../k8s/pod";
 import {
     checksum,
     clusterService,
@@ -21,8 +21,9 @@ import {
     StackPlacement,
     tcp,
     workloadLabels,
-} from "./common";
-import { observabilityWorkloads as w, serviceUrl } from "./endpoints";
+} from "../k8s/objects";
+import { observabilityWorkloads as w } from "../../model/workloads";
+import { serviceUrl } from "../../model/urls";
 import { dashboardProviderYaml, datasourcesYaml, grafanaIni, grafanaPaths } from "./grafana-config";
 import { images } from "./images";
 

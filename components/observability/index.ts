@@ -1,8 +1,8 @@
 // The observability stack: Prometheus, Alertmanager, Grafana, Loki and its log shipper, Jaeger and
 // the OTel Collector, wired to each other through endpoints.ts and configured from the stack file.
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec } from "../catalog";
-import type { ObservabilitySettings } from "../config-schema";
+import type { ServiceSpec } from "../../model/catalog";
+import type { ObservabilitySettings } from "../config/schema";
 import { Alertmanager, SlackWebhookSource } from "./alertmanager";
 import { Grafana } from "./grafana";
 import { Jaeger } from "./jaeger";
@@ -11,7 +11,7 @@ import { Loki } from "./loki";
 import { OtelCollector } from "./otel-collector";
 import { Prometheus } from "./prometheus";
 
-export { slackWebhookFile } from "./endpoints";
+export { slackWebhookFile } from "../../model/workloads";
 export { logShipperExemption } from "./log-shipper";
 export { images, imageRef, pinsWithoutDigest } from "./images";
 

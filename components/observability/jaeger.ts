@@ -3,9 +3,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { ResourceSpec } from "../catalog";
-import type { ObservabilitySettings } from "../config-schema";
-import { httpProbes } from "../hardening";
+import type { ResourceSpec } from "../../model/catalog";
+import type { ObservabilitySettings } from "../config/schema";
+import { httpProbes } from "../k8s/pod";
 import {
     checksum,
     clusterService,
@@ -20,8 +20,9 @@ import {
     StackPlacement,
     tcp,
     workloadLabels,
-} from "./common";
-import { observabilityWorkloads as w, serviceUrl } from "./endpoints";
+} from "../k8s/objects";
+import { observabilityWorkloads as w } from "../../model/workloads";
+import { serviceAddress, serviceUrl } from "../../model/urls";
 import { images } from "./images";
 
 export interface JaegerArgs extends StackPlacement {
@@ -169,7 +170,7 @@ export class Jaeger extends pulumi.ComponentResource {
         });
 
         this.url = serviceUrl(wl.name, ns, wl.queryPort);
-        this.otlpGrpcEndpoint = `${wl.name}.${ns}.svc.cluster.local:${wl.otlpGrpcPort}`;
+        this.otlpGrpcEndpoint = serviceAddress(wl.name, ns, wl.otlpGrpcPort);
         this.registerOutputs({ url: this.url, otlpGrpcEndpoint: this.otlpGrpcEndpoint });
     }
 }

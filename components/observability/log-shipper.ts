@@ -4,8 +4,8 @@
 // It never touches the Kubernetes API: namespace, pod and container come from the log file's path.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceSpec } from "../catalog";
-import { httpProbes } from "../hardening";
+import type { ResourceSpec } from "../../model/catalog";
+import { httpProbes } from "../k8s/pod";
 import {
     checksum,
     clusterService,
@@ -19,8 +19,8 @@ import {
     StackPlacement,
     tcp,
     workloadLabels,
-} from "./common";
-import { observabilityWorkloads as w } from "./endpoints";
+} from "../k8s/objects";
+import { observabilityWorkloads as w } from "../../model/workloads";
 import { images } from "./images";
 
 export interface LogShipperArgs extends StackPlacement {

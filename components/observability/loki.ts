@@ -3,8 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { ResourceSpec } from "../catalog";
-import { httpProbes } from "../hardening";
+import type { ResourceSpec } from "../../model/catalog";
+import { httpProbes } from "../k8s/pod";
 import {
     checksum,
     clusterService,
@@ -20,8 +20,9 @@ import {
     StackPlacement,
     tcp,
     workloadLabels,
-} from "./common";
-import { observabilityWorkloads as w, serviceUrl } from "./endpoints";
+} from "../k8s/objects";
+import { observabilityWorkloads as w } from "../../model/workloads";
+import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
 
 export interface LokiArgs extends StackPlacement {

@@ -4,9 +4,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { ResourceSpec } from "../catalog";
-import type { ObservabilitySettings } from "../config-schema";
-import { httpProbes } from "../hardening";
+import type { ResourceSpec } from "../../model/catalog";
+import type { ObservabilitySettings } from "../config/schema";
+import { httpProbes } from "../k8s/pod";
 import {
     checksum,
     clusterService,
@@ -22,9 +22,10 @@ import {
     StackPlacement,
     tcp,
     workloadLabels,
-} from "./common";
-import { observabilityWorkloads as w } from "./endpoints";
+} from "../k8s/objects";
+import { observabilityWorkloads as w } from "../../model/workloads";
 import { images } from "./images";
+import { serviceUrl } from "../../model/urls";
 
 export interface OtelCollectorArgs extends StackPlacement {
     servicesNamespace: string;
@@ -200,8 +201,8 @@ export class OtelCollector extends pulumi.ComponentResource {
             egress: [{ peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.otlpGrpcPort) }],
         });
 
-        this.otlpGrpcUrl = `http://${wl.name}.${ns}.svc.cluster.local:${wl.otlpGrpcPort}`;
-        this.otlpHttpUrl = `http://${wl.name}.${ns}.svc.cluster.local:${wl.otlpHttpPort}`;
+        this.otlpGrpcUrl = serviceUrl(wl.name, ns, wl.otlpGrpcPort);
+        this.otlpHttpUrl = serviceUrl(wl.name, ns, wl.otlpHttpPort);
         this.registerOutputs({ otlpGrpcUrl: this.otlpGrpcUrl, otlpHttpUrl: this.otlpHttpUrl });
     }
 }

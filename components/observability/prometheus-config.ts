@@ -1,7 +1,7 @@
 // prometheus.yml, derived from the catalog and the stack's own endpoints. Pure: no resources.
 import { stringify } from "yaml";
-import type { ServiceSpec } from "../catalog";
-import { observabilityWorkloads as w } from "./endpoints";
+import type { ServiceSpec } from "../../model/catalog";
+import { observabilityWorkloads as w } from "../../model/workloads";
 
 /** Where the rules ConfigMap is mounted; every key of `ruleFiles` becomes a file here. */
 export const rulesDirectory = "/etc/prometheus/rules";

@@ -3,9 +3,9 @@
 // the stack that reads the Kubernetes API, through namespaced Roles.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceSpec, ServiceSpec } from "../catalog";
-import type { ObservabilitySettings } from "../config-schema";
-import { httpProbes } from "../hardening";
+import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
+import type { ObservabilitySettings } from "../config/schema";
+import { httpProbes } from "../k8s/pod";
 import {
     checksum,
     clusterService,
@@ -24,8 +24,9 @@ import {
     tcp,
     TrafficRule,
     workloadLabels,
-} from "./common";
-import { alertmanagerPodHost, observabilityWorkloads as w, serviceUrl } from "./endpoints";
+} from "../k8s/objects";
+import { alertmanagerPodHost, observabilityWorkloads as w } from "../../model/workloads";
+import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
 import { prometheusConfig, rulesDirectory, serviceScrapeTargets, stackScrapeTargets } from "./prometheus-config";
 

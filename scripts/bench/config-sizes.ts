@@ -5,8 +5,8 @@
 //   node scripts/bench/run-bundled.js scripts/bench/config-sizes.ts <n> [<n>…]
 import { renderRuleFiles } from "../../alerts";
 import { parsePlatformConfig } from "../../components/config";
-import { configMapDataBudgetBytes, packFiles } from "../../components/observability/common";
-import { memoryLimitBytes } from "../../components/sizing";
+import { configMapDataBudgetBytes, packFiles } from "../../components/k8s/objects";
+import { memoryLimitBytes } from "../../components/services/sizing";
 import { buildDashboards } from "../../dashboards";
 import { localStackConfig } from "./mock-eval-config";
 import { syntheticCatalog } from "./synthetic-catalog";

@@ -4,7 +4,7 @@
 // clone's calls are re-pointed at the same-named services of its own block (calls to services the
 // partial block lacks are dropped). Exactly one service is public: block 0's gateway, which also
 // calls every other block's (private) gateway, so the whole graph hangs off one edge, like the real one.
-import { catalog, type ServiceSpec, validateCatalog } from "../../components/catalog";
+import { catalog, type ServiceSpec, validateCatalog } from "../../model/catalog";
 
 const gatewayName = catalog.find((s) => s.public)?.name ?? "api-gateway";
 

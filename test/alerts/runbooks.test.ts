@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { catalog } from "../../components/catalog";
+import { catalog } from "../../model/catalog";
 import { renderRunbooks, ruleGroups, runbookSections } from "../../alerts";
 import { runbookDirectory, writeRunbooks } from "../../alerts/runbook-files";
 import { isAlertRule } from "../../alerts/types";

@@ -6,9 +6,9 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
-import { catalog } from "../../components/catalog";
-import { observabilitySchema } from "../../components/config-schema";
-import { type AlertInputs, memoryLimitsFromCatalog, renderRuleFiles } from "../../alerts";
+import { catalog, memoryLimitBytes } from "../../model/catalog";
+import { observabilitySchema } from "../../components/config/schema";
+import { type AlertInputs, renderRuleFiles } from "../../alerts";
 
 export const installHint = "apt-get install -y prometheus prometheus-alertmanager";
 
@@ -17,7 +17,7 @@ export const runbookBaseUrl: string = observabilitySchema.shape.runbookBaseUrl.p
 
 export const realInputs: AlertInputs = {
     services: catalog,
-    memoryLimitBytes: memoryLimitsFromCatalog(catalog),
+    memoryLimitBytes: memoryLimitBytes(catalog),
     runbookBaseUrl,
 };
 

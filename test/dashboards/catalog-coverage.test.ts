@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { catalog, type ServiceSpec } from "../../components/catalog";
+import { catalog, type ServiceSpec } from "../../model/catalog";
 import { buildDashboards, dashboardIds, listExpressions, panelsOf, queriesOf } from "../../dashboards";
-import { sloObjectiveRecord, sloPeriodRecordNames } from "../../alerts/slo";
+import { sloObjectiveRecord, sloPeriodRecordNames } from "../../model/slo";
 import { dashboardByUid, builtDashboards, targetsOf } from "./fixtures";
 
 function expressionsOf(uid: string, services: readonly ServiceSpec[] = catalog): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalog } from "../../components/catalog";
+import { catalog } from "../../model/catalog";
 import { buildDashboards, countPanels, dashboardCounts, panelsOf, parseDashboard } from "../../dashboards";
 
 describe("dashboard counts", () => {

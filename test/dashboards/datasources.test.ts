@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { datasourceProblems, queriesOf } from "../../dashboards";
-import { datasources } from "../../dashboards/datasources";
+import { datasources } from "../../model/datasources";
 import { dashboardByUid, builtDashboards, panelJson, targetsOf } from "./fixtures";
 
 describe("datasource references of the dashboards", () => {
-    it("resolve, on every panel, query, row and template variable, to a UID provisioned in dashboards/datasources.ts", () => {
+    it("resolve, on every panel, query, row and template variable, to a UID provisioned in model/datasources.ts", () => {
         expect(datasourceProblems(builtDashboards())).toEqual([]);
     });
 

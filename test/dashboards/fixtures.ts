@@ -1,7 +1,7 @@
 // Shared helpers for the dashboard tests: the dashboards as Grafana receives them (parsed JSON),
 // and a way to break one panel on purpose.
 
-import { catalog, type ServiceSpec } from "../../components/catalog";
+import { catalog, type ServiceSpec } from "../../model/catalog";
 import { buildDashboards, panelsOf, parseDashboard } from "../../dashboards";
 import type { Json } from "../../dashboards/inspect";
 

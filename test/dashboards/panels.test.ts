@@ -1,6 +1,6 @@
 // Panels keep working as the catalog grows: query refIds continue past Z the way Grafana numbers them.
 import { describe, expect, it } from "vitest";
-import { catalog, type ServiceSpec } from "../../components/catalog";
+import { catalog, type ServiceSpec } from "../../model/catalog";
 import { dashboardIds } from "../../dashboards";
 import { refId } from "../../dashboards/panels";
 import { builtDashboards, panelJson, targetsOf } from "./fixtures";

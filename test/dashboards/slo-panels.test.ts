@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { catalog, findService } from "../../components/catalog";
+import { catalog, findService } from "../../model/catalog";
 import { dashboardIds, queriesOf } from "../../dashboards";
 import { run, writeRuleFiles } from "../alerts/support";
 import { builtDashboards } from "./fixtures";

@@ -208,6 +208,6 @@ describe("the pipeline's shape", () => {
         const trivy = (at(images, "jobs", "build", "steps") as Yaml[]).find((s) => String(s.uses ?? "").startsWith("aquasecurity/trivy-action@"));
         expect(at(trivy, "with")).toMatchObject({ severity: "CRITICAL", "exit-code": "1", "ignore-unfixed": true });
         const build = (at(images, "jobs", "build", "steps") as Yaml[]).filter((s) => String(s.uses ?? "").startsWith("docker/build-push-action@"));
-        for (const b of build) expect(at(b, "with", "file")).toBe("components/service.Dockerfile");
+        for (const b of build) expect(at(b, "with", "file")).toBe("components/services/service.Dockerfile");
     });
 });

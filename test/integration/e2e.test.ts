@@ -5,7 +5,7 @@
 import { spawn } from "child_process";
 import { readdirSync, readFileSync } from "fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalog } from "../../components/catalog";
+import { catalog } from "../../model/catalog";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
 import { createWorkspace, pulumiEnv, RunResult, Workspace } from "./harness";
 

@@ -5,7 +5,7 @@ import { writeFileSync } from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalog } from "../../components/catalog";
+import { catalog } from "../../model/catalog";
 import { pipelineDigests } from "../unit/stack-files";
 import { createWorkspace, Workspace } from "./harness";
 

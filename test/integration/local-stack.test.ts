@@ -2,7 +2,7 @@
 // to a directory), assertions on the manifests Kubernetes would receive, then a no-op second up.
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalog } from "../../components/catalog";
+import { catalog } from "../../model/catalog";
 import { countByKind, createWorkspace, Manifest, readRendered, Workspace } from "./harness";
 
 const passphrase = "azora-local";

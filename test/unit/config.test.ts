@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalog } from "../../components/catalog";
+import { catalog } from "../../model/catalog";
 import { ConfigError, parsePlatformConfig } from "../../components/config";
 import { pipelineDigests, readStackConfig, stacks } from "./stack-files";
 

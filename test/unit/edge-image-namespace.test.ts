@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecret, named, ofType, recordResources, Registered, reveal, settle } from "./mocks";
 import * as pulumi from "@pulumi/pulumi";
-import { catalog, findService } from "../../components/catalog";
+import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig } from "../../components/config";
 import { Edge, edgeAnnotations, securityHeaders } from "../../components/edge";
-import { imageReference, resolveImage } from "../../components/image";
+import { imageReference, resolveImage } from "../../components/services/image";
 import { AzoraNamespace } from "../../components/namespace";
-import { ServiceSecrets } from "../../components/service-secrets";
+import { ServiceSecrets } from "../../components/services/service-secrets";
 import { pipelineDigests, readStackConfig } from "./stack-files";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
@@ -186,7 +186,7 @@ describe("images", () => {
         await settle();
         const built = named(mock.resources, "docker:index/image:Image", "azora-mint").inputs as Obj;
         expect(built.imageName).toBe("ghcr.io/azora-os/azora-mint:1.5.0");
-        expect(built.build.dockerfile).toMatch(/components\/service\.Dockerfile$/);
+        expect(built.build.dockerfile).toMatch(/components\/services\/service\.Dockerfile$/);
         expect(built.build.context).toBe("/src/azora-os/services/azora-mint");
         expect(await unwrapOutput(img.reference)).toMatch(/^ghcr\.io\/azora-os\/azora-mint@sha256:/);
     });

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecret, named, ofType, recordResources, Registered, reveal, settle } from "./mocks";
-import { catalog, findService } from "../../components/catalog";
+import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig, PlatformSettings } from "../../components/config";
-import type { NetworkContext } from "../../components/network";
-import { AzoraService } from "../../components/service";
-import { quantityBytes, serviceWorkload } from "../../components/sizing";
+import type { NetworkContext } from "../../components/services/network";
+import { AzoraService } from "../../components/services/service";
+import { serviceWorkload } from "../../components/services/sizing";
+import { memoryBytes } from "../../model/quantity";
 import { readStackConfig } from "./stack-files";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
@@ -129,7 +130,7 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
     });
 
     it("sizes the Node.js heap to three quarters of its memory limit", () => {
-        const limitMiB = quantityBytes(podOf(name).containers[0].resources.limits.memory) / 2 ** 20;
+        const limitMiB = memoryBytes(podOf(name).containers[0].resources.limits.memory) / 2 ** 20;
         const data = (named(resources, K.configMap, `${name}-config`).inputs as Obj).data;
         expect(data.NODE_OPTIONS).toBe(`--enable-source-maps --max-old-space-size=${Math.floor(limitMiB * 0.75)}`);
     });

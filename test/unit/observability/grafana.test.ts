@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { datasources } from "../../../dashboards/datasources";
+import { datasources } from "../../../model/datasources";
 import { Grafana, dashboardSlug } from "../../../components/observability/grafana";
 import {
     configText,

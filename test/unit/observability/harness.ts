@@ -2,7 +2,7 @@
 // pending registration, settings fixtures and accessors for the Kubernetes objects' inputs.
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { observabilitySchema, type ObservabilitySettings } from "../../../components/config-schema";
+import { observabilitySchema, type ObservabilitySettings } from "../../../components/config/schema";
 
 export interface Registered {
     type: string;

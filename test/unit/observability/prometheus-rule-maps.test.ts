@@ -1,8 +1,8 @@
 // Rule files that outgrow one ConfigMap: Prometheus packs them into as many as needed and mounts
 // them as one rules directory, so a growing catalog never meets the API server's 1 MiB limit.
 import { beforeAll, describe, expect, it } from "vitest";
-import { catalog } from "../../../components/catalog";
-import { configMapDataBudgetBytes, packFiles } from "../../../components/observability/common";
+import { catalog } from "../../../model/catalog";
+import { configMapDataBudgetBytes, packFiles } from "../../../components/k8s/objects";
 import { Prometheus } from "../../../components/observability/prometheus";
 import { configYaml, list, object, ofType, podSpec, recordResources, settle, settings, strings, T, type Obj } from "./harness";
 

@@ -1,9 +1,9 @@
 // Prometheus: scrape jobs derived from the catalog, HA pair alerting every Alertmanager pod,
 // read-only namespaced discovery RBAC, and egress to exactly what it scrapes.
 import { beforeAll, describe, expect, it } from "vitest";
-import { catalog } from "../../../components/catalog";
+import { catalog } from "../../../model/catalog";
 import { Prometheus } from "../../../components/observability/prometheus";
-import { observabilityWorkloads as w } from "../../../components/observability/endpoints";
+import { observabilityWorkloads as w } from "../../../model/workloads";
 import {
     configYaml,
     container,

@@ -2,7 +2,7 @@
 // hardened like the services, reachable only by its peers, and no secret outside a Secret.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { catalog } from "../../../components/catalog";
+import { catalog } from "../../../model/catalog";
 import { ObservabilityStack } from "../../../components/observability";
 import { images } from "../../../components/observability/images";
 import {

@@ -1,6 +1,7 @@
 // The stack configuration schema. Every knob has a safe default; anything less strict must be
 // written in the stack file where a reviewer sees it. docs/config-reference.md is generated from here.
 import { z } from "zod";
+import { defaultNamespaces } from "../../model/namespaces";
 
 const quantity = z
     .string()
@@ -106,10 +107,10 @@ export const workloadsSchema = z.strictObject({
 });
 
 export const namespacesSchema = z.strictObject({
-    services: dnsLabel.default("azora"),
-    observability: dnsLabel.default("azora-observability"),
+    services: dnsLabel.default(defaultNamespaces.services),
+    observability: dnsLabel.default(defaultNamespaces.observability),
     /** Holds only the log shipper: its read-only hostPath needs Pod Security "privileged" here. */
-    logging: dnsLabel.default("azora-logging"),
+    logging: dnsLabel.default(defaultNamespaces.logging),
     quota: z
         .strictObject({
             requestsCpu: quantity,
@@ -265,9 +266,7 @@ export const platformSchema = z.strictObject({
     environment: z.enum(environments),
     kubernetes: kubernetesSchema,
     namespaces: namespacesSchema.default({
-        services: "azora",
-        observability: "azora-observability",
-        logging: "azora-logging",
+        ...defaultNamespaces,
         quota: { requestsCpu: "20", requestsMemory: "40Gi", limitsCpu: "40", limitsMemory: "80Gi", pods: 200 },
     }),
     images: imagesSchema,

@@ -1,23 +1,15 @@
 // Building blocks the observability components share: object metadata, the hardened pod and
 // container shape (from ../hardening), Services, PDBs and NetworkPolicies. Nothing here decides
 // what a workload is; each component module does that with these pieces.
-import { namespacePeer, publicInternet, tcp } from "../network";
+import { namespacePeer, publicInternet, tcp } from "../services/network";
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceSpec } from "../catalog";
-import type { ObservabilitySettings } from "../config-schema";
-import {
-    podDefaults,
-    restrictedContainerSecurityContext,
-    restrictedPodSecurityContext,
-    scratchMount,
-    scratchVolume,
-    selectorLabels,
-    standardLabels,
-    topologySpread,
-} from "../hardening";
-import { ImagePin, imageRef } from "./images";
+import type { ResourceSpec } from "../../model/catalog";
+import type { ObservabilitySettings } from "../config/schema";
+import { podDefaults, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchMount, scratchVolume, topologySpread } from "./pod";
+import { ImagePin, imageRef } from "../observability/images";
+import { selectorLabels, standardLabels } from "../../model/labels";
 
 type Container = k8s.types.input.core.v1.Container;
 type PodSpec = k8s.types.input.core.v1.PodSpec;

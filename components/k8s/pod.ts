@@ -1,34 +1,9 @@
-// Secure building blocks shared by every workload the program creates: labels, the restricted
-// Pod Security profile, probes and the writable scratch volume. Callers must ask to be less strict.
+// Secure building blocks shared by every workload the program creates: the restricted Pod Security
+// profile, probes and the writable scratch volume. Callers must ask to be less strict.
 import type * as k8s from "@pulumi/kubernetes";
+import { selectorLabels } from "../../model/labels";
 
-export const partOf = "azora";
-
-export interface WorkloadIdentity {
-    /** app.kubernetes.io/name: the selector label, stable for the life of the workload. */
-    name: string;
-    /** app.kubernetes.io/component, e.g. "service", "prometheus". */
-    component: string;
-    environment: string;
-    version?: string;
-}
-
-/** Labels used as selectors: only stable identity, so a version bump never orphans pods. */
-export function selectorLabels(name: string): Record<string, string> {
-    return { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": partOf };
-}
-
-export function standardLabels(id: WorkloadIdentity): Record<string, string> {
-    return {
-        ...selectorLabels(id.name),
-        "app.kubernetes.io/component": id.component,
-        "app.kubernetes.io/managed-by": "pulumi",
-        "azora.io/environment": id.environment,
-        ...(id.version ? { "app.kubernetes.io/version": id.version.slice(0, 63) } : {}),
-    };
-}
-
-/** The default non-root identity; images we build run as this UID (see components/service.Dockerfile). */
+/** The default non-root identity; images we build run as this UID (see components/services/service.Dockerfile). */
 export const defaultUid = 10001;
 
 export interface PodSecurityOptions {

@@ -4,8 +4,9 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ServiceSpec } from "./catalog";
+import type { ServiceSpec } from "../../model/catalog";
 import { generatedSecretKeys } from "./service-env";
+import { databaseSecretKeys } from "../../model/secrets";
 
 export interface ServiceSecretsArgs {
     spec: ServiceSpec;
@@ -42,9 +43,9 @@ export class ServiceSecrets extends pulumi.ComponentResource {
         if (args.spec.database && args.database) {
             const db = args.database;
             const dbName = args.spec.database.name;
-            const pw = password("DATABASE_PASSWORD", 40);
-            values.DATABASE_PASSWORD = pw;
-            values.DATABASE_URL = pulumi.interpolate`postgres://${svc}:${pw}@${db.host}:${db.port}/${dbName}?sslmode=${db.sslMode}`;
+            const pw = password(databaseSecretKeys.password, 40);
+            values[databaseSecretKeys.password] = pw;
+            values[databaseSecretKeys.url] = pulumi.interpolate`postgres://${svc}:${pw}@${db.host}:${db.port}/${dbName}?sslmode=${db.sslMode}`;
         }
         const keys = generatedSecretKeys(args.spec);
         this.generatedSecretName = `${svc}-secrets`;

@@ -1,9 +1,9 @@
 // NetworkPolicy rules derived from the catalog: who may call a service, and whom it may call.
 // Nothing here lists a service; every peer comes from `calls`, `public` and `externalEndpoints`.
 import type * as k8s from "@pulumi/kubernetes";
-import { callersOf, ServiceSpec } from "./catalog";
-import { selectorLabels } from "./hardening";
-import { observabilityWorkloads } from "./observability/endpoints";
+import { callersOf, ServiceSpec } from "../../model/catalog";
+import { observabilityWorkloads } from "../../model/workloads";
+import { selectorLabels } from "../../model/labels";
 
 type IngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
 type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;

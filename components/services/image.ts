@@ -3,7 +3,7 @@
 import * as path from "path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageSettings } from "./config";
+import type { ImageSettings } from "../config";
 
 export interface ResolvedImage {
     /** What the Deployment runs. */

@@ -1,9 +1,11 @@
 // Names and ports of the observability stack's workloads. The services' NetworkPolicies, the
-// stack's own policies and the Grafana datasources all reach the stack through these facts.
+// stack's own policies, the scrape jobs, the alerts and the Grafana datasources all reach the stack
+// through these facts.
+import { statefulPodHost } from "./urls";
 
 export const observabilityWorkloads = {
     prometheus: { name: "prometheus", port: 9090 },
-    alertmanager: { name: "alertmanager", port: 9093, clusterPort: 9094 },
+    alertmanager: { name: "alertmanager", port: 9093, clusterPort: 9094, headlessService: "alertmanager-headless" },
     grafana: { name: "grafana", port: 3000 },
     loki: { name: "loki", port: 3100, grpcPort: 9095 },
     logShipper: { name: "log-shipper", port: 2020 },
@@ -20,16 +22,13 @@ export const observabilityWorkloads = {
     },
 } as const;
 
+export type StackComponent = keyof typeof observabilityWorkloads;
+
 /** Where Alertmanager finds the Slack webhook URL; alertmanager.yml references it with `api_url_file`. */
 export const slackWebhookFile = "/etc/alertmanager/secrets/slack/url";
 
 /** Stable DNS name of Alertmanager replica `i`, through its headless Service (peers and Prometheus use it). */
 export function alertmanagerPodHost(i: number, namespace: string): string {
-    const am = observabilityWorkloads.alertmanager.name;
-    return `${am}-${i}.${am}-headless.${namespace}.svc.cluster.local`;
-}
-
-/** In-cluster URL of a Service in a namespace. */
-export function serviceUrl(name: string, namespace: string, port: number, scheme = "http"): string {
-    return `${scheme}://${name}.${namespace}.svc.cluster.local:${port}`;
+    const am = observabilityWorkloads.alertmanager;
+    return statefulPodHost(am.name, i, am.headlessService, namespace);
 }

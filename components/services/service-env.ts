@@ -1,6 +1,8 @@
 // What a service container is told: plain settings (ConfigMap) and the names of its secrets.
 // Pure functions, so the rendering is unit-testable without the engine.
-import type { ServiceSpec } from "./catalog";
+import type { ServiceSpec } from "../../model/catalog";
+import { databaseSecretKeys } from "../../model/secrets";
+import { serviceUrl } from "../../model/urls";
 
 export interface ServiceEnvInputs {
     spec: ServiceSpec;
@@ -53,7 +55,7 @@ export function serviceConfigData(i: ServiceEnvInputs): Record<string, string> {
     const byName = new Map(i.services.map((s) => [s.name, s]));
     for (const callee of i.spec.calls) {
         const target = byName.get(callee);
-        if (target) data[`${envName(callee)}_URL`] = `http://${callee}.${i.namespace}.svc.cluster.local:${target.port}`;
+        if (target) data[`${envName(callee)}_URL`] = serviceUrl(callee, i.namespace, target.port);
     }
     if (i.spec.public) data.CORS_ALLOWED_ORIGINS = i.corsAllowedOrigins.join(",");
     if (i.spec.database && i.database) {
@@ -76,6 +78,6 @@ export function serviceConfigData(i: ServiceEnvInputs): Record<string, string> {
 /** Keys of the platform-generated Secret, in a stable order. */
 export function generatedSecretKeys(spec: ServiceSpec): string[] {
     const keys = spec.generatedSecrets.map((s) => s.key);
-    if (spec.database) keys.push("DATABASE_PASSWORD", "DATABASE_URL");
+    if (spec.database) keys.push(databaseSecretKeys.password, databaseSecretKeys.url);
     return keys;
 }

@@ -1,7 +1,7 @@
 // A service's effective workload settings: catalog defaults, then stack-wide settings, then the
 // stack's per-service override. Alerts read the same numbers, so thresholds follow the limits.
-import type { ResourceSpec, ServiceSpec } from "./catalog";
-import type { WorkloadSettings } from "./config";
+import { memoryLimitBytes as catalogMemoryLimits, type ResourceSpec, type ServiceSpec } from "../../model/catalog";
+import type { WorkloadSettings } from "../config";
 
 export interface EffectiveWorkload {
     replicas: { min: number; max: number };
@@ -22,19 +22,7 @@ export function serviceWorkload(spec: ServiceSpec, w: WorkloadSettings): Effecti
     };
 }
 
-const binaryUnits: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-const decimalUnits: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-
-/** Bytes in a Kubernetes memory quantity such as 512Mi or 1G. */
-export function quantityBytes(q: string): number {
-    const m = /^([0-9]+(?:\.[0-9]+)?)([KMGT]i|[kMGT])?$/.exec(q);
-    if (!m) throw new Error(`not a memory quantity: "${q}"`);
-    const unit = m[2] ?? "";
-    return Math.round(Number(m[1]) * (binaryUnits[unit] ?? decimalUnits[unit] ?? 1));
-}
-
+/** Each service's deployed memory limit in bytes (the catalog's, unless the stack overrides it). */
 export function memoryLimitBytes(services: readonly ServiceSpec[], w: WorkloadSettings): Record<string, number> {
-    return Object.fromEntries(
-        services.map((s) => [s.name, quantityBytes(serviceWorkload(s, w).resources.limits.memory)]),
-    );
+    return catalogMemoryLimits(services, (s) => serviceWorkload(s, w).resources);
 }

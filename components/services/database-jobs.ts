@@ -3,18 +3,12 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceSpec, ServiceSpec } from "./catalog";
-import type { DatabaseSettings } from "./config";
-import {
-    podDefaults,
-    restrictedContainerSecurityContext,
-    restrictedPodSecurityContext,
-    scratchMount,
-    scratchVolume,
-    selectorLabels,
-    standardLabels,
-} from "./hardening";
+import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
+import type { DatabaseSettings } from "../config";
+import { podDefaults, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchMount, scratchVolume } from "../k8s/pod";
 import { databaseEgress, NetworkContext } from "./network";
+import { selectorLabels, standardLabels } from "../../model/labels";
+import { databaseSecretKeys } from "../../model/secrets";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -29,7 +23,7 @@ export interface DatabaseJobsArgs {
     resources: ResourceSpec;
     configMapName: string;
     secretEnv: EnvVar[];
-    /** Secret holding DATABASE_PASSWORD, for the backup's PGPASSWORD. */
+    /** Secret holding the database password, for the backup's PGPASSWORD. */
     secretName: string;
 }
 
@@ -172,7 +166,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                                                 {
                                                     name: "PGPASSWORD",
                                                     valueFrom: {
-                                                        secretKeyRef: { name: args.secretName, key: "DATABASE_PASSWORD" },
+                                                        secretKeyRef: { name: args.secretName, key: databaseSecretKeys.password },
                                                     },
                                                 },
                                             ],

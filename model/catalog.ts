@@ -1,8 +1,10 @@
 // The service catalog: the only place an Azora service is described.
 // Deployments, NetworkPolicy peers, scrape targets, alerts, SLO rules and dashboard rows are all
 // derived from this data; nothing else in the program lists services again.
-import type { AlertName } from "../alerts/names";
-import type { Duration, Severity } from "../alerts/types";
+import { memoryBytes } from "./quantity";
+import type { DatabaseSpec, GeneratedSecret, HealthEndpoints, ResourceSpec, ServiceSpec } from "./service-spec";
+
+export type * from "./service-spec";
 
 export const serviceNames = [
     "api-gateway",
@@ -18,99 +20,6 @@ export const serviceNames = [
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
-
-export interface ResourceSpec {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-}
-
-export interface HealthEndpoints {
-    /** Process is alive; failing restarts the container. Must not check dependencies. */
-    liveness: string;
-    /** Ready for traffic; may check dependencies. */
-    readiness: string;
-    /** Allows slow boots (migrations checked, caches warmed) without a long liveness delay. */
-    startup: string;
-}
-
-/** A secret value the platform generates and owns (rotated by the stack's rotation epoch). */
-export interface GeneratedSecret {
-    key: string;
-    length: number;
-}
-
-/** A third-party egress the service needs; NetworkPolicy cannot match host names, so the
- *  catalog names the host for humans and the policy opens the public internet on that port only. */
-export interface ExternalEndpoint {
-    host: string;
-    port: number;
-    purpose: string;
-}
-
-/** A failure ratio above `value` for `for` raises the alert at `severity`. */
-export interface FailureThreshold {
-    severity: Severity;
-    value: number;
-    for: Duration;
-}
-
-/**
- * An outcome important enough for an alert of its own (each name has its own runbook); without one a
- * business metric raises AzoraBusinessOperationFailures at the platform default (alerts/services.ts).
- */
-export interface BusinessFailureAlert {
-    alert: Extract<AlertName, "AzoraAuthFailureRateHigh" | "AzoraPaymentFailures" | "AzoraEnrollmentFailures">;
-    /** Window the failure ratio is measured over. */
-    window: Duration;
-    thresholds: readonly FailureThreshold[];
-}
-
-export interface BusinessMetric {
-    /** Prometheus counter name, as exported by the service. */
-    metric: string;
-    /** Label whose value "failed" marks a failed operation. */
-    outcomeLabel: string;
-    title: string;
-    failureAlert?: BusinessFailureAlert;
-}
-
-export interface ServiceSlo {
-    /** Fraction of non-5xx requests over 30 days. */
-    availability: number;
-    /** Fraction of requests faster than thresholdSeconds. */
-    latency: { thresholdSeconds: number; target: number };
-}
-
-export interface DatabaseSpec {
-    /** Database name on the shared PostgreSQL cluster. */
-    name: string;
-    /** Command the service image runs to apply schema migrations. */
-    migrateCommand: string[];
-}
-
-export interface ServiceSpec<N extends string = string> {
-    name: N;
-    description: string;
-    /** Container port serving HTTP and /metrics. */
-    port: number;
-    health: HealthEndpoints;
-    /** Services this one calls over HTTP; NetworkPolicy egress and callee ingress are derived. */
-    calls: N[];
-    /** Reachable from the ingress controller (only the gateway). */
-    public: boolean;
-    /** Needs read access to the Kubernetes API in its own namespace. */
-    kubernetesApi?: { resources: string[]; verbs: string[] };
-    generatedSecrets: GeneratedSecret[];
-    /** Credentials issued by third parties; supplied by config secrets or an existing Secret. */
-    externalSecrets: string[];
-    externalEndpoints: ExternalEndpoint[];
-    database?: DatabaseSpec;
-    resources: ResourceSpec;
-    slo: ServiceSlo;
-    businessMetrics: BusinessMetric[];
-    /** Per-service rate-limit tier the service enforces itself, in requests per minute per client. */
-    rateLimitPerMinute: number;
-}
 
 const health: HealthEndpoints = { liveness: "/health/live", readiness: "/health/ready", startup: "/health/live" };
 
@@ -362,6 +271,15 @@ export function findService(services: readonly ServiceSpec[], name: string): Ser
         throw new Error(`unknown service "${name}"; known services: ${services.map((s) => s.name).join(", ")}`);
     }
     return found;
+}
+
+/** Container memory limit of each service in bytes. `resourcesOf` gives the deployed resources: the
+ *  stack may override the catalog's, and the memory alerts must follow what is deployed. */
+export function memoryLimitBytes(
+    services: readonly ServiceSpec[],
+    resourcesOf: (s: ServiceSpec) => ResourceSpec = (s) => s.resources,
+): Record<string, number> {
+    return Object.fromEntries(services.map((s) => [s.name, memoryBytes(resourcesOf(s).limits.memory)]));
 }
 
 /** Structural checks a hand-edited or synthetic catalog must pass before anything is built from it. */

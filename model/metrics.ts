@@ -1,7 +1,6 @@
-// The telemetry the dashboards read, in one place. Services, the SLO rule generator, the OTel
-// Collector and the log shipper must produce these names and labels; a rename here shows up in
-// every panel (and the promtool test re-parses them all).
-import { sloObjectiveRecord, sloPeriodRecordNames, sloRecordNames } from "../alerts/slo";
+// The telemetry contract between the services and the platform: the metric names, labels and
+// histogram buckets the services export, and the recording rules the alerts derive from them.
+// Alert rules, runbooks and dashboards read these names; a rename here shows up in all of them.
 
 /** HTTP server metrics (per service, scraped with job="<service name>", namespace, pod). */
 export const http = {
@@ -11,6 +10,14 @@ export const http = {
     clientRequests: "http_client_requests_total", // {job, target, status_code}
 } as const;
 
+/**
+ * The bucket boundaries of every service's `http_request_duration_seconds` histogram. The
+ * services' metrics middleware must use exactly this list: the latency SLO counts "fast" requests
+ * with the bucket whose `le` equals the SLO threshold, so a threshold that is not a boundary here
+ * cannot be measured.
+ */
+export const httpDurationBucketsSeconds = [0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2, 5, 10, 30] as const;
+
 /** Client-side failures: 5xx answers, and transport failures recorded with status_code="error". */
 export const clientErrorStatus = `status_code=~"5..|error"`;
 
@@ -18,6 +25,7 @@ export const clientErrorStatus = `status_code=~"5..|error"`;
 export const node = {
     cpuSeconds: "process_cpu_seconds_total",
     residentMemory: "process_resident_memory_bytes",
+    heapUsed: "nodejs_heap_size_used_bytes",
     eventLoopLag: "nodejs_eventloop_lag_seconds",
 } as const;
 
@@ -26,15 +34,6 @@ export const dbPool = {
     inUse: "db_pool_connections_in_use",
     max: "db_pool_connections_max",
     pending: "db_pool_pending_acquires",
-} as const;
-
-/** SLO recording rules (generated from the catalog by alerts/slo.ts), one series per job. */
-/** SLO recording rules, named where alerts/ generates them. */
-export const sloRules = {
-    errorRatio5m: sloRecordNames.availability("5m"),
-    errorRatio30d: sloPeriodRecordNames.availability,
-    /** The catalog's target per job and SLO kind (label slo). */
-    objective: sloObjectiveRecord,
 } as const;
 
 /** Security counters. */
@@ -48,6 +47,9 @@ export const spanMetrics = {
     calls: "traces_span_metrics_calls_total", // {service_name, span_name, span_kind, status_code}
     errorStatus: `status_code="STATUS_CODE_ERROR"`,
 } as const;
+
+/** Each service's container memory limit in bytes, recorded per job (the memory alerts divide by it). */
+export const memoryLimitRecord = "azora:container_memory_limit_bytes";
 
 /** Loki stream label carrying the service (catalog) name; set by the log shipper from the pod's
  *  app.kubernetes.io/name label. Logs are JSON; auth events carry event="auth_attempt" and outcome. */

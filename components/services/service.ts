@@ -3,24 +3,16 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceSpec, ServiceSpec } from "./catalog";
-import type { DatabaseSettings, WorkloadSettings } from "./config";
+import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
+import type { DatabaseSettings, WorkloadSettings } from "../config";
 import { DatabaseJobs } from "./database-jobs";
-import {
-    httpProbes,
-    podDefaults,
-    restrictedContainerSecurityContext,
-    restrictedPodSecurityContext,
-    scratchMount,
-    scratchVolume,
-    selectorLabels,
-    standardLabels,
-    topologySpread,
-} from "./hardening";
+import { memoryBytes } from "../../model/quantity";
+import { httpProbes, podDefaults, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchMount, scratchVolume, topologySpread } from "../k8s/pod";
 import { egressRules, ingressRules, NetworkContext } from "./network";
 import { serviceConfigData, ServiceEnvInputs } from "./service-env";
-import { quantityBytes } from "./sizing";
 import { SecretRef, ServiceSecrets } from "./service-secrets";
+import { selectorLabels, standardLabels } from "../../model/labels";
+import { serviceUrl } from "../../model/urls";
 
 export interface AzoraServiceArgs {
     spec: ServiceSpec;
@@ -80,7 +72,7 @@ export class AzoraService extends pulumi.ComponentResource {
             services: network.services,
             namespace: ns,
             environment: args.environment,
-            memoryLimitBytes: quantityBytes(args.resources.limits.memory),
+            memoryLimitBytes: memoryBytes(args.resources.limits.memory),
             database: dbConn,
         });
         const configMap = new k8s.core.v1.ConfigMap(
@@ -244,7 +236,7 @@ export class AzoraService extends pulumi.ComponentResource {
             child,
         );
 
-        this.endpoint = pulumi.output(`http://${spec.name}.${ns}.svc.cluster.local:${spec.port}`);
+        this.endpoint = pulumi.output(serviceUrl(spec.name, ns, spec.port));
         this.registerOutputs({ endpoint: this.endpoint });
     }
 

@@ -2,10 +2,10 @@
 // Every problem is reported at once, with the field's path and the fix, before any resource exists.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { ServiceSpec } from "./catalog";
-import { platformSchema, PlatformSettings } from "./config-schema";
+import type { ServiceSpec } from "../../model/catalog";
+import { platformSchema, PlatformSettings } from "./schema";
 
-export * from "./config-schema";
+export * from "./schema";
 
 /** Top-level config keys of the stack, under the project's namespace. */
 export const configKeys = Object.keys(platformSchema.shape) as (keyof PlatformSettings)[];

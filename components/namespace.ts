@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessSettings, NamespaceSettings } from "./config";
-import { dnsEgress } from "./services/network";
+import { dnsEgress } from "./k8s/network-policy";
 import { sharedLabels } from "../model/labels";
 
 export interface AzoraNamespaceArgs {
@@ -104,7 +104,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
             `${args.name}-allow-dns`,
             {
                 metadata: meta("allow-dns"),
-                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgress] },
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: dnsEgress.peers, ports: dnsEgress.ports }] },
             },
             inNs,
         );

@@ -11,7 +11,7 @@ import { resolveImage } from "./services/image";
 import { AzoraNamespace } from "./namespace";
 import type { NetworkContext } from "./services/network";
 import { ObservabilityStack } from "./observability";
-import { configMapDataBudgetBytes } from "./k8s/objects";
+import { configMapDataBudgetBytes } from "./k8s/config-maps";
 import { observabilityWorkloads } from "../model/workloads";
 import { serviceUrl } from "../model/urls";
 import { slackWebhookFile } from "../model/workloads";

@@ -1,37 +1,23 @@
-// Building blocks the observability components share: object metadata, the hardened pod and
-// container shape (from ../hardening), Services, PDBs and NetworkPolicies. Nothing here decides
-// what a workload is; each component module does that with these pieces.
-import { namespacePeer, publicInternet, tcp } from "../services/network";
+// Builders for the plain objects every component makes: metadata, ServiceAccounts, ConfigMaps,
+// ClusterIP Services and PodDisruptionBudgets. Each takes its Owner, which names the child after
+// the component (the convention of the README's architecture section) and parents it there.
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import type { ResourceSpec } from "../../model/catalog";
-import type { ObservabilitySettings } from "../config/schema";
-import { podDefaults, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchMount, scratchVolume, topologySpread } from "./pod";
-import { ImagePin, imageRef } from "../observability/images";
-import { selectorLabels, standardLabels } from "../../model/labels";
+import type * as pulumi from "@pulumi/pulumi";
 
-type Container = k8s.types.input.core.v1.Container;
-type PodSpec = k8s.types.input.core.v1.PodSpec;
-type Volume = k8s.types.input.core.v1.Volume;
-type VolumeMount = k8s.types.input.core.v1.VolumeMount;
-type PersistentVolumeClaim = k8s.types.input.core.v1.PersistentVolumeClaim;
-type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
-type NetworkPolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
+type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
+/** Metadata whose name is known when the program runs (a child's role defaults to it). */
+export type NamedMeta = ObjectMeta & { name: string };
 
-export type Persistence = ObservabilitySettings["prometheus"]["persistence"];
-
-/** What every observability component is told about where it lives. */
-export interface StackPlacement {
-    /** The observability namespace (created by the namespace component). */
-    namespace: string;
-    environment: string;
-}
-
-/** The component that owns an object: its parent, and the prefix that makes logical names unique. */
+/** The component that owns an object: its parent, and the component's name its children start with. */
 export interface Owner {
     parent: pulumi.Resource;
     prefix: string;
+}
+
+/** A child's logical name: the component's name for its principal object, `<component>-<role>` for the others. */
+export function childName(owner: Owner, role?: string): string {
+    return role ? `${owner.prefix}-${role}` : owner.prefix;
 }
 
 /** Labels for a workload's objects and the (stable) subset its selectors use. */
@@ -40,19 +26,12 @@ export interface WorkloadLabels {
     selector: Record<string, string>;
 }
 
-export function workloadLabels(name: string, environment: string, image?: ImagePin): WorkloadLabels {
-    return {
-        labels: standardLabels({ name, component: name, environment, version: image?.tag }),
-        selector: selectorLabels(name),
-    };
-}
-
 export function metadata(
     name: string,
     namespace: string,
     labels: Record<string, string>,
     annotations?: Record<string, string>,
-): k8s.types.input.meta.v1.ObjectMeta {
+): NamedMeta {
     return { name, namespace, labels, ...(annotations ? { annotations } : {}) };
 }
 
@@ -64,89 +43,53 @@ export function checksum(...texts: string[]): string {
 }
 
 /** One ServiceAccount per workload; its token is mounted only where a pod spec asks for it. */
-export function serviceAccount(
-    owner: Owner,
-    name: string,
-    namespace: string,
-    labels: Record<string, string>,
-): k8s.core.v1.ServiceAccount {
+export function serviceAccount(owner: Owner, meta: ObjectMeta, role?: string): k8s.core.v1.ServiceAccount {
     return new k8s.core.v1.ServiceAccount(
-        `${owner.prefix}-sa`,
-        { metadata: metadata(name, namespace, labels), automountServiceAccountToken: false },
+        childName(owner, role),
+        { metadata: meta, automountServiceAccountToken: false },
         { parent: owner.parent },
     );
-}
-
-/**
- * Data one ConfigMap may carry. The API server refuses objects over 1 MiB; the rest is headroom for
- * keys and metadata. Generated rule files are split and packed to stay under it.
- */
-export const configMapDataBudgetBytes = 900 * 1024;
-
-/**
- * Files packed into as few ConfigMap data maps as fit `budgetBytes` of values each (largest first,
- * first fit; keys sorted), so a growing catalog adds ConfigMaps instead of outgrowing one.
- */
-export function packFiles(files: Record<string, string>, budgetBytes = configMapDataBudgetBytes): Record<string, string>[] {
-    const sized = Object.entries(files)
-        .map(([name, text]) => ({ name, text, size: Buffer.byteLength(text, "utf8") }))
-        .sort((a, b) => b.size - a.size || a.name.localeCompare(b.name));
-    const bins: Array<{ used: number; names: string[] }> = [];
-    for (const f of sized) {
-        if (f.size > budgetBytes) throw new Error(`${f.name}: ${f.size} bytes do not fit one ConfigMap (${budgetBytes} bytes of data)`);
-        let bin = bins.find((b) => b.used + f.size <= budgetBytes);
-        if (!bin) {
-            bin = { used: 0, names: [] };
-            bins.push(bin);
-        }
-        bin.used += f.size;
-        bin.names.push(f.name);
-    }
-    return bins.map((b) => Object.fromEntries(b.names.sort().map((n) => [n, files[n]])));
 }
 
 export function configMap(
     owner: Owner,
-    name: string,
-    namespace: string,
-    labels: Record<string, string>,
+    meta: ObjectMeta & { name: string },
     data: Record<string, string>,
+    role = meta.name,
 ): k8s.core.v1.ConfigMap {
-    return new k8s.core.v1.ConfigMap(
-        `${owner.prefix}-${name}`,
-        { metadata: metadata(name, namespace, labels), data },
-        { parent: owner.parent },
-    );
+    return new k8s.core.v1.ConfigMap(childName(owner, role), { metadata: meta, data }, { parent: owner.parent });
 }
 
 export interface ServicePortSpec {
     name: string;
     port: number;
+    /** The container port or its name. @default the same number as `port` */
+    targetPort?: number | string;
+    /** @default "TCP" */
     protocol?: "TCP" | "UDP";
 }
 
-/** A ClusterIP Service (headless when `headless`); the stack never exposes NodePorts or LoadBalancers. */
+/** A ClusterIP Service (headless when `headless`); the platform never exposes NodePorts or LoadBalancers. */
 export function clusterService(
     owner: Owner,
-    name: string,
-    namespace: string,
-    ids: WorkloadLabels,
+    meta: ObjectMeta,
+    selector: Record<string, string>,
     ports: ServicePortSpec[],
-    opts: { headless?: boolean; publishNotReadyAddresses?: boolean } = {},
+    opts: { role?: string; headless?: boolean; publishNotReadyAddresses?: boolean } = {},
 ): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
-        `${owner.prefix}-${name}-svc`,
+        childName(owner, opts.role),
         {
-            metadata: metadata(name, namespace, ids.labels),
+            metadata: meta,
             spec: {
                 type: "ClusterIP",
                 ...(opts.headless ? { clusterIP: "None" } : {}),
                 ...(opts.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
-                selector: ids.selector,
+                selector,
                 ports: ports.map((p) => ({
                     name: p.name,
                     port: p.port,
-                    targetPort: p.port,
+                    targetPort: p.targetPort ?? p.port,
                     protocol: p.protocol ?? "TCP",
                 })),
             },
@@ -156,154 +99,22 @@ export function clusterService(
 }
 
 /**
- * maxUnavailable 1 (never blocks a drain) for a workload that may run more than one replica. A
- * singleton StatefulSet gets none; an autoscaled Deployment always gets one (`scalable`).
+ * The one disruption budget: at most one pod of the workload down at a time, which never blocks a
+ * node drain, and a pod that is not healthy may always be evicted (a crash-looping replica must not
+ * hold a drain hostage).
  */
-export function disruptionBudget(
+export function podDisruptionBudget(
     owner: Owner,
-    name: string,
-    namespace: string,
-    ids: WorkloadLabels,
-    replicas: number,
-    scalable = false,
-): k8s.policy.v1.PodDisruptionBudget | undefined {
-    if (replicas <= 1 && !scalable) return undefined;
+    meta: ObjectMeta,
+    selector: Record<string, string>,
+    role?: string,
+): k8s.policy.v1.PodDisruptionBudget {
     return new k8s.policy.v1.PodDisruptionBudget(
-        `${owner.prefix}-pdb`,
+        childName(owner, role),
         {
-            metadata: metadata(name, namespace, ids.labels),
-            spec: { maxUnavailable: 1, selector: { matchLabels: ids.selector } },
+            metadata: meta,
+            spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
         },
         { parent: owner.parent },
     );
-}
-
-// ---- NetworkPolicy ----------------------------------------------------------------------------
-
-/** Pods of one stack workload; in the policy's own namespace unless another is named. */
-export function podsOf(workload: string, namespace?: string): NetworkPolicyPeer {
-    return namespace ? namespacePeer(namespace, selectorLabels(workload)) : { podSelector: { matchLabels: selectorLabels(workload) } };
-}
-
-export { namespacePeer, publicInternet, tcp };
-
-export function udp(...ports: number[]): NetworkPolicyPort[] {
-    return ports.map((port) => ({ protocol: "UDP", port }));
-}
-
-export interface TrafficRule {
-    peers: NetworkPolicyPeer[];
-    ports: NetworkPolicyPort[];
-}
-
-/**
- * One policy per workload covering both directions. An empty egress list means "nothing beyond
- * what the namespace's default policy allows" (DNS): the policy still names Egress so that a
- * missing default policy never silently opens egress.
- */
-export function networkPolicy(
-    owner: Owner,
-    name: string,
-    namespace: string,
-    ids: WorkloadLabels,
-    rules: { ingress: TrafficRule[]; egress: TrafficRule[] },
-): k8s.networking.v1.NetworkPolicy {
-    return new k8s.networking.v1.NetworkPolicy(
-        `${owner.prefix}-netpol`,
-        {
-            metadata: metadata(name, namespace, ids.labels),
-            spec: {
-                podSelector: { matchLabels: ids.selector },
-                policyTypes: ["Ingress", "Egress"],
-                ingress: rules.ingress.map((r) => ({ from: r.peers, ports: r.ports })),
-                egress: rules.egress.map((r) => ({ to: r.peers, ports: r.ports })),
-            },
-        },
-        { parent: owner.parent },
-    );
-}
-
-// ---- Pods --------------------------------------------------------------------------------------
-
-export interface PodOptions {
-    name: string;
-    image: ImagePin;
-    serviceAccountName: pulumi.Input<string>;
-    /** Spread replicas over zones and nodes (every replicated kind; a DaemonSet says false). */
-    spread: boolean;
-    /** Only Prometheus reads the Kubernetes API; everyone else runs without a token. */
-    mountServiceAccountToken?: boolean;
-    supplementalGroups?: number[];
-    terminationGracePeriodSeconds?: number;
-}
-
-/** The pod-level half of the restricted profile, with the image's own UID. */
-export function hardenedPodSpec(
-    opts: PodOptions,
-    containers: Container[],
-    volumes: Volume[],
-    extra: Partial<PodSpec> = {},
-): PodSpec {
-    return {
-        ...podDefaults,
-        ...(opts.mountServiceAccountToken ? { automountServiceAccountToken: true } : {}),
-        serviceAccountName: opts.serviceAccountName,
-        securityContext: restrictedPodSecurityContext({
-            uid: opts.image.uid,
-            ...(opts.supplementalGroups ? { supplementalGroups: opts.supplementalGroups } : {}),
-        }),
-        terminationGracePeriodSeconds: opts.terminationGracePeriodSeconds ?? 30,
-        ...(opts.spread ? { topologySpreadConstraints: topologySpread(opts.name, "ScheduleAnyway") } : {}),
-        containers,
-        volumes: [scratchVolume(), ...volumes],
-        ...extra,
-    };
-}
-
-export interface ContainerOptions {
-    name: string;
-    image: ImagePin;
-    resources: ResourceSpec;
-}
-
-/** The container-level half: pinned image, read-only root, no privilege, /tmp scratch mounted. */
-export function hardenedContainer(
-    opts: ContainerOptions,
-    rest: Omit<Container, "name" | "image" | "securityContext" | "resources" | "volumeMounts"> & {
-        volumeMounts?: VolumeMount[];
-    },
-): Container {
-    return {
-        name: opts.name,
-        image: imageRef(opts.image),
-        imagePullPolicy: "IfNotPresent",
-        securityContext: restrictedContainerSecurityContext({ uid: opts.image.uid }),
-        resources: opts.resources,
-        ...rest,
-        volumeMounts: [scratchMount(), ...(rest.volumeMounts ?? [])],
-    };
-}
-
-/** The data volume of a single-writer workload: a claim template when persistent, else emptyDir. */
-export function dataStorage(
-    volumeName: string,
-    persistence: Persistence,
-    labels: Record<string, string>,
-): { volumes: Volume[]; claimTemplates: PersistentVolumeClaim[] } {
-    if (!persistence.enabled) {
-        return { volumes: [{ name: volumeName, emptyDir: { sizeLimit: persistence.size } }], claimTemplates: [] };
-    }
-    return {
-        volumes: [],
-        claimTemplates: [
-            {
-                metadata: { name: volumeName, labels },
-                spec: {
-                    accessModes: ["ReadWriteOnce"],
-                    ...(persistence.storageClassName ? { storageClassName: persistence.storageClassName } : {}),
-                    resources: { requests: { storage: persistence.size } },
-                },
-            },
-        ],
-    };
 }

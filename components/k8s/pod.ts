@@ -1,43 +1,97 @@
-// Secure building blocks shared by every workload the program creates: the restricted Pod Security
-// profile, probes and the writable scratch volume. Callers must ask to be less strict.
+// The one hardened pod builder: every pod of the platform (services, migration and backup Jobs,
+// each observability workload) is made by `hardenedPod`. Every option is optional but the
+// workload's name, account and containers; each default is the secure choice, applied here once:
+// non-root UID ≥ 10000, read-only root, no privilege, escalation or capabilities, RuntimeDefault
+// seccomp, no API token, no service links, a size-limited /tmp. A caller that needs less says so
+// through an option a reviewer can see (`identity`, `mountServiceAccountToken`).
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { selectorLabels } from "../../model/labels";
+import type { ResourceSpec } from "../../model/catalog";
+
+type Container = k8s.types.input.core.v1.Container;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
 /** The default non-root identity; images we build run as this UID (see components/services/service.Dockerfile). */
 export const defaultUid = 10001;
 
-export interface PodSecurityOptions {
-    uid?: number;
+/** Who the pod's processes run as. */
+export interface PodIdentity {
+    /** The UID the image's Dockerfile runs as (its USER); never 0. */
+    uid: number;
+    /** @default the uid */
     gid?: number;
+    /** Group owning mounted volumes. @default the gid */
     fsGroup?: number;
+    /** Extra groups, e.g. for reading host files owned by a group. @default none */
     supplementalGroups?: number[];
 }
 
-/** Pod-level context satisfying Pod Security Standards "restricted". */
-export function restrictedPodSecurityContext(
-    opts: PodSecurityOptions = {},
+/** A container of a hardened pod: everything but the security context, which the pod applies. */
+export interface ContainerProps extends Omit<
+    Container,
+    "securityContext" | "resources" | "image" | "imagePullPolicy" | "volumeMounts"
+> {
+    name: string;
+    /** A pinned reference: a tag and, where known, a digest. */
+    image: pulumi.Input<string>;
+    /** @default "IfNotPresent": a pinned reference never changes under the same name */
+    imagePullPolicy?: pulumi.Input<string>;
+    /** Requests and limits; required, as the namespace quota and the policy pack refuse unbounded containers. */
+    resources: ResourceSpec;
+    /** Mounts besides /tmp, which every container gets. @default none */
+    volumeMounts?: VolumeMount[];
+}
+
+export type SpreadPolicy = "DoNotSchedule" | "ScheduleAnyway";
+
+export interface PodProps {
+    /** The workload's app.kubernetes.io/name: the topology spread selects its pods by it. */
+    name: string;
+    serviceAccountName: pulumi.Input<string>;
+    containers: ContainerProps[];
+    /** Volumes besides the /tmp scratch volume every pod gets. @default none */
+    volumes?: Volume[];
+    /** @default { uid: defaultUid } */
+    identity?: PodIdentity;
+    /** Mount the ServiceAccount's token: only for a workload that reads the Kubernetes API. @default false */
+    mountServiceAccountToken?: boolean;
+    /** Spread the replicas over zones and nodes. @default no constraint (a DaemonSet or a Job) */
+    spread?: SpreadPolicy;
+    /** @default unset: the Kubernetes default of 30 s */
+    terminationGracePeriodSeconds?: number;
+    /** @default unset: "Always", what Deployments, StatefulSets and DaemonSets require */
+    restartPolicy?: "Never" | "OnFailure";
+    tolerations?: k8s.types.input.core.v1.Toleration[];
+    /** Size limit of the /tmp emptyDir. @default "64Mi" */
+    scratchSizeLimit?: string;
+}
+
+const scratchName = "tmp";
+
+/** Pod-level half of Pod Security Standards "restricted". */
+function podSecurityContext(
+    id: Required<Pick<PodIdentity, "uid" | "gid">> & PodIdentity,
 ): k8s.types.input.core.v1.PodSecurityContext {
-    const uid = opts.uid ?? defaultUid;
     return {
         runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: opts.gid ?? uid,
-        fsGroup: opts.fsGroup ?? opts.gid ?? uid,
+        runAsUser: id.uid,
+        runAsGroup: id.gid,
+        fsGroup: id.fsGroup ?? id.gid,
         fsGroupChangePolicy: "OnRootMismatch",
         seccompProfile: { type: "RuntimeDefault" },
-        ...(opts.supplementalGroups ? { supplementalGroups: opts.supplementalGroups } : {}),
+        ...(id.supplementalGroups ? { supplementalGroups: id.supplementalGroups } : {}),
     };
 }
 
-/** Container-level context: no privilege, no escalation, no capabilities, read-only root. */
-export function restrictedContainerSecurityContext(
-    opts: PodSecurityOptions = {},
-): k8s.types.input.core.v1.SecurityContext {
-    const uid = opts.uid ?? defaultUid;
+/** Container-level half: no privilege, no escalation, no capabilities, read-only root. */
+function containerSecurityContext(id: { uid: number; gid: number }): k8s.types.input.core.v1.SecurityContext {
     return {
         runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: opts.gid ?? uid,
+        runAsUser: id.uid,
+        runAsGroup: id.gid,
         privileged: false,
         allowPrivilegeEscalation: false,
         readOnlyRootFilesystem: true,
@@ -46,13 +100,40 @@ export function restrictedContainerSecurityContext(
     };
 }
 
-/** A memory-backed-or-disk emptyDir for /tmp, since the root filesystem is read-only. */
-export function scratchVolume(name = "tmp", sizeLimit = "64Mi"): k8s.types.input.core.v1.Volume {
-    return { name, emptyDir: { sizeLimit } };
+/** Spread replicas across zones and nodes, by the workload's selector labels. */
+function topologySpread(name: string, whenUnsatisfiable: SpreadPolicy): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable,
+        labelSelector: { matchLabels: selectorLabels(name) },
+    }));
 }
 
-export function scratchMount(name = "tmp", mountPath = "/tmp"): k8s.types.input.core.v1.VolumeMount {
-    return { name, mountPath };
+/** The hardened pod spec of a workload. */
+export function hardenedPod(props: PodProps): PodSpec {
+    const uid = props.identity?.uid ?? defaultUid;
+    const identity = { ...props.identity, uid, gid: props.identity?.gid ?? uid };
+    const containers: Container[] = props.containers.map(({ volumeMounts, imagePullPolicy, ...c }) => ({
+        ...c,
+        imagePullPolicy: imagePullPolicy ?? "IfNotPresent",
+        securityContext: containerSecurityContext(identity),
+        volumeMounts: [{ name: scratchName, mountPath: "/tmp" }, ...(volumeMounts ?? [])],
+    }));
+    return {
+        serviceAccountName: props.serviceAccountName,
+        automountServiceAccountToken: props.mountServiceAccountToken ?? false,
+        enableServiceLinks: false,
+        securityContext: podSecurityContext(identity),
+        ...(props.terminationGracePeriodSeconds !== undefined
+            ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds }
+            : {}),
+        ...(props.restartPolicy ? { restartPolicy: props.restartPolicy } : {}),
+        ...(props.spread ? { topologySpreadConstraints: topologySpread(props.name, props.spread) } : {}),
+        ...(props.tolerations ? { tolerations: props.tolerations } : {}),
+        containers,
+        volumes: [{ name: scratchName, emptyDir: { sizeLimit: props.scratchSizeLimit ?? "64Mi" } }, ...(props.volumes ?? [])],
+    };
 }
 
 export interface HttpProbeSet {
@@ -60,15 +141,12 @@ export interface HttpProbeSet {
     readiness: string;
     startup: string;
     port: number | string;
-    /** Seconds the startup probe tolerates before liveness takes over. */
+    /** Seconds the startup probe tolerates before liveness takes over. @default 120 */
     startupBudgetSeconds?: number;
 }
 
 /** Liveness, readiness and startup probes with timings that tolerate a slow boot but catch hangs. */
-export function httpProbes(p: HttpProbeSet): Pick<
-    k8s.types.input.core.v1.Container,
-    "livenessProbe" | "readinessProbe" | "startupProbe"
-> {
+export function httpProbes(p: HttpProbeSet): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
     const period = 5;
     const budget = p.startupBudgetSeconds ?? 120;
     return {
@@ -94,21 +172,7 @@ export function httpProbes(p: HttpProbeSet): Pick<
     };
 }
 
-/** Spread replicas across zones and nodes; ScheduleAnyway keeps small clusters schedulable. */
-export function topologySpread(
-    name: string,
-    whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway",
-): k8s.types.input.core.v1.TopologySpreadConstraint[] {
-    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
-        maxSkew: 1,
-        topologyKey,
-        whenUnsatisfiable,
-        labelSelector: { matchLabels: selectorLabels(name) },
-    }));
+/** The fieldRef environment variables a container may ask for (the downward API). */
+export function fieldEnv(name: string, fieldPath: string): k8s.types.input.core.v1.EnvVar {
+    return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
-
-/** Default-valued pod spec fields every workload sets: no API token, no service links. */
-export const podDefaults = {
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-} as const;

@@ -3,30 +3,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec } from "../../model/catalog";
-import { httpProbes } from "../k8s/pod";
-import {
-    checksum,
-    clusterService,
-    configMap,
-    dataStorage,
-    disruptionBudget,
-    hardenedContainer,
-    hardenedPodSpec,
-    metadata,
-    networkPolicy,
-    Persistence,
-    podsOf,
-    publicInternet,
-    serviceAccount,
-    StackPlacement,
-    tcp,
-    TrafficRule,
-    udp,
-    workloadLabels,
-} from "../k8s/objects";
+import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
+import { checksum, clusterService, configMap, metadata, podDisruptionBudget, serviceAccount } from "../k8s/objects";
+import { networkPolicy, podsOf, publicInternet, tcp, type TrafficRule, udp } from "../k8s/network-policy";
+import { dataStorage, type Persistence } from "../k8s/storage";
+import { type StackPlacement, workloadLabels } from "./workload";
 import { alertmanagerPodHost, observabilityWorkloads as w, slackWebhookFile } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
-import { images } from "./images";
+import { imageRef, images } from "./images";
 import { slackSecretKey } from "../../model/secrets";
 
 export { slackWebhookFile };
@@ -51,7 +35,6 @@ const defaultResources: ResourceSpec = {
     limits: { cpu: "200m", memory: "256Mi" },
 };
 
-
 export function alertmanagerPeers(replicas: number, namespace: string): string[] {
     return Array.from({ length: replicas }, (_, i) => `${alertmanagerPodHost(i, namespace)}:${w.alertmanager.clusterPort}`);
 }
@@ -70,11 +53,13 @@ export class Alertmanager extends pulumi.ComponentResource {
         const clustered = replicas > 1;
 
         if (/https:\/\/hooks\.slack\.com\//.test(args.configYaml)) {
-            throw new Error("alertmanager: configYaml contains a Slack webhook URL; reference slackWebhookFile with api_url_file");
+            throw new Error(
+                "alertmanager: configYaml contains a Slack webhook URL; reference slackWebhookFile with api_url_file",
+            );
         }
 
-        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
-        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, {
+        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
+        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), {
             "alertmanager.yml": args.configYaml,
         });
 
@@ -96,18 +81,19 @@ export class Alertmanager extends pulumi.ComponentResource {
 
         const headless = clusterService(
             owner,
-            `${wl.name}-headless`,
-            ns,
-            ids,
+            metadata(wl.headlessService, ns, ids.labels),
+            ids.selector,
             [
                 { name: "http", port: wl.port },
                 { name: "mesh-tcp", port: wl.clusterPort, protocol: "TCP" },
                 { name: "mesh-udp", port: wl.clusterPort, protocol: "UDP" },
             ],
             // Peers must resolve each other before any of them is ready: readiness waits for gossip to settle.
-            { headless: true, publishNotReadyAddresses: true },
+            { role: `${wl.headlessService}-svc`, headless: true, publishNotReadyAddresses: true },
         );
-        clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+        clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
+            role: `${wl.name}-svc`,
+        });
 
         const clusterArgs = clustered
             ? [
@@ -119,40 +105,36 @@ export class Alertmanager extends pulumi.ComponentResource {
             : // An empty listen address turns gossip off for a single replica.
               ["--cluster.listen-address="];
 
-        const storage = dataStorage(
-            "data",
-            args.persistence ?? { enabled: false, size: "256Mi" },
-            ids.labels,
-        );
+        const storage = dataStorage("data", args.persistence ?? { enabled: false, size: "256Mi" }, ids.labels);
         const slackMount = slackWebhookFile.slice(0, slackWebhookFile.lastIndexOf("/"));
-        const container = hardenedContainer(
-            { name: wl.name, image, resources: args.resources ?? defaultResources },
-            {
-                args: [
-                    "--config.file=/etc/alertmanager/config/alertmanager.yml",
-                    "--storage.path=/alertmanager",
-                    `--web.listen-address=:${wl.port}`,
-                    "--data.retention=120h",
-                    ...clusterArgs,
-                ],
-                env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-                ports: [
-                    { name: "http", containerPort: wl.port, protocol: "TCP" },
-                    ...(clustered
-                        ? [
-                              { name: "mesh-tcp", containerPort: wl.clusterPort, protocol: "TCP" },
-                              { name: "mesh-udp", containerPort: wl.clusterPort, protocol: "UDP" },
-                          ]
-                        : []),
-                ],
-                ...httpProbes({ liveness: "/-/healthy", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
-                volumeMounts: [
-                    { name: "config", mountPath: "/etc/alertmanager/config", readOnly: true },
-                    { name: "data", mountPath: "/alertmanager" },
-                    ...(slackSecretName ? [{ name: "slack-webhook", mountPath: slackMount, readOnly: true }] : []),
-                ],
-            },
-        );
+        const container: ContainerProps = {
+            name: wl.name,
+            image: imageRef(image),
+            resources: args.resources ?? defaultResources,
+            args: [
+                "--config.file=/etc/alertmanager/config/alertmanager.yml",
+                "--storage.path=/alertmanager",
+                `--web.listen-address=:${wl.port}`,
+                "--data.retention=120h",
+                ...clusterArgs,
+            ],
+            env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+            ports: [
+                { name: "http", containerPort: wl.port, protocol: "TCP" },
+                ...(clustered
+                    ? [
+                          { name: "mesh-tcp", containerPort: wl.clusterPort, protocol: "TCP" },
+                          { name: "mesh-udp", containerPort: wl.clusterPort, protocol: "UDP" },
+                      ]
+                    : []),
+            ],
+            ...httpProbes({ liveness: "/-/healthy", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
+            volumeMounts: [
+                { name: "config", mountPath: "/etc/alertmanager/config", readOnly: true },
+                { name: "data", mountPath: "/alertmanager" },
+                ...(slackSecretName ? [{ name: "slack-webhook", mountPath: slackMount, readOnly: true }] : []),
+            ],
+        };
 
         new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
@@ -165,10 +147,13 @@ export class Alertmanager extends pulumi.ComponentResource {
                     selector: { matchLabels: ids.selector },
                     template: {
                         metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(args.configYaml) } },
-                        spec: hardenedPodSpec(
-                            { name: wl.name, image, serviceAccountName: sa.metadata.name, spread: true },
-                            [container],
-                            [
+                        spec: hardenedPod({
+                            name: wl.name,
+                            serviceAccountName: sa.metadata.name,
+                            spread: "ScheduleAnyway",
+                            identity: { uid: image.uid },
+                            containers: [container],
+                            volumes: [
                                 { name: "config", configMap: { name: config.metadata.name } },
                                 ...storage.volumes,
                                 ...(slackSecretName
@@ -184,25 +169,29 @@ export class Alertmanager extends pulumi.ComponentResource {
                                       ]
                                     : []),
                             ],
-                        ),
+                        }),
                     },
                     volumeClaimTemplates: storage.claimTemplates,
                 },
             },
             { parent: this },
         );
-        disruptionBudget(owner, wl.name, ns, ids, replicas);
+        // One replica has nothing to spare: a budget would only block drains.
+        if (replicas > 1) podDisruptionBudget(owner, metadata(wl.name, ns, ids.labels), ids.selector, "pdb");
 
         const mesh: TrafficRule[] = clustered
             ? [{ peers: [podsOf(wl.name)], ports: [...tcp(wl.clusterPort), ...udp(wl.clusterPort)] }]
             : [];
-        networkPolicy(owner, wl.name, ns, ids, {
-            ingress: [
-                { peers: [podsOf(w.prometheus.name), podsOf(w.grafana.name)], ports: tcp(wl.port) },
-                ...mesh,
-            ],
-            egress: [...mesh, ...(args.allowInternetEgress ? [{ peers: [publicInternet], ports: tcp(443) }] : [])],
-        });
+        networkPolicy(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            {
+                ingress: [{ peers: [podsOf(w.prometheus.name), podsOf(w.grafana.name)], ports: tcp(wl.port) }, ...mesh],
+                egress: [...mesh, ...(args.allowInternetEgress ? [{ peers: [publicInternet], ports: tcp(443) }] : [])],
+            },
+            "netpol",
+        );
 
         this.url = serviceUrl(wl.name, ns, wl.port);
         this.registerOutputs({ url: this.url });

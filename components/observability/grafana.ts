@@ -4,28 +4,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ResourceSpec } from "../../model/catalog";
-import { httpProbes } from "../k8s/pod";
-import {
-    checksum,
-    clusterService,
-    configMap,
-    dataStorage,
-    hardenedContainer,
-    hardenedPodSpec,
-    metadata,
-    namespacePeer,
-    networkPolicy,
-    Persistence,
-    podsOf,
-    serviceAccount,
-    StackPlacement,
-    tcp,
-    workloadLabels,
-} from "../k8s/objects";
+import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
+import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
+import { namespacePeer, networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { dataStorage, type Persistence } from "../k8s/storage";
+import { type StackPlacement, workloadLabels } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
 import { dashboardProviderYaml, datasourcesYaml, grafanaIni, grafanaPaths } from "./grafana-config";
-import { images } from "./images";
+import { imageRef, images } from "./images";
 
 export interface GrafanaArgs extends StackPlacement {
     /** Must be 1: sqlite lives on one pod's volume and Grafana keeps login sessions in its database. */
@@ -73,9 +60,13 @@ export class Grafana extends pulumi.ComponentResource {
             );
         }
 
-        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
+        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
 
-        const adminPassword = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+        const adminPassword = new random.RandomPassword(
+            `${name}-admin-password`,
+            { length: 32, special: false },
+            { parent: this },
+        );
         const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 32, special: false }, { parent: this });
         const secret = new k8s.core.v1.Secret(
             `${name}-admin`,
@@ -90,11 +81,11 @@ export class Grafana extends pulumi.ComponentResource {
         const ini = grafanaIni();
         const datasources = datasourcesYaml(ns);
         const provider = dashboardProviderYaml();
-        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "grafana.ini": ini });
-        const datasourceCm = configMap(owner, `${wl.name}-datasources`, ns, ids.labels, {
+        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "grafana.ini": ini });
+        const datasourceCm = configMap(owner, metadata(`${wl.name}-datasources`, ns, ids.labels), {
             "datasources.yaml": datasources,
         });
-        const providerCm = configMap(owner, `${wl.name}-dashboard-provider`, ns, ids.labels, {
+        const providerCm = configMap(owner, metadata(`${wl.name}-dashboard-provider`, ns, ids.labels), {
             "azora.yaml": provider,
         });
 
@@ -111,37 +102,39 @@ export class Grafana extends pulumi.ComponentResource {
                 throw new Error(`grafana: dashboard "${key}" is not valid JSON: ${(e as Error).message}`);
             }
             dashboardMaps.push(
-                configMap(owner, `${wl.name}-dashboard-${slug}`, ns, ids.labels, {
+                configMap(owner, metadata(`${wl.name}-dashboard-${slug}`, ns, ids.labels), {
                     [`${slug}.json`]: args.dashboards[key],
                 }),
             );
         }
 
         const storage = dataStorage("data", args.persistence, ids.labels);
-        const svc = clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+        const svc = clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
+            role: `${wl.name}-svc`,
+        });
 
-        const container = hardenedContainer(
-            { name: wl.name, image, resources: args.resources ?? defaultResources },
-            {
-                env: [
-                    { name: "GF_PATHS_CONFIG", value: `${grafanaPaths.config}/grafana.ini` },
-                    { name: "GF_PATHS_DATA", value: grafanaPaths.data },
-                    { name: "GF_PATHS_PROVISIONING", value: grafanaPaths.provisioning },
-                    { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: `${grafanaPaths.secrets}/admin-password` },
-                    { name: "GF_SECURITY_SECRET_KEY__FILE", value: `${grafanaPaths.secrets}/secret-key` },
-                ],
-                ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
-                ...httpProbes({ liveness: "/api/health", readiness: "/api/health", startup: "/api/health", port: wl.port }),
-                volumeMounts: [
-                    { name: "config", mountPath: grafanaPaths.config, readOnly: true },
-                    { name: "datasources", mountPath: `${grafanaPaths.provisioning}/datasources`, readOnly: true },
-                    { name: "dashboard-provider", mountPath: `${grafanaPaths.provisioning}/dashboards`, readOnly: true },
-                    { name: "dashboards", mountPath: grafanaPaths.dashboards, readOnly: true },
-                    { name: "secrets", mountPath: grafanaPaths.secrets, readOnly: true },
-                    { name: "data", mountPath: grafanaPaths.data },
-                ],
-            },
-        );
+        const container: ContainerProps = {
+            name: wl.name,
+            image: imageRef(image),
+            resources: args.resources ?? defaultResources,
+            env: [
+                { name: "GF_PATHS_CONFIG", value: `${grafanaPaths.config}/grafana.ini` },
+                { name: "GF_PATHS_DATA", value: grafanaPaths.data },
+                { name: "GF_PATHS_PROVISIONING", value: grafanaPaths.provisioning },
+                { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: `${grafanaPaths.secrets}/admin-password` },
+                { name: "GF_SECURITY_SECRET_KEY__FILE", value: `${grafanaPaths.secrets}/secret-key` },
+            ],
+            ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
+            ...httpProbes({ liveness: "/api/health", readiness: "/api/health", startup: "/api/health", port: wl.port }),
+            volumeMounts: [
+                { name: "config", mountPath: grafanaPaths.config, readOnly: true },
+                { name: "datasources", mountPath: `${grafanaPaths.provisioning}/datasources`, readOnly: true },
+                { name: "dashboard-provider", mountPath: `${grafanaPaths.provisioning}/dashboards`, readOnly: true },
+                { name: "dashboards", mountPath: grafanaPaths.dashboards, readOnly: true },
+                { name: "secrets", mountPath: grafanaPaths.secrets, readOnly: true },
+                { name: "data", mountPath: grafanaPaths.data },
+            ],
+        };
 
         // A StatefulSet, not a Deployment: one sqlite writer with its own claim, replaced in place.
         new k8s.apps.v1.StatefulSet(
@@ -158,10 +151,13 @@ export class Grafana extends pulumi.ComponentResource {
                             // Dashboards are left out: the file provider re-reads them every minute without a restart.
                             annotations: { "checksum/config": checksum(ini, datasources, provider) },
                         },
-                        spec: hardenedPodSpec(
-                            { name: wl.name, image, serviceAccountName: sa.metadata.name, spread: true },
-                            [container],
-                            [
+                        spec: hardenedPod({
+                            name: wl.name,
+                            serviceAccountName: sa.metadata.name,
+                            spread: "ScheduleAnyway",
+                            identity: { uid: image.uid },
+                            containers: [container],
+                            volumes: [
                                 { name: "config", configMap: { name: config.metadata.name } },
                                 { name: "datasources", configMap: { name: datasourceCm.metadata.name } },
                                 { name: "dashboard-provider", configMap: { name: providerCm.metadata.name } },
@@ -176,7 +172,7 @@ export class Grafana extends pulumi.ComponentResource {
                                 { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
                                 ...storage.volumes,
                             ],
-                        ),
+                        }),
                     },
                     volumeClaimTemplates: storage.claimTemplates,
                 },
@@ -184,18 +180,24 @@ export class Grafana extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        networkPolicy(owner, wl.name, ns, ids, {
-            ingress: [
-                { peers: [namespacePeer(args.ingressControllerNamespace)], ports: tcp(wl.port) },
-                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.port) },
-            ],
-            egress: [
-                { peers: [podsOf(w.prometheus.name)], ports: tcp(w.prometheus.port) },
-                { peers: [podsOf(w.loki.name)], ports: tcp(w.loki.port) },
-                { peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.queryPort) },
-                { peers: [podsOf(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
-            ],
-        });
+        networkPolicy(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            {
+                ingress: [
+                    { peers: [namespacePeer(args.ingressControllerNamespace)], ports: tcp(wl.port) },
+                    { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.port) },
+                ],
+                egress: [
+                    { peers: [podsOf(w.prometheus.name)], ports: tcp(w.prometheus.port) },
+                    { peers: [podsOf(w.loki.name)], ports: tcp(w.loki.port) },
+                    { peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.queryPort) },
+                    { peers: [podsOf(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
+                ],
+            },
+            "netpol",
+        );
 
         this.url = serviceUrl(wl.name, ns, wl.port);
         this.adminPassword = pulumi.secret(adminPassword.result);

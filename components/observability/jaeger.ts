@@ -5,25 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ResourceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
-import { httpProbes } from "../k8s/pod";
-import {
-    checksum,
-    clusterService,
-    configMap,
-    dataStorage,
-    hardenedContainer,
-    hardenedPodSpec,
-    metadata,
-    networkPolicy,
-    podsOf,
-    serviceAccount,
-    StackPlacement,
-    tcp,
-    workloadLabels,
-} from "../k8s/objects";
+import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
+import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
+import { networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { dataStorage } from "../k8s/storage";
+import { type StackPlacement, workloadLabels } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { serviceAddress, serviceUrl } from "../../model/urls";
-import { images } from "./images";
+import { imageRef, images } from "./images";
 
 export interface JaegerArgs extends StackPlacement {
     settings: ObservabilitySettings["jaeger"];
@@ -105,38 +94,42 @@ export class Jaeger extends pulumi.ComponentResource {
         const ids = workloadLabels(wl.name, args.environment, image);
 
         const configText = jaegerConfig(args.settings);
-        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
-        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "config.yaml": configText });
-        const svc = clusterService(owner, wl.name, ns, ids, [
-            { name: "otlp-grpc", port: wl.otlpGrpcPort },
-            { name: "otlp-http", port: wl.otlpHttpPort },
-            { name: "query", port: wl.queryPort },
-            { name: "metrics", port: wl.metricsPort },
-        ]);
+        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
+        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "config.yaml": configText });
+        const svc = clusterService(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            [
+                { name: "otlp-grpc", port: wl.otlpGrpcPort },
+                { name: "otlp-http", port: wl.otlpHttpPort },
+                { name: "query", port: wl.queryPort },
+                { name: "metrics", port: wl.metricsPort },
+            ],
+            { role: `${wl.name}-svc` },
+        );
 
         const badger = args.settings.storage === "badger";
         // Memory storage needs no volume; Badger on emptyDir survives container restarts only.
-        const storage = badger
-            ? dataStorage("data", args.settings.persistence, ids.labels)
-            : { volumes: [], claimTemplates: [] };
-        const container = hardenedContainer(
-            { name: wl.name, image, resources: args.resources ?? defaultResources },
-            {
-                args: ["--config=/etc/jaeger/config/config.yaml"],
-                ports: [
-                    { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
-                    { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
-                    { name: "query", containerPort: wl.queryPort, protocol: "TCP" },
-                    { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
-                    { name: "health", containerPort: wl.adminPort, protocol: "TCP" },
-                ],
-                ...httpProbes({ liveness: "/status", readiness: "/status", startup: "/status", port: wl.adminPort }),
-                volumeMounts: [
-                    { name: "config", mountPath: "/etc/jaeger/config", readOnly: true },
-                    ...(badger ? [{ name: "data", mountPath: badgerDir }] : []),
-                ],
-            },
-        );
+        const storage = badger ? dataStorage("data", args.settings.persistence, ids.labels) : { volumes: [], claimTemplates: [] };
+        const container: ContainerProps = {
+            name: wl.name,
+            image: imageRef(image),
+            resources: args.resources ?? defaultResources,
+            args: ["--config=/etc/jaeger/config/config.yaml"],
+            ports: [
+                { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
+                { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
+                { name: "query", containerPort: wl.queryPort, protocol: "TCP" },
+                { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
+                { name: "health", containerPort: wl.adminPort, protocol: "TCP" },
+            ],
+            ...httpProbes({ liveness: "/status", readiness: "/status", startup: "/status", port: wl.adminPort }),
+            volumeMounts: [
+                { name: "config", mountPath: "/etc/jaeger/config", readOnly: true },
+                ...(badger ? [{ name: "data", mountPath: badgerDir }] : []),
+            ],
+        };
 
         new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
@@ -148,11 +141,14 @@ export class Jaeger extends pulumi.ComponentResource {
                     selector: { matchLabels: ids.selector },
                     template: {
                         metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPodSpec(
-                            { name: wl.name, image, serviceAccountName: sa.metadata.name, spread: true },
-                            [container],
-                            [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
-                        ),
+                        spec: hardenedPod({
+                            name: wl.name,
+                            serviceAccountName: sa.metadata.name,
+                            spread: "ScheduleAnyway",
+                            identity: { uid: image.uid },
+                            containers: [container],
+                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
+                        }),
                     },
                     volumeClaimTemplates: storage.claimTemplates,
                 },
@@ -160,14 +156,20 @@ export class Jaeger extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        networkPolicy(owner, wl.name, ns, ids, {
-            ingress: [
-                { peers: [podsOf(w.otelCollector.name)], ports: tcp(wl.otlpGrpcPort) },
-                { peers: [podsOf(w.grafana.name)], ports: tcp(wl.queryPort) },
-                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort) },
-            ],
-            egress: [],
-        });
+        networkPolicy(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            {
+                ingress: [
+                    { peers: [podsOf(w.otelCollector.name)], ports: tcp(wl.otlpGrpcPort) },
+                    { peers: [podsOf(w.grafana.name)], ports: tcp(wl.queryPort) },
+                    { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort) },
+                ],
+                egress: [],
+            },
+            "netpol",
+        );
 
         this.url = serviceUrl(wl.name, ns, wl.queryPort);
         this.otlpGrpcEndpoint = serviceAddress(wl.name, ns, wl.otlpGrpcPort);

@@ -5,23 +5,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec } from "../../model/catalog";
-import { httpProbes } from "../k8s/pod";
-import {
-    checksum,
-    clusterService,
-    configMap,
-    hardenedContainer,
-    hardenedPodSpec,
-    metadata,
-    networkPolicy,
-    podsOf,
-    serviceAccount,
-    StackPlacement,
-    tcp,
-    workloadLabels,
-} from "../k8s/objects";
+import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
+import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
+import { networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { type StackPlacement, workloadLabels } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
-import { images } from "./images";
+import { imageRef, images } from "./images";
 
 export interface LogShipperArgs extends StackPlacement {
     /** Loki's push endpoint, e.g. http://loki.<ns>.svc.cluster.local:3100/loki/api/v1/push. */
@@ -126,30 +115,30 @@ export class LogShipper extends pulumi.ComponentResource {
         const ids = workloadLabels(wl.name, args.environment, image);
 
         const configText = alloyConfig(args.lokiPushUrl, args.environment);
-        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
-        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "config.alloy": configText });
+        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
+        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "config.alloy": configText });
 
-        const container = hardenedContainer(
-            { name: wl.name, image, resources: args.resources ?? defaultResources },
-            {
-                command: ["/bin/alloy"],
-                args: [
-                    "run",
-                    "/etc/alloy/config/config.alloy",
-                    `--storage.path=${storagePath}`,
-                    `--server.http.listen-addr=0.0.0.0:${wl.port}`,
-                    "--disable-reporting",
-                ],
-                ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
-                ...httpProbes({ liveness: "/-/ready", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
-                volumeMounts: [
-                    { name: "config", mountPath: "/etc/alloy/config", readOnly: true },
-                    // Positions (how far each file was read) survive container restarts, not pod replacement.
-                    { name: "storage", mountPath: storagePath },
-                    { name: "pod-logs", mountPath: podLogDirectory, readOnly: true },
-                ],
-            },
-        );
+        const container: ContainerProps = {
+            name: wl.name,
+            image: imageRef(image),
+            resources: args.resources ?? defaultResources,
+            command: ["/bin/alloy"],
+            args: [
+                "run",
+                "/etc/alloy/config/config.alloy",
+                `--storage.path=${storagePath}`,
+                `--server.http.listen-addr=0.0.0.0:${wl.port}`,
+                "--disable-reporting",
+            ],
+            ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
+            ...httpProbes({ liveness: "/-/ready", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
+            volumeMounts: [
+                { name: "config", mountPath: "/etc/alloy/config", readOnly: true },
+                // Positions (how far each file was read) survive container restarts, not pod replacement.
+                { name: "storage", mountPath: storagePath },
+                { name: "pod-logs", mountPath: podLogDirectory, readOnly: true },
+            ],
+        };
 
         new k8s.apps.v1.DaemonSet(
             `${name}-daemonset`,
@@ -160,36 +149,40 @@ export class LogShipper extends pulumi.ComponentResource {
                     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
                     template: {
                         metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPodSpec(
-                            {
-                                name: wl.name,
-                                image,
-                                serviceAccountName: sa.metadata.name,
-                                spread: false,
-                                supplementalGroups: logShipperExemption.supplementalGroups.slice(),
-                            },
-                            [container],
-                            [
+                        spec: hardenedPod({
+                            name: wl.name,
+                            serviceAccountName: sa.metadata.name,
+                            identity: { uid: image.uid, supplementalGroups: logShipperExemption.supplementalGroups.slice() },
+                            containers: [container],
+                            volumes: [
                                 { name: "config", configMap: { name: config.metadata.name } },
                                 { name: "storage", emptyDir: { sizeLimit: "256Mi" } },
                                 { name: "pod-logs", hostPath: { path: podLogDirectory, type: "Directory" } },
                             ],
                             // Every node runs pods whose logs we want, tainted or not.
-                            { tolerations: [{ operator: "Exists" }] },
-                        ),
+                            tolerations: [{ operator: "Exists" }],
+                        }),
                     },
                 },
             },
             { parent: this },
         );
         // Prometheus discovers the shipper's metrics through this Service's EndpointSlices.
-        clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+        clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
+            role: `${wl.name}-svc`,
+        });
 
         const stackNs = args.stackNamespace && args.stackNamespace !== ns ? args.stackNamespace : undefined;
-        networkPolicy(owner, wl.name, ns, ids, {
-            ingress: [{ peers: [podsOf(w.prometheus.name, stackNs)], ports: tcp(wl.port) }],
-            egress: [{ peers: [podsOf(w.loki.name, stackNs)], ports: tcp(w.loki.port) }],
-        });
+        networkPolicy(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            {
+                ingress: [{ peers: [podsOf(w.prometheus.name, stackNs)], ports: tcp(wl.port) }],
+                egress: [{ peers: [podsOf(w.loki.name, stackNs)], ports: tcp(w.loki.port) }],
+            },
+            "netpol",
+        );
 
         this.registerOutputs({});
     }

@@ -4,26 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ResourceSpec } from "../../model/catalog";
-import { httpProbes } from "../k8s/pod";
-import {
-    checksum,
-    clusterService,
-    configMap,
-    dataStorage,
-    hardenedContainer,
-    hardenedPodSpec,
-    metadata,
-    networkPolicy,
-    Persistence,
-    podsOf,
-    serviceAccount,
-    StackPlacement,
-    tcp,
-    workloadLabels,
-} from "../k8s/objects";
+import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
+import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
+import { networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { dataStorage, type Persistence } from "../k8s/storage";
+import { type StackPlacement, workloadLabels } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
-import { images } from "./images";
+import { imageRef, images } from "./images";
 
 export interface LokiArgs extends StackPlacement {
     /** Hours, e.g. "168h". */
@@ -109,34 +97,36 @@ export class Loki extends pulumi.ComponentResource {
         const shipperNs = args.logShipperNamespace ?? ns;
 
         const configText = lokiConfig(args.retention);
-        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
-        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "loki.yaml": configText });
+        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
+        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "loki.yaml": configText });
         // gRPC (9095) stays inside the pod: the single binary's components reach each other over loopback.
-        const svc = clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+        const svc = clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
+            role: `${wl.name}-svc`,
+        });
 
         const storage = dataStorage("data", args.persistence, ids.labels);
-        const container = hardenedContainer(
-            { name: wl.name, image, resources: args.resources ?? defaultResources },
-            {
-                args: ["-config.file=/etc/loki/config/loki.yaml", "-target=all"],
-                ports: [
-                    { name: "http", containerPort: wl.port, protocol: "TCP" },
-                    { name: "grpc", containerPort: wl.grpcPort, protocol: "TCP" },
-                ],
-                ...httpProbes({
-                    // /ready also reflects the ingester joining the ring; liveness only asks "is the process serving".
-                    liveness: "/loki/api/v1/status/buildinfo",
-                    readiness: "/ready",
-                    startup: "/ready",
-                    port: wl.port,
-                    startupBudgetSeconds: 300,
-                }),
-                volumeMounts: [
-                    { name: "config", mountPath: "/etc/loki/config", readOnly: true },
-                    { name: "data", mountPath: dataDir },
-                ],
-            },
-        );
+        const container: ContainerProps = {
+            name: wl.name,
+            image: imageRef(image),
+            resources: args.resources ?? defaultResources,
+            args: ["-config.file=/etc/loki/config/loki.yaml", "-target=all"],
+            ports: [
+                { name: "http", containerPort: wl.port, protocol: "TCP" },
+                { name: "grpc", containerPort: wl.grpcPort, protocol: "TCP" },
+            ],
+            ...httpProbes({
+                // /ready also reflects the ingester joining the ring; liveness only asks "is the process serving".
+                liveness: "/loki/api/v1/status/buildinfo",
+                readiness: "/ready",
+                startup: "/ready",
+                port: wl.port,
+                startupBudgetSeconds: 300,
+            }),
+            volumeMounts: [
+                { name: "config", mountPath: "/etc/loki/config", readOnly: true },
+                { name: "data", mountPath: dataDir },
+            ],
+        };
 
         new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
@@ -148,18 +138,16 @@ export class Loki extends pulumi.ComponentResource {
                     selector: { matchLabels: ids.selector },
                     template: {
                         metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPodSpec(
-                            {
-                                name: wl.name,
-                                image,
-                                serviceAccountName: sa.metadata.name,
-                                spread: true,
-                                // Lets the ingester flush its in-memory chunks on shutdown.
-                                terminationGracePeriodSeconds: 300,
-                            },
-                            [container],
-                            [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
-                        ),
+                        spec: hardenedPod({
+                            name: wl.name,
+                            serviceAccountName: sa.metadata.name,
+                            spread: "ScheduleAnyway",
+                            // Lets the ingester flush its in-memory chunks on shutdown.
+                            terminationGracePeriodSeconds: 300,
+                            identity: { uid: image.uid },
+                            containers: [container],
+                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
+                        }),
                     },
                     volumeClaimTemplates: storage.claimTemplates,
                 },
@@ -167,19 +155,25 @@ export class Loki extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        networkPolicy(owner, wl.name, ns, ids, {
-            ingress: [
-                {
-                    peers: [
-                        podsOf(w.logShipper.name, shipperNs === ns ? undefined : shipperNs),
-                        podsOf(w.grafana.name),
-                        podsOf(w.prometheus.name),
-                    ],
-                    ports: tcp(wl.port),
-                },
-            ],
-            egress: [],
-        });
+        networkPolicy(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            {
+                ingress: [
+                    {
+                        peers: [
+                            podsOf(w.logShipper.name, shipperNs === ns ? undefined : shipperNs),
+                            podsOf(w.grafana.name),
+                            podsOf(w.prometheus.name),
+                        ],
+                        ports: tcp(wl.port),
+                    },
+                ],
+                egress: [],
+            },
+            "netpol",
+        );
 
         this.url = serviceUrl(wl.name, ns, wl.port);
         this.pushUrl = `${this.url}/loki/api/v1/push`;

@@ -6,25 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ResourceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
-import { httpProbes } from "../k8s/pod";
-import {
-    checksum,
-    clusterService,
-    configMap,
-    disruptionBudget,
-    hardenedContainer,
-    hardenedPodSpec,
-    metadata,
-    namespacePeer,
-    networkPolicy,
-    podsOf,
-    serviceAccount,
-    StackPlacement,
-    tcp,
-    workloadLabels,
-} from "../k8s/objects";
+import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
+import { checksum, clusterService, configMap, metadata, podDisruptionBudget, serviceAccount } from "../k8s/objects";
+import { namespacePeer, networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { type StackPlacement, workloadLabels } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
-import { images } from "./images";
+import { imageRef, images } from "./images";
 import { serviceUrl } from "../../model/urls";
 
 export interface OtelCollectorArgs extends StackPlacement {
@@ -66,7 +53,10 @@ export function otelCollectorConfig(samplingPercentage: number, jaegerOtlpEndpoi
                 // span_kind and status_code once the Prometheus exporter has translated the names.
                 spanmetrics: {
                     namespace: "traces.span.metrics",
-                    histogram: { unit: "s", explicit: { buckets: ["5ms", "10ms", "25ms", "50ms", "100ms", "250ms", "500ms", "1s", "2500ms", "5s"] } },
+                    histogram: {
+                        unit: "s",
+                        explicit: { buckets: ["5ms", "10ms", "25ms", "50ms", "100ms", "250ms", "500ms", "1s", "2500ms", "5s"] },
+                    },
                     metrics_flush_interval: "15s",
                     // Series of a span name no longer seen stop being exported instead of living forever.
                     metrics_expiration: "5m",
@@ -131,30 +121,36 @@ export class OtelCollector extends pulumi.ComponentResource {
         const maxReplicas = Math.max(args.maxReplicas ?? Math.min(10, minReplicas * 3), minReplicas);
 
         const configText = otelCollectorConfig(args.settings.samplingPercentage, args.jaegerOtlpEndpoint);
-        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
-        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, { "config.yaml": configText });
-        clusterService(owner, wl.name, ns, ids, [
-            { name: "otlp-grpc", port: wl.otlpGrpcPort },
-            { name: "otlp-http", port: wl.otlpHttpPort },
-            { name: "metrics", port: wl.metricsPort },
-            { name: "span-metrics", port: wl.spanMetricsPort },
-        ]);
-
-        const container = hardenedContainer(
-            { name: wl.name, image, resources: args.resources ?? defaultResources },
-            {
-                args: ["--config=/etc/otelcol/config/config.yaml"],
-                ports: [
-                    { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
-                    { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
-                    { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
-                    { name: "span-metrics", containerPort: wl.spanMetricsPort, protocol: "TCP" },
-                    { name: "health", containerPort: wl.healthPort, protocol: "TCP" },
-                ],
-                ...httpProbes({ liveness: "/", readiness: "/", startup: "/", port: wl.healthPort }),
-                volumeMounts: [{ name: "config", mountPath: "/etc/otelcol/config", readOnly: true }],
-            },
+        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
+        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "config.yaml": configText });
+        clusterService(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            [
+                { name: "otlp-grpc", port: wl.otlpGrpcPort },
+                { name: "otlp-http", port: wl.otlpHttpPort },
+                { name: "metrics", port: wl.metricsPort },
+                { name: "span-metrics", port: wl.spanMetricsPort },
+            ],
+            { role: `${wl.name}-svc` },
         );
+
+        const container: ContainerProps = {
+            name: wl.name,
+            image: imageRef(image),
+            resources: args.resources ?? defaultResources,
+            args: ["--config=/etc/otelcol/config/config.yaml"],
+            ports: [
+                { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
+                { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
+                { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
+                { name: "span-metrics", containerPort: wl.spanMetricsPort, protocol: "TCP" },
+                { name: "health", containerPort: wl.healthPort, protocol: "TCP" },
+            ],
+            ...httpProbes({ liveness: "/", readiness: "/", startup: "/", port: wl.healthPort }),
+            volumeMounts: [{ name: "config", mountPath: "/etc/otelcol/config", readOnly: true }],
+        };
 
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
@@ -166,11 +162,14 @@ export class OtelCollector extends pulumi.ComponentResource {
                     selector: { matchLabels: ids.selector },
                     template: {
                         metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPodSpec(
-                            { name: wl.name, image, serviceAccountName: sa.metadata.name, spread: true },
-                            [container],
-                            [{ name: "config", configMap: { name: config.metadata.name } }],
-                        ),
+                        spec: hardenedPod({
+                            name: wl.name,
+                            serviceAccountName: sa.metadata.name,
+                            spread: "ScheduleAnyway",
+                            identity: { uid: image.uid },
+                            containers: [container],
+                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+                        }),
                     },
                 },
             },
@@ -191,15 +190,22 @@ export class OtelCollector extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        disruptionBudget(owner, wl.name, ns, ids, minReplicas, true);
+        // Autoscaled: the HPA may run it above one replica at any time, so it always has a budget.
+        podDisruptionBudget(owner, metadata(wl.name, ns, ids.labels), ids.selector, "pdb");
 
-        networkPolicy(owner, wl.name, ns, ids, {
-            ingress: [
-                { peers: [namespacePeer(args.servicesNamespace)], ports: tcp(wl.otlpGrpcPort, wl.otlpHttpPort) },
-                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort, wl.spanMetricsPort) },
-            ],
-            egress: [{ peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.otlpGrpcPort) }],
-        });
+        networkPolicy(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            {
+                ingress: [
+                    { peers: [namespacePeer(args.servicesNamespace)], ports: tcp(wl.otlpGrpcPort, wl.otlpHttpPort) },
+                    { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort, wl.spanMetricsPort) },
+                ],
+                egress: [{ peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.otlpGrpcPort) }],
+            },
+            "netpol",
+        );
 
         this.otlpGrpcUrl = serviceUrl(wl.name, ns, wl.otlpGrpcPort);
         this.otlpHttpUrl = serviceUrl(wl.name, ns, wl.otlpHttpPort);

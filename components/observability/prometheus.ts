@@ -5,29 +5,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
-import { httpProbes } from "../k8s/pod";
-import {
-    checksum,
-    clusterService,
-    configMap,
-    dataStorage,
-    disruptionBudget,
-    hardenedContainer,
-    hardenedPodSpec,
-    metadata,
-    namespacePeer,
-    networkPolicy,
-    packFiles,
-    podsOf,
-    serviceAccount,
-    StackPlacement,
-    tcp,
-    TrafficRule,
-    workloadLabels,
-} from "../k8s/objects";
+import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
+import { checksum, clusterService, configMap, metadata, podDisruptionBudget, serviceAccount } from "../k8s/objects";
+import { namespacePeer, networkPolicy, podsOf, tcp, type TrafficRule } from "../k8s/network-policy";
+import { dataStorage } from "../k8s/storage";
+import { packFiles } from "../k8s/config-maps";
+import { type StackPlacement, workloadLabels } from "./workload";
 import { alertmanagerPodHost, observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
-import { images } from "./images";
+import { imageRef, images } from "./images";
 import { prometheusConfig, rulesDirectory, serviceScrapeTargets, stackScrapeTargets } from "./prometheus-config";
 
 export interface PrometheusArgs extends StackPlacement {
@@ -88,10 +74,7 @@ export class Prometheus extends pulumi.ComponentResource {
         const configText = prometheusConfig({
             environment: args.environment,
             scrapeInterval: args.settings.scrapeInterval,
-            targets: [
-                ...serviceScrapeTargets(args.services, args.servicesNamespace),
-                ...stackScrapeTargets(ns, logShipperNs),
-            ],
+            targets: [...serviceScrapeTargets(args.services, args.servicesNamespace), ...stackScrapeTargets(ns, logShipperNs)],
             ruleFileNames: Object.keys(args.ruleFiles),
             alertmanagers,
         });
@@ -99,12 +82,16 @@ export class Prometheus extends pulumi.ComponentResource {
             .sort()
             .map((k) => `${k}\n${args.ruleFiles[k]}`);
 
-        const sa = serviceAccount(owner, wl.name, ns, ids.labels);
+        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
         const discoveryNamespaces = [...new Set([args.servicesNamespace, ns, logShipperNs])];
         for (const target of discoveryNamespaces) {
             const roleName = `${wl.name}-discovery`;
             const meta = metadata(roleName, target, ids.labels);
-            const role = new k8s.rbac.v1.Role(`${name}-role-${target}`, { metadata: meta, rules: discoveryRules }, { parent: this });
+            const role = new k8s.rbac.v1.Role(
+                `${name}-role-${target}`,
+                { metadata: meta, rules: discoveryRules },
+                { parent: this },
+            );
             new k8s.rbac.v1.RoleBinding(
                 `${name}-rolebinding-${target}`,
                 {
@@ -116,46 +103,48 @@ export class Prometheus extends pulumi.ComponentResource {
             );
         }
 
-        const config = configMap(owner, `${wl.name}-config`, ns, ids.labels, {
+        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), {
             "prometheus.yml": configText,
         });
         // As many ConfigMaps as the rule files need (one for the ten-service catalog), mounted as one directory.
         const ruleMaps = packFiles(args.ruleFiles).map((data, i) =>
-            configMap(owner, i === 0 ? `${wl.name}-rules` : `${wl.name}-rules-${i + 1}`, ns, ids.labels, data),
+            configMap(owner, metadata(i === 0 ? `${wl.name}-rules` : `${wl.name}-rules-${i + 1}`, ns, ids.labels), data),
         );
 
         const storage = dataStorage("data", args.settings.persistence, ids.labels);
-        const container = hardenedContainer(
-            { name: wl.name, image, resources: args.settings.resources ?? defaultResources },
-            {
-                args: [
-                    "--config.file=/etc/prometheus/config/prometheus.yml",
-                    "--storage.tsdb.path=/prometheus",
-                    `--storage.tsdb.retention.time=${args.settings.retentionTime}`,
-                    `--storage.tsdb.retention.size=${args.settings.retentionSize}`,
-                    `--web.listen-address=:${wl.port}`,
-                    "--enable-feature=exemplar-storage",
-                ],
-                env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-                ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
-                ...httpProbes({
-                    liveness: "/-/healthy",
-                    readiness: "/-/ready",
-                    startup: "/-/ready",
-                    port: wl.port,
-                    // WAL replay after a restart can take minutes on a full TSDB.
-                    startupBudgetSeconds: 900,
-                }),
-                volumeMounts: [
-                    // Siblings, not nested: a mount point cannot be created inside a read-only ConfigMap volume.
-                    { name: "config", mountPath: "/etc/prometheus/config", readOnly: true },
-                    { name: "rules", mountPath: rulesDirectory, readOnly: true },
-                    { name: "data", mountPath: "/prometheus" },
-                ],
-            },
-        );
+        const container: ContainerProps = {
+            name: wl.name,
+            image: imageRef(image),
+            resources: args.settings.resources ?? defaultResources,
+            args: [
+                "--config.file=/etc/prometheus/config/prometheus.yml",
+                "--storage.tsdb.path=/prometheus",
+                `--storage.tsdb.retention.time=${args.settings.retentionTime}`,
+                `--storage.tsdb.retention.size=${args.settings.retentionSize}`,
+                `--web.listen-address=:${wl.port}`,
+                "--enable-feature=exemplar-storage",
+            ],
+            env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+            ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
+            ...httpProbes({
+                liveness: "/-/healthy",
+                readiness: "/-/ready",
+                startup: "/-/ready",
+                port: wl.port,
+                // WAL replay after a restart can take minutes on a full TSDB.
+                startupBudgetSeconds: 900,
+            }),
+            volumeMounts: [
+                // Siblings, not nested: a mount point cannot be created inside a read-only ConfigMap volume.
+                { name: "config", mountPath: "/etc/prometheus/config", readOnly: true },
+                { name: "rules", mountPath: rulesDirectory, readOnly: true },
+                { name: "data", mountPath: "/prometheus" },
+            ],
+        };
 
-        const svc = clusterService(owner, wl.name, ns, ids, [{ name: "http", port: wl.port }]);
+        const svc = clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
+            role: `${wl.name}-svc`,
+        });
         new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
             {
@@ -170,53 +159,61 @@ export class Prometheus extends pulumi.ComponentResource {
                             labels: ids.labels,
                             annotations: { "checksum/config": checksum(configText, ...rulesText) },
                         },
-                        spec: hardenedPodSpec(
-                            {
-                                name: wl.name,
-                                image,
-                                serviceAccountName: sa.metadata.name,
-                                spread: true,
-                                mountServiceAccountToken: true,
-                                terminationGracePeriodSeconds: 600,
-                            },
-                            [container],
-                            [
+                        spec: hardenedPod({
+                            name: wl.name,
+                            serviceAccountName: sa.metadata.name,
+                            spread: "ScheduleAnyway",
+                            mountServiceAccountToken: true,
+                            terminationGracePeriodSeconds: 600,
+                            identity: { uid: image.uid },
+                            containers: [container],
+                            volumes: [
                                 { name: "config", configMap: { name: config.metadata.name } },
-                                { name: "rules", projected: { sources: ruleMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })) } },
+                                {
+                                    name: "rules",
+                                    projected: { sources: ruleMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })) },
+                                },
                                 ...storage.volumes,
                             ],
-                        ),
+                        }),
                     },
                     volumeClaimTemplates: storage.claimTemplates,
                 },
             },
             { parent: this },
         );
-        disruptionBudget(owner, wl.name, ns, ids, replicas);
+        // One replica has nothing to spare: a budget would only block drains.
+        if (replicas > 1) podDisruptionBudget(owner, metadata(wl.name, ns, ids.labels), ids.selector, "pdb");
 
         const inStack = (peer: string, ...ports: number[]): TrafficRule => ({ peers: [podsOf(peer)], ports: tcp(...ports) });
         const apiServer = args.apiServerCidrs ?? ["0.0.0.0/0"];
-        networkPolicy(owner, wl.name, ns, ids, {
-            ingress: [{ peers: [podsOf(w.grafana.name), podsOf(wl.name)], ports: tcp(wl.port) }],
-            egress: [
-                // Every catalog service's metrics port, and nothing else in that namespace.
-                {
-                    peers: [namespacePeer(args.servicesNamespace)],
-                    ports: tcp(...[...new Set(args.services.map((s) => s.port))].sort((a, b) => a - b)),
-                },
-                inStack(wl.name, wl.port),
-                { peers: [podsOf(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
-                inStack(w.grafana.name, w.grafana.port),
-                inStack(w.loki.name, w.loki.port),
-                {
-                    peers: [podsOf(w.logShipper.name, logShipperNs === ns ? undefined : logShipperNs)],
-                    ports: tcp(w.logShipper.port),
-                },
-                inStack(w.jaeger.name, w.jaeger.metricsPort),
-                inStack(w.otelCollector.name, w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort),
-                { peers: apiServer.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 6443) },
-            ],
-        });
+        networkPolicy(
+            owner,
+            metadata(wl.name, ns, ids.labels),
+            ids.selector,
+            {
+                ingress: [{ peers: [podsOf(w.grafana.name), podsOf(wl.name)], ports: tcp(wl.port) }],
+                egress: [
+                    // Every catalog service's metrics port, and nothing else in that namespace.
+                    {
+                        peers: [namespacePeer(args.servicesNamespace)],
+                        ports: tcp(...[...new Set(args.services.map((s) => s.port))].sort((a, b) => a - b)),
+                    },
+                    inStack(wl.name, wl.port),
+                    { peers: [podsOf(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
+                    inStack(w.grafana.name, w.grafana.port),
+                    inStack(w.loki.name, w.loki.port),
+                    {
+                        peers: [podsOf(w.logShipper.name, logShipperNs === ns ? undefined : logShipperNs)],
+                        ports: tcp(w.logShipper.port),
+                    },
+                    inStack(w.jaeger.name, w.jaeger.metricsPort),
+                    inStack(w.otelCollector.name, w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort),
+                    { peers: apiServer.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 6443) },
+                ],
+            },
+            "netpol",
+        );
 
         this.serviceName = wl.name;
         this.url = serviceUrl(wl.name, ns, wl.port);

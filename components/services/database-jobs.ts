@@ -5,7 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
 import type { DatabaseSettings } from "../config";
-import { podDefaults, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchMount, scratchVolume } from "../k8s/pod";
+import { hardenedPod } from "../k8s/pod";
+import { networkPolicy } from "../k8s/network-policy";
 import { databaseEgress, NetworkContext } from "./network";
 import { selectorLabels, standardLabels } from "../../model/labels";
 import { databaseSecretKeys } from "../../model/secrets";
@@ -46,18 +47,12 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             ...clientLabel,
         });
 
-        new k8s.networking.v1.NetworkPolicy(
-            `${spec.name}-db-jobs`,
-            {
-                metadata: { name: `${spec.name}-db-jobs`, namespace: ns, labels: labelsFor(`${spec.name}-db-jobs`) },
-                spec: {
-                    podSelector: { matchLabels: clientLabel },
-                    policyTypes: ["Ingress", "Egress"],
-                    ingress: [],
-                    egress: [databaseEgress(args.network)],
-                },
-            },
-            child,
+        networkPolicy(
+            { parent: this, prefix: name },
+            { name: `${spec.name}-db-jobs`, namespace: ns, labels: labelsFor(`${spec.name}-db-jobs`) },
+            clientLabel,
+            { ingress: [], egress: [databaseEgress(args.network)] },
+            "db-jobs",
         );
 
         // Named per release: a new image makes a new Job (so migrations run exactly once per
@@ -76,11 +71,10 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                     ttlSecondsAfterFinished: database.migrationJobTtlSeconds,
                     template: {
                         metadata: { labels: migrateLabels },
-                        spec: {
+                        spec: hardenedPod({
+                            name: `${spec.name}-migrate`,
                             serviceAccountName: args.serviceAccountName,
-                            ...podDefaults,
                             restartPolicy: "Never",
-                            securityContext: restrictedPodSecurityContext(),
                             containers: [
                                 {
                                     name: "migrate",
@@ -90,12 +84,9 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                                     envFrom: [{ configMapRef: { name: args.configMapName } }],
                                     env: args.secretEnv,
                                     resources: args.resources,
-                                    securityContext: restrictedContainerSecurityContext(),
-                                    volumeMounts: [scratchMount()],
                                 },
                             ],
-                            volumes: [scratchVolume()],
-                        },
+                        }),
                     },
                 },
             },
@@ -131,7 +122,6 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             `find /backups -name '${dbName}-*.dump' -mtime +${database.backup.retentionDays} -delete`,
             'echo "backup written: $file"',
         ].join("\n");
-        const uid = { uid: postgresUid, gid: postgresUid };
         new k8s.batch.v1.CronJob(
             `${spec.name}-db-backup`,
             {
@@ -148,11 +138,11 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                             activeDeadlineSeconds: 3600,
                             template: {
                                 metadata: { labels: { ...labels, ...selectorLabels(`${spec.name}-db-backup`) } },
-                                spec: {
+                                spec: hardenedPod({
+                                    name: `${spec.name}-db-backup`,
                                     serviceAccountName: args.serviceAccountName,
-                                    ...podDefaults,
                                     restartPolicy: "Never",
-                                    securityContext: restrictedPodSecurityContext(uid),
+                                    identity: { uid: postgresUid },
                                     containers: [
                                         {
                                             name: "pg-dump",
@@ -174,12 +164,11 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                                                 requests: { cpu: "100m", memory: "128Mi" },
                                                 limits: { cpu: "1", memory: "512Mi" },
                                             },
-                                            securityContext: restrictedContainerSecurityContext(uid),
-                                            volumeMounts: [scratchMount(), { name: "backups", mountPath: "/backups" }],
+                                            volumeMounts: [{ name: "backups", mountPath: "/backups" }],
                                         },
                                     ],
-                                    volumes: [scratchVolume(), { name: "backups", persistentVolumeClaim: { claimName: pvcName } }],
-                                },
+                                    volumes: [{ name: "backups", persistentVolumeClaim: { claimName: pvcName } }],
+                                }),
                             },
                         },
                     },

@@ -24,7 +24,10 @@ export function envName(serviceName: string): string {
 }
 
 function flagName(flag: string): string {
-    return `FEATURE_${flag.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toUpperCase()}`;
+    return `FEATURE_${flag
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/[^A-Za-z0-9]+/g, "_")
+        .toUpperCase()}`;
 }
 
 /** V8's old-space share of the memory limit; the rest is code, stacks, buffers and native memory. */

@@ -45,7 +45,8 @@ export class ServiceSecrets extends pulumi.ComponentResource {
             const dbName = args.spec.database.name;
             const pw = password(databaseSecretKeys.password, 40);
             values[databaseSecretKeys.password] = pw;
-            values[databaseSecretKeys.url] = pulumi.interpolate`postgres://${svc}:${pw}@${db.host}:${db.port}/${dbName}?sslmode=${db.sslMode}`;
+            values[databaseSecretKeys.url] =
+                pulumi.interpolate`postgres://${svc}:${pw}@${db.host}:${db.port}/${dbName}?sslmode=${db.sslMode}`;
         }
         const keys = generatedSecretKeys(args.spec);
         this.generatedSecretName = `${svc}-secrets`;
@@ -82,9 +83,11 @@ export class ServiceSecrets extends pulumi.ComponentResource {
         this.refs = refs;
         // Only a digest leaves the secret boundary: it rolls pods on rotation without revealing values.
         this.fingerprint = pulumi.unsecret(
-            pulumi
-                .all([pulumi.all(values), pulumi.secret(provided)])
-                .apply(([v, p]) => createHash("sha256").update(JSON.stringify([v, p])).digest("hex")),
+            pulumi.all([pulumi.all(values), pulumi.secret(provided)]).apply(([v, p]) =>
+                createHash("sha256")
+                    .update(JSON.stringify([v, p]))
+                    .digest("hex"),
+            ),
         );
         this.registerOutputs({ refs: this.refs });
     }

@@ -6,13 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
 import type { DatabaseSettings, WorkloadSettings } from "../config";
 import { DatabaseJobs } from "./database-jobs";
-import { memoryBytes } from "../../model/quantity";
-import { httpProbes, podDefaults, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchMount, scratchVolume, topologySpread } from "../k8s/pod";
-import { egressRules, ingressRules, NetworkContext } from "./network";
-import { serviceConfigData, ServiceEnvInputs } from "./service-env";
-import { SecretRef, ServiceSecrets } from "./service-secrets";
 import { selectorLabels, standardLabels } from "../../model/labels";
+import { memoryBytes } from "../../model/quantity";
 import { serviceUrl } from "../../model/urls";
+import { networkPolicy } from "../k8s/network-policy";
+import { clusterService, podDisruptionBudget, serviceAccount, type Owner } from "../k8s/objects";
+import { fieldEnv, hardenedPod, httpProbes, type ContainerProps } from "../k8s/pod";
+import { egressRules, ingressRules, type NetworkContext } from "./network";
+import { serviceConfigData, type ServiceEnvInputs } from "./service-env";
+import { type SecretRef, ServiceSecrets } from "./service-secrets";
 
 export interface AzoraServiceArgs {
     spec: ServiceSpec;
@@ -25,10 +27,7 @@ export interface AzoraServiceArgs {
     imagePullPolicy: "IfNotPresent" | "Always";
     replicas: { min: number; max: number };
     resources: ResourceSpec;
-    autoscaling: Pick<
-        WorkloadSettings,
-        "targetCpuUtilization" | "targetMemoryUtilization" | "scaleDownStabilizationSeconds"
-    >;
+    autoscaling: Pick<WorkloadSettings, "targetCpuUtilization" | "targetMemoryUtilization" | "scaleDownStabilizationSeconds">;
     topologySpread: WorkloadSettings["topologySpread"]["whenUnsatisfiable"];
     terminationGracePeriodSeconds: number;
     preStopSleepSeconds: number;
@@ -47,6 +46,7 @@ export class AzoraService extends pulumi.ComponentResource {
     constructor(name: string, args: AzoraServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:service:AzoraService", name, {}, opts);
         const child = { parent: this };
+        const owner: Owner = { parent: this, prefix: name };
         const { spec, network } = args;
         const ns = network.namespace;
         const labels = standardLabels({
@@ -58,11 +58,7 @@ export class AzoraService extends pulumi.ComponentResource {
         const selector = selectorLabels(spec.name);
         const meta = { name: spec.name, namespace: ns, labels };
 
-        const sa = new k8s.core.v1.ServiceAccount(
-            spec.name,
-            { metadata: meta, automountServiceAccountToken: false },
-            child,
-        );
+        const sa = serviceAccount(owner, meta);
         const apiAccess = this.kubernetesApiAccess(spec, meta, child);
 
         const dbConn = spec.database && args.database ? args.database : undefined;
@@ -96,7 +92,7 @@ export class AzoraService extends pulumi.ComponentResource {
             createHash("sha256").update(JSON.stringify(configData)).update(f).digest("hex"),
         );
 
-        const container = {
+        const container: ContainerProps = {
             name: spec.name,
             image: args.image,
             imagePullPolicy: args.imagePullPolicy,
@@ -104,15 +100,14 @@ export class AzoraService extends pulumi.ComponentResource {
             envFrom: [{ configMapRef: { name: `${spec.name}-config` } }],
             env: [
                 ...secretEnv(secrets.refs),
-                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-                { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-                { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                fieldEnv("POD_NAME", "metadata.name"),
+                fieldEnv("POD_NAMESPACE", "metadata.namespace"),
+                fieldEnv("NODE_NAME", "spec.nodeName"),
             ],
             resources: args.resources,
-            securityContext: restrictedContainerSecurityContext(),
             ...httpProbes({ ...spec.health, port: httpPortName }),
             lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } },
-            volumeMounts: [scratchMount(), ...(apiAccess ? [apiAccess.mount] : [])],
+            volumeMounts: apiAccess ? [apiAccess.mount] : [],
         };
 
         let migration: pulumi.Resource | undefined;
@@ -157,33 +152,21 @@ export class AzoraService extends pulumi.ComponentResource {
                                 "prometheus.io/path": "/metrics",
                             },
                         },
-                        spec: {
+                        spec: hardenedPod({
+                            name: spec.name,
                             serviceAccountName: sa.metadata.name,
-                            ...podDefaults,
-                            securityContext: restrictedPodSecurityContext(),
                             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
-                            topologySpreadConstraints: topologySpread(spec.name, args.topologySpread),
+                            spread: args.topologySpread,
                             containers: [container],
-                            volumes: [scratchVolume(), ...(apiAccess ? [apiAccess.volume] : [])],
-                        },
+                            volumes: apiAccess ? [apiAccess.volume] : [],
+                        }),
                     },
                 },
             },
             { ...child, dependsOn: [configMap, secrets, ...(migration ? [migration] : [])] },
         );
 
-        new k8s.core.v1.Service(
-            spec.name,
-            {
-                metadata: meta,
-                spec: {
-                    type: "ClusterIP",
-                    selector,
-                    ports: [{ name: httpPortName, port: spec.port, targetPort: httpPortName, protocol: "TCP" }],
-                },
-            },
-            child,
-        );
+        clusterService(owner, meta, selector, [{ name: httpPortName, port: spec.port, targetPort: httpPortName }]);
 
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(
             spec.name,
@@ -212,29 +195,8 @@ export class AzoraService extends pulumi.ComponentResource {
             { ...child, dependsOn: [this.deployment] },
         );
 
-        // maxUnavailable 1 never blocks a node drain, whatever the HPA minimum is.
-        new k8s.policy.v1.PodDisruptionBudget(
-            spec.name,
-            {
-                metadata: meta,
-                spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
-            },
-            child,
-        );
-
-        new k8s.networking.v1.NetworkPolicy(
-            spec.name,
-            {
-                metadata: meta,
-                spec: {
-                    podSelector: { matchLabels: selector },
-                    policyTypes: ["Ingress", "Egress"],
-                    ingress: ingressRules(spec, network),
-                    egress: egressRules(spec, network),
-                },
-            },
-            child,
-        );
+        podDisruptionBudget(owner, meta, selector);
+        networkPolicy(owner, meta, selector, { ingress: ingressRules(spec, network), egress: egressRules(spec, network) });
 
         this.endpoint = pulumi.output(serviceUrl(spec.name, ns, spec.port));
         this.registerOutputs({ endpoint: this.endpoint });

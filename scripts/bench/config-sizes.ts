@@ -5,7 +5,7 @@
 //   node scripts/bench/run-bundled.js scripts/bench/config-sizes.ts <n> [<n>…]
 import { renderRuleFiles } from "../../alerts";
 import { parsePlatformConfig } from "../../components/config";
-import { configMapDataBudgetBytes, packFiles } from "../../components/k8s/objects";
+import { configMapDataBudgetBytes, packFiles } from "../../components/k8s/config-maps";
 import { memoryLimitBytes } from "../../components/services/sizing";
 import { buildDashboards } from "../../dashboards";
 import { localStackConfig } from "./mock-eval-config";

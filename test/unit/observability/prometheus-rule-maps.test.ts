@@ -2,7 +2,7 @@
 // them as one rules directory, so a growing catalog never meets the API server's 1 MiB limit.
 import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
-import { configMapDataBudgetBytes, packFiles } from "../../../components/k8s/objects";
+import { configMapDataBudgetBytes, packFiles } from "../../../components/k8s/config-maps";
 import { Prometheus } from "../../../components/observability/prometheus";
 import { configYaml, list, object, ofType, podSpec, recordResources, settle, settings, strings, T, type Obj } from "./harness";
 

@@ -191,10 +191,14 @@ describe("ObservabilityStack", () => {
         }
     });
 
-    it("protects every replicated workload with a PodDisruptionBudget of maxUnavailable 1", () => {
+    it("protects every replicated workload with a PodDisruptionBudget of maxUnavailable 1 that lets unhealthy pods go", () => {
         for (const name of ["prometheus", "alertmanager", "otel-collector"]) {
             const pdb = object(resources, T.pdb, name);
-            expect(pdb.spec, name).toEqual({ maxUnavailable: 1, selector: { matchLabels: selectorOf(name) } });
+            expect(pdb.spec, name).toEqual({
+                maxUnavailable: 1,
+                selector: { matchLabels: selectorOf(name) },
+                unhealthyPodEvictionPolicy: "AlwaysAllow",
+            });
         }
         expect(ofType(resources, T.pdb).map(nameOf).sort()).toEqual(["alertmanager", "otel-collector", "prometheus"]);
     });

@@ -60,22 +60,23 @@ export class Edge extends pulumi.ComponentResource {
         const labels = standardLabels({ name: "edge", component: "edge", environment: args.environment });
         this.host = `api.${s.domain}`;
 
-        // Every edge object is named after the catalog's public service, so a renamed gateway renames its edge.
+        // Every edge object is named after the catalog's public service, so a renamed gateway renames its edge;
+        // the Platform names this component after it too, so logical names read <component>-<role>.
         const gw = args.gateway.name;
         const tls = s.tls;
         const tlsSecret = tls.issuer === "external" ? tls.secretName : `${gw}-tls`;
         const certificate =
-            tls.issuer === "external" ? [] : [this.certificate(s, tls, labels, args.namespace, tlsSecret)];
+            tls.issuer === "external" ? [] : [this.certificate(name, s, tls, labels, args.namespace, tlsSecret)];
 
         const headersName = `${gw}-security-headers`;
         new k8s.core.v1.ConfigMap(
-            headersName,
+            `${name}-security-headers`,
             { metadata: { name: headersName, namespace: args.namespace, labels }, data: securityHeaders(s) },
             child,
         );
 
         new k8s.networking.v1.Ingress(
-            gw,
+            name,
             {
                 metadata: {
                     name: gw,
@@ -110,25 +111,25 @@ export class Edge extends pulumi.ComponentResource {
     }
 
     /** cert-manager (when installed here), its ClusterIssuer and the gateway's Certificate. */
-    private certificate(s: EdgeSettings, tls: IssuedTls, labels: Record<string, string>, namespace: string, tlsSecret: string): pulumi.Resource {
+    private certificate(name: string, s: EdgeSettings, tls: IssuedTls, labels: Record<string, string>, namespace: string, tlsSecret: string): pulumi.Resource {
         const child = { parent: this };
         const installed: pulumi.Resource[] = [];
         if (s.installCertManager) {
             installed.push(
                 new certmanager.CertManager(
-                    "cert-manager",
+                    `${name}-cert-manager`,
                     {
                         installCRDs: true,
                         // Pinned: an unpinned chart installs whatever is latest on the day of the up.
                         helmOptions: { namespace: "cert-manager", createNamespace: true, version: s.certManagerChartVersion },
                     },
-                    child,
+                    { ...child, aliases: [{ name: "cert-manager" }] },
                 ),
             );
         }
         const issuerName = `azora-${tls.issuer}`;
         const issuer = new k8s.apiextensions.CustomResource(
-            issuerName,
+            `${name}-issuer`,
             {
                 apiVersion: "cert-manager.io/v1",
                 kind: "ClusterIssuer",
@@ -145,10 +146,10 @@ export class Edge extends pulumi.ComponentResource {
                           }
                         : { selfSigned: {} },
             },
-            { ...child, dependsOn: installed },
+            { ...child, dependsOn: installed, aliases: [{ name: issuerName }] },
         );
         return new k8s.apiextensions.CustomResource(
-            tlsSecret,
+            `${name}-tls`,
             {
                 apiVersion: "cert-manager.io/v1",
                 kind: "Certificate",

@@ -32,7 +32,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
         const labels = sharedLabels(args.purpose, args.environment);
 
         this.namespace = new k8s.core.v1.Namespace(
-            args.name,
+            name,
             {
                 metadata: {
                     name: args.name,
@@ -55,7 +55,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
         const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
 
         new k8s.core.v1.ResourceQuota(
-            `${args.name}-quota`,
+            `${name}-quota`,
             {
                 metadata: meta("azora-quota"),
                 spec: {
@@ -75,7 +75,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
 
         // Containers that forget resources still get bounded ones, so the quota can admit them.
         new k8s.core.v1.LimitRange(
-            `${args.name}-limits`,
+            `${name}-limits`,
             {
                 metadata: meta("azora-limits"),
                 spec: {
@@ -93,7 +93,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
         );
 
         new k8s.networking.v1.NetworkPolicy(
-            `${args.name}-default-deny`,
+            `${name}-default-deny`,
             {
                 metadata: meta("default-deny"),
                 spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
@@ -101,7 +101,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
             inNs,
         );
         new k8s.networking.v1.NetworkPolicy(
-            `${args.name}-allow-dns`,
+            `${name}-allow-dns`,
             {
                 metadata: meta("allow-dns"),
                 spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: dnsEgress.peers, ports: dnsEgress.ports }] },
@@ -109,13 +109,14 @@ export class AzoraNamespace extends pulumi.ComponentResource {
             inNs,
         );
 
-        this.accessRoles(args, meta, inNs);
+        this.accessRoles(name, args, meta, inNs);
         this.name = ns;
         this.registerOutputs({ name: this.name });
     }
 
     /** Admin privilege separation: humans deploy or view; neither reads secrets or execs into pods. */
     private accessRoles(
+        name: string,
         args: AzoraNamespaceArgs,
         meta: (n: string) => { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> },
         opts: pulumi.CustomResourceOptions,
@@ -149,10 +150,10 @@ export class AzoraNamespace extends pulumi.ComponentResource {
             ["azora-deployer", deployerRules, args.access.deployerGroups],
         ];
         for (const [roleName, rules, groups] of roles) {
-            new k8s.rbac.v1.Role(`${args.name}-${roleName}`, { metadata: meta(roleName), rules }, opts);
+            new k8s.rbac.v1.Role(`${name}-${roleName}`, { metadata: meta(roleName), rules }, opts);
             if (groups.length === 0) continue;
             new k8s.rbac.v1.RoleBinding(
-                `${args.name}-${roleName}`,
+                `${name}-${roleName}`,
                 {
                     metadata: meta(roleName),
                     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },

@@ -8,7 +8,8 @@ import type { ServiceSpec } from "../model/catalog";
 import type { PlatformSettings } from "./config";
 import { Edge } from "./edge";
 import { resolveImage } from "./services/image";
-import { AzoraNamespace } from "./namespace";
+import { AzoraNamespace, type AzoraNamespaceArgs } from "./namespace";
+import type { NamespaceRole } from "../model/namespaces";
 import type { NetworkContext } from "./services/network";
 import { ObservabilityStack } from "./observability";
 import { configMapDataBudgetBytes } from "./k8s/config-maps";
@@ -46,32 +47,28 @@ export class Platform extends pulumi.ComponentResource {
         );
         const child = { parent: this, providers: { kubernetes: provider } };
 
-        const nsArgs = { environment: env, quota: settings.namespaces.quota, access: settings.access };
-        const servicesNs = new AzoraNamespace(
-            "services",
-            { ...nsArgs, name: settings.namespaces.services, purpose: "services" },
-            child,
-        );
-        const observabilityNs = new AzoraNamespace(
-            "observability",
-            { ...nsArgs, name: settings.namespaces.observability, purpose: "observability" },
-            child,
-        );
-        const loggingNs = new AzoraNamespace(
-            "logging",
-            {
-                ...nsArgs,
-                name: settings.namespaces.logging,
-                purpose: "logging",
-                podSecurity: {
-                    enforce: "privileged",
-                    reason:
-                        "log-shipper only: it reads /var/log/pods through a read-only hostPath, which " +
-                        "baseline and restricted refuse; it still runs non-root with no capabilities",
+        // Each namespace component is named after the namespace it makes (aliased to the role it was first named by).
+        const namespace = (role: NamespaceRole, podSecurity?: AzoraNamespaceArgs["podSecurity"]) =>
+            new AzoraNamespace(
+                settings.namespaces[role],
+                {
+                    environment: env,
+                    quota: settings.namespaces.quota,
+                    access: settings.access,
+                    name: settings.namespaces[role],
+                    purpose: role,
+                    podSecurity,
                 },
-            },
-            child,
-        );
+                { ...child, aliases: [{ name: role }] },
+            );
+        const servicesNs = namespace("services");
+        const observabilityNs = namespace("observability");
+        const loggingNs = namespace("logging", {
+            enforce: "privileged",
+            reason:
+                "log-shipper only: it reads /var/log/pods through a read-only hostPath, which " +
+                "baseline and restricted refuse; it still runs non-root with no capabilities",
+        });
         this.namespaces = {
             services: settings.namespaces.services,
             observability: settings.namespaces.observability,
@@ -129,9 +126,9 @@ export class Platform extends pulumi.ComponentResource {
         const gateway = services.find((s) => s.public);
         if (!gateway) throw new Error("catalog: no public service to put behind the edge");
         const edge = new Edge(
-            "edge",
+            gateway.name,
             { settings: settings.edge, namespace: settings.namespaces.services, environment: env, gateway },
-            inServicesNs,
+            { ...inServicesNs, aliases: [{ name: "edge" }] },
         );
         this.gatewayUrl = edge.url;
 

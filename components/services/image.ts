@@ -35,7 +35,7 @@ export class ServiceImage extends pulumi.ComponentResource {
         const build = args.settings.build;
         if (!build?.enabled) throw new Error(`images.build.enabled is false; ${args.service} has nothing to build`);
         const image = new docker.Image(
-            args.service,
+            name,
             {
                 imageName: `${args.settings.registry}/${args.service}:${args.tag}`,
                 build: {
@@ -46,7 +46,7 @@ export class ServiceImage extends pulumi.ComponentResource {
                 },
                 skipPush: !build.push,
             },
-            { parent: this },
+            { parent: this, aliases: [{ name: args.service }] },
         );
         // repoDigest is registry/name@sha256:…; deploying by it makes the rollout exactly repeatable.
         this.reference = build.push ? image.repoDigest : image.imageName;

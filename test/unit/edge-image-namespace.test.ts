@@ -28,8 +28,8 @@ beforeAll(async () => {
         environment: "e2e",
         gateway,
     });
-    new AzoraNamespace("ns", { name: "azora", environment: "local", purpose: "services", quota: local.namespaces.quota, access: local.access });
-    new AzoraNamespace("ns-logging", {
+    new AzoraNamespace("azora", { name: "azora", environment: "local", purpose: "services", quota: local.namespaces.quota, access: local.access });
+    new AzoraNamespace("azora-logging", {
         name: "azora-logging",
         environment: "local",
         purpose: "logging",
@@ -184,7 +184,7 @@ describe("images", () => {
         const settings = { ...local.images, build: { enabled: true, sourceRoot: "/src/azora-os/services", push: true } };
         const img = resolveImage("azora-mint", settings, "1.5.0", {});
         await settle();
-        const built = named(mock.resources, "docker:index/image:Image", "azora-mint").inputs as Obj;
+        const built = named(mock.resources, "docker:index/image:Image", "azora-mint-image").inputs as Obj;
         expect(built.imageName).toBe("ghcr.io/azora-os/azora-mint:1.5.0");
         expect(built.build.dockerfile).toMatch(/components\/services\/service\.Dockerfile$/);
         expect(built.build.context).toBe("/src/azora-os/services/azora-mint");

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { isSecret, named, ofType, recordResources, Registered, reveal, settle } from "./mocks";
-import * as pulumi from "@pulumi/pulumi";
+import { isSecret, named, ofType, promiseOf, recordResources, type Registered, reveal, settle } from "./harness";
 import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig } from "../../components/config";
 import { Edge, edgeAnnotations, securityHeaders } from "../../components/edge";
@@ -11,13 +10,12 @@ import { pipelineDigests, readStackConfig } from "./stack-files";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
 
-const mock = recordResources();
+const registered = recordResources();
 let resources: Registered[] = [];
 const local = parsePlatformConfig("local", readStackConfig("local"), catalog);
 const staging = parsePlatformConfig("staging", readStackConfig("staging"), catalog);
 const gateway = findService(catalog, "api-gateway");
 
-const unwrapOutput = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply((v) => resolve(v)));
 
 beforeAll(async () => {
     new Edge("edge-local", { settings: local.edge, namespace: "azora", environment: "local", gateway });
@@ -46,8 +44,8 @@ beforeAll(async () => {
         rotation: 3,
         externalValues: { PAYMENT_PROVIDER_API_KEY: "from-config" },
     });
-    await settle();
-    resources = [...mock.resources];
+    await settle(registered);
+    resources = [...registered];
 });
 
 describe("edge", () => {
@@ -168,10 +166,10 @@ describe("images", () => {
     it("pins tag and digest when the pipeline set one", async () => {
         const settings = { ...local.images, digests: pipelineDigests(catalog) };
         const img = resolveImage("azora-pay", settings, undefined, {});
-        expect(await unwrapOutput(img.reference)).toBe(
+        expect(await promiseOf(img.reference)).toBe(
             imageReference("ghcr.io/azora-os", "azora-pay", "1.4.2", pipelineDigests(catalog)["azora-pay"]),
         );
-        expect(await unwrapOutput(img.reference)).toMatch(/^ghcr\.io\/azora-os\/azora-pay:1\.4\.2@sha256:[a-f0-9]{64}$/);
+        expect(await promiseOf(img.reference)).toMatch(/^ghcr\.io\/azora-os\/azora-pay:1\.4\.2@sha256:[a-f0-9]{64}$/);
     });
 
     it("refuses a service without digest when digests are required", () => {
@@ -183,11 +181,11 @@ describe("images", () => {
     it("builds from source with the hardened Dockerfile and deploys the pushed digest", async () => {
         const settings = { ...local.images, build: { enabled: true, sourceRoot: "/src/azora-os/services", push: true } };
         const img = resolveImage("azora-mint", settings, "1.5.0", {});
-        await settle();
-        const built = named(mock.resources, "docker:index/image:Image", "azora-mint-image").inputs as Obj;
+        await settle(registered);
+        const built = named(registered, "docker:index/image:Image", "azora-mint-image").inputs as Obj;
         expect(built.imageName).toBe("ghcr.io/azora-os/azora-mint:1.5.0");
         expect(built.build.dockerfile).toMatch(/components\/services\/service\.Dockerfile$/);
         expect(built.build.context).toBe("/src/azora-os/services/azora-mint");
-        expect(await unwrapOutput(img.reference)).toMatch(/^ghcr\.io\/azora-os\/azora-mint@sha256:/);
+        expect(await promiseOf(img.reference)).toMatch(/^ghcr\.io\/azora-os\/azora-mint@sha256:/);
     });
 });

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { isSecret, named, ofType, recordResources, Registered, reveal, settle } from "./mocks";
+import { isSecret, named, ofType, recordResources, type Registered, reveal, settle } from "./harness";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
 import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig, PlatformSettings } from "../../components/config";
 import type { NetworkContext } from "../../components/services/network";
@@ -8,9 +10,8 @@ import { serviceWorkload } from "../../components/services/sizing";
 import { memoryBytes } from "../../model/quantity";
 import { readStackConfig } from "./stack-files";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
 
-const mock = recordResources();
+const registered = recordResources();
 let resources: Registered[] = [];
 let settings: PlatformSettings;
 
@@ -73,8 +74,8 @@ function build(s: PlatformSettings, rotation = s.secrets.rotation) {
 beforeAll(async () => {
     settings = parsePlatformConfig("local", readStackConfig("local"), catalog);
     build(settings);
-    await settle();
-    resources = [...mock.resources];
+    await settle(registered);
+    resources = [...registered];
 });
 
 const deploymentOf = (name: string) => named(resources, K.deployment, name).inputs as Obj;

@@ -15,7 +15,7 @@ import {
     settle,
     strings,
     T,
-} from "./harness";
+} from "../harness";
 
 const ns = "azora-observability";
 const other = "azora-observability-b";

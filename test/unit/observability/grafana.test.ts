@@ -5,23 +5,8 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { datasources } from "../../../model/datasources";
 import { Grafana, dashboardSlug } from "../../../components/observability/grafana";
-import {
-    configText,
-    configYaml,
-    container,
-    list,
-    object,
-    Obj,
-    ofType,
-    podSpec,
-    promiseOf,
-    recordResources,
-    selectorOf,
-    settle,
-    settings,
-    strings,
-    T,
-} from "./harness";
+import { configText, configYaml, container, list, object, Obj, ofType, podSpec, promiseOf, recordResources, selectorOf, settle, strings, T } from "../harness";
+import { settings } from "./settings";
 
 const ns = "azora-observability";
 const resources = recordResources();

@@ -1,7 +1,8 @@
 // Jaeger v2: one binary with OTLP receivers and the query UI, storage per the stack configuration.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Jaeger } from "../../../components/observability/jaeger";
-import { container, dataYaml, list, object, Obj, podSpec, recordResources, selectorOf, settle, settings, T } from "./harness";
+import { container, dataYaml, list, object, Obj, podSpec, recordResources, selectorOf, settle, T } from "../harness";
+import { settings } from "./settings";
 
 const resources = recordResources();
 

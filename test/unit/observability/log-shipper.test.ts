@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { alloyConfig, LogShipper, logShipperExemption } from "../../../components/observability/log-shipper";
 import { images } from "../../../components/observability/images";
-import { configText, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T } from "./harness";
+import { configText, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T } from "../harness";
 
 const ns = "azora-observability";
 const push = `http://loki.${ns}.svc.cluster.local:3100/loki/api/v1/push`;

@@ -1,7 +1,7 @@
 // Loki: a single binary whose retention the compactor really enforces.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Loki } from "../../../components/observability/loki";
-import { configYaml, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T } from "./harness";
+import { configYaml, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T } from "../harness";
 
 const ns = "azora-observability";
 const resources = recordResources();

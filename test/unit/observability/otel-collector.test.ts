@@ -2,7 +2,8 @@
 // batched, and out to Jaeger; autoscaled from the configured replicas.
 import { beforeAll, describe, expect, it } from "vitest";
 import { OtelCollector } from "../../../components/observability/otel-collector";
-import { configYaml, container, list, object, recordResources, selectorOf, settle, settings, T } from "./harness";
+import { configYaml, container, list, object, recordResources, selectorOf, settle, T } from "../harness";
+import { settings } from "./settings";
 
 const ns = "azora-observability";
 const resources = recordResources();

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { configMapDataBudgetBytes, packFiles } from "../../../components/k8s/config-maps";
 import { Prometheus } from "../../../components/observability/prometheus";
-import { configYaml, list, object, ofType, podSpec, recordResources, settle, settings, strings, T, type Obj } from "./harness";
+import { configYaml, list, object, ofType, podSpec, recordResources, settle, strings, T, type Obj } from "../harness";
+import { settings } from "./settings";
 
 const ns = "azora-observability";
 /** A rule file of `kib` KiB (the content does not matter to the component). */

@@ -4,21 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { Prometheus } from "../../../components/observability/prometheus";
 import { observabilityWorkloads as w } from "../../../model/workloads";
-import {
-    configYaml,
-    container,
-    list,
-    object,
-    Obj,
-    ofType,
-    podSpec,
-    recordResources,
-    selectorOf,
-    settle,
-    settings,
-    strings,
-    T,
-} from "./harness";
+import { configYaml, container, list, object, Obj, ofType, podSpec, recordResources, selectorOf, settle, strings, T } from "../harness";
+import { settings } from "./settings";
 
 const ns = "azora-observability";
 const servicesNs = "azora";

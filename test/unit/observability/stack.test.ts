@@ -5,26 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { ObservabilityStack } from "../../../components/observability";
 import { images } from "../../../components/observability/images";
-import {
-    container,
-    isSecret,
-    list,
-    nameOf,
-    object,
-    Obj,
-    ofType,
-    podSpec,
-    promiseOf,
-    recordResources,
-    Registered,
-    reveal,
-    selectorOf,
-    settle,
-    settings,
-    strings,
-    T,
-    workloads,
-} from "./harness";
+import { container, isSecret, list, nameOf, object, Obj, ofType, podSpec, promiseOf, recordResources, Registered, reveal, selectorOf, settle, strings, T, workloads } from "../harness";
+import { settings } from "./settings";
 
 const ns = "azora-observability";
 const servicesNs = "azora";

@@ -1,8 +1,9 @@
-// Test harness for the observability components: a recording mock engine, a wait for every
-// pending registration, settings fixtures and accessors for the Kubernetes objects' inputs.
+// The unit tests' one mock harness: a recording mock engine (every registered resource's inputs,
+// by type and name), a wait for every pending registration, and accessors for the Kubernetes
+// objects' inputs, so tests assert on exactly what the program asks Kubernetes for.
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { observabilitySchema, type ObservabilitySettings } from "../../../components/config/schema";
+import { selectorLabels } from "../../model/labels";
 
 export interface Registered {
     type: string;
@@ -24,7 +25,11 @@ export const T = {
     role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
     roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
     pvc: "kubernetes:core/v1:PersistentVolumeClaim",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    namespace: "kubernetes:core/v1:Namespace",
     randomPassword: "random:index/randomPassword:RandomPassword",
+    dockerImage: "docker:index/image:Image",
 } as const;
 
 export const workloadTypes: readonly string[] = [T.statefulSet, T.deployment, T.daemonSet];
@@ -38,6 +43,9 @@ export function recordResources(): Registered[] {
                 resources.push({ type: args.type, name: args.name, inputs: args.inputs });
                 const state: Record<string, unknown> = { ...args.inputs };
                 if (args.type === T.randomPassword) state.result = `mock-password-${args.name}`;
+                if (args.type === T.dockerImage) {
+                    state.repoDigest = `${String(args.inputs.imageName).split(":")[0]}@sha256:${"a".repeat(64)}`;
+                }
                 return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -66,36 +74,6 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
-// ---- Settings --------------------------------------------------------------------------------
-
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-function merge<A>(base: A, over: DeepPartial<A> | undefined): A {
-    if (!over) return base;
-    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-    for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
-        const b = out[k];
-        out[k] =
-            v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object"
-                ? merge(b as Record<string, unknown>, v as DeepPartial<Record<string, unknown>>)
-                : v;
-    }
-    return out as A;
-}
-
-/** Settings as a small stack would write them, parsed by the real schema (defaults applied). */
-export function settings(over?: DeepPartial<ObservabilitySettings>): ObservabilitySettings {
-    const base = observabilitySchema.parse({
-        prometheus: { persistence: { size: "50Gi" } },
-        alertmanager: { receiver: { type: "none" } },
-        grafana: { persistence: { size: "5Gi" } },
-        loki: { persistence: { size: "50Gi" } },
-        jaeger: { persistence: { size: "10Gi" } },
-        otelCollector: {},
-    });
-    return observabilitySchema.parse(merge(base, over));
-}
-
 // ---- Accessors ---------------------------------------------------------------------------------
 
 /** A loose, read-only view of a resource's inputs: index freely, check with expect. */
@@ -114,6 +92,16 @@ export function strings(value: unknown): string[] {
 
 export function ofType(resources: Registered[], type: string): Registered[] {
     return resources.filter((r) => r.type === type);
+}
+
+/** The resource registered with this type and logical name. */
+export function named(resources: Registered[], type: string, name: string): Registered {
+    const found = resources.find((r) => r.type === type && r.name === name);
+    if (!found) {
+        const names = ofType(resources, type).map((r) => r.name);
+        throw new Error(`no ${type} named ${name}; have: ${names.join(", ")}`);
+    }
+    return found;
 }
 
 export function nameOf(r: Registered): string {
@@ -167,16 +155,15 @@ export function dataYaml(configMap: Obj, key: string): Obj {
 
 /** The engine's marker for a secret value in serialized inputs. */
 const secretSig = "4dabf18193072939515e22adb298388d";
+const secretSigValue = "1b47061264138c4ac30d75fd1eb44270";
 
 export function isSecret(value: unknown): boolean {
-    return typeof value === "object" && value !== null && secretSig in (value as Obj);
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSig] === secretSigValue;
 }
 
-export function reveal(value: unknown): unknown {
-    return isSecret(value) ? (value as Obj).value : value;
+/** The plain value behind a secret marker (or the value itself when it is not secret). */
+export function reveal<T = unknown>(value: unknown): T {
+    return (isSecret(value) ? (value as { value: unknown }).value : value) as T;
 }
 
-export const selectorOf = (name: string): Record<string, string> => ({
-    "app.kubernetes.io/name": name,
-    "app.kubernetes.io/part-of": "azora",
-});
+export const selectorOf = selectorLabels;

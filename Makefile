@@ -84,6 +84,21 @@ check: deps ## type-check the program, tests and the policy pack
 	tsc --noEmit -p tsconfig.json
 	cd policies && npx tsc --noEmit -p tsconfig.json
 
+# The program's shape and hygiene; each fails on a finding (see .dependency-cruiser.cjs, eslint.config.mjs, knip.jsonc).
+SOURCES := index.ts model components alerts dashboards scripts test policies
+
+.PHONY: layering
+layering: deps ## no import cycle (module or folder) and the layering rules: model/ at the bottom, alerts/ and dashboards/ beside components/
+	depcruise --config .dependency-cruiser.cjs $(SOURCES)
+
+.PHONY: lint
+lint: deps ## ESLint with typescript-eslint's type-checked recommended rules, zero findings
+	eslint --max-warnings 0 .
+
+.PHONY: dead-code
+dead-code: deps ## knip: no unused file, export, type or dependency
+	knip
+
 .PHONY: test
 test: deps toolchain tools cluster-tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration, e2e
 	vitest run --project unit --project policies --project tools

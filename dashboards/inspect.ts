@@ -125,7 +125,7 @@ function refProblem(where: string, ref: unknown, known: ReadonlyMap<string, stri
         return `${where}: datasource uid "${uid}" is not provisioned (known: ${[...known.keys()].join(", ")})`;
     }
     if (ref.type !== undefined && ref.type !== type) {
-        return `${where}: datasource "${uid}" has type "${type}", reference says "${String(ref.type)}"`;
+        return `${where}: datasource "${uid}" has type "${type}", reference says ${JSON.stringify(ref.type)}`;
     }
     return undefined;
 }

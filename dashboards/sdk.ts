@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the type bridge is a script of ambient modules, not importable
 /// <reference path="./grafana-foundation-sdk.d.ts" />
 // The one place dashboards/ imports the Grafana Foundation SDK from. The reference above makes
 // the subpath type bridge visible to every compiler that loads this module (tsc, and ts-node

@@ -99,7 +99,7 @@ export class Grafana extends pulumi.ComponentResource {
             try {
                 JSON.parse(args.dashboards[key]);
             } catch (e) {
-                throw new Error(`grafana: dashboard "${key}" is not valid JSON: ${(e as Error).message}`);
+                throw new Error(`grafana: dashboard "${key}" is not valid JSON: ${(e as Error).message}`, { cause: e });
             }
             dashboardMaps.push(
                 configMap(owner, metadata(`${wl.name}-dashboard-${slug}`, ns, ids.labels), {

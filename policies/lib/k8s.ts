@@ -437,7 +437,7 @@ export interface ContainerRef {
 }
 
 function listOf<T>(value: readonly T[] | undefined): readonly T[] {
-    return Array.isArray(value) ? value : [];
+    return Array.isArray(value) ? (value as readonly T[]) : [];
 }
 
 export function containersOf(spec: PodSpec | undefined, kinds: readonly ContainerKind[] = ["container", "initContainer", "ephemeralContainer"]): ContainerRef[] {

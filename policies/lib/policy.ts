@@ -78,7 +78,9 @@ export function applyExemptions(
     report: (message: string) => void,
 ): boolean {
     let exempt = false;
-    for (const e of Array.isArray(exemptions) ? exemptions : []) {
+    // Config arrives as JSON: each entry may be anything until checked.
+    const entries: readonly Partial<Record<keyof Exemption, unknown>>[] = Array.isArray(exemptions) ? exemptions : [];
+    for (const e of entries) {
         if (typeof e?.resource !== "string" || !referenceMatches(e.resource, id)) {
             continue;
         }
@@ -123,7 +125,7 @@ export interface ResourceCheck<C extends BaseConfig, P extends KubeObject> {
     readonly props: P;
     readonly config: C;
     /** Reports a violation on this object; the remediation defaults to the policy's. */
-    violation(problem: string, remediation?: string): void;
+    violation: (problem: string, remediation?: string) => void;
 }
 
 export interface ResourcePolicyDefinition<C extends BaseConfig, P extends KubeObject> extends PolicyDefinitionBase {
@@ -195,12 +197,12 @@ export interface StackCheck<C extends BaseConfig> {
     readonly objects: readonly StackObject[];
     readonly config: C;
     /** The objects of the given kinds. */
-    ofKind(...kinds: readonly KindName[]): StackObject[];
+    ofKind: (...kinds: readonly KindName[]) => StackObject[];
     /**
      * Reports a violation about `subject` (an object of the stack, or an identity with no object,
      * e.g. a namespace the stack only references) unless an exemption with a reason names it.
      */
-    violation(subject: StackObject | ObjectIdentity, problem: string, remediation?: string): void;
+    violation: (subject: StackObject | ObjectIdentity, problem: string, remediation?: string) => void;
 }
 
 export interface StackPolicyDefinition<C extends BaseConfig> extends PolicyDefinitionBase {

@@ -12,7 +12,7 @@ export interface PodCheck<C extends BaseConfig> extends ResourceCheck<C, KubeObj
 export interface PodPolicyDefinition<C extends BaseConfig> extends Omit<ResourcePolicyDefinition<C, KubeObject>, "kinds" | "check"> {
     /** Defaults to every pod-bearing kind (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). */
     readonly kinds?: ResourcePolicyDefinition<C, KubeObject>["kinds"];
-    checkPod(ctx: PodCheck<C>): void;
+    checkPod: (ctx: PodCheck<C>) => void;
 }
 
 /** A resource policy over the pod spec of pod-bearing objects (objects without a pod spec are skipped). */

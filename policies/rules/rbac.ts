@@ -98,8 +98,8 @@ export const noSecretRead = resourcePolicy<SecretReadersConfig, RoleObject>({
         },
     },
     check: ({ id, props, config, violation }) => {
-        const readers = Array.isArray(config.secretReaders) ? config.secretReaders : [];
-        if (readers.some((r) => referenceMatches(r, id))) {
+        const readers: readonly unknown[] = Array.isArray(config.secretReaders) ? config.secretReaders : [];
+        if (readers.some((r) => typeof r === "string" && referenceMatches(r, id))) {
             return;
         }
         arrayOf(props.rules).forEach((rule, i) => {

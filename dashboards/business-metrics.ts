@@ -8,12 +8,12 @@ import { quote } from "../model/promql";
 import { RATE } from "./promql";
 import { units, type dashboard } from "./sdk";
 
-export interface BusinessMetricRef {
+interface BusinessMetricRef {
     service: ServiceSpec;
     metric: BusinessMetric;
 }
 
-export function businessMetricsOf(services: readonly ServiceSpec[]): BusinessMetricRef[] {
+function businessMetricsOf(services: readonly ServiceSpec[]): BusinessMetricRef[] {
     return services.flatMap((service) => service.businessMetrics.map((metric) => ({ service, metric })));
 }
 

@@ -9,7 +9,7 @@ import { quote } from "../model/promql";
 import { jobsOf, oneOf, RATE } from "./promql";
 import { units, type cog, type dashboard } from "./sdk";
 
-export const TRACE_SERVICE_VARIABLE = "trace_service";
+const TRACE_SERVICE_VARIABLE = "trace_service";
 
 const clientRequests = http.clientRequests;
 

@@ -5,7 +5,7 @@
 import { validateCatalog, type ServiceSpec } from "../model/catalog";
 import { businessMetrics } from "./business-metrics";
 import { dependencies } from "./dependencies";
-import { countPanels, listExpressions, parseDashboard, type DashboardCounts, type QueryRef } from "./inspect";
+import { countPanels, type DashboardCounts } from "./inspect";
 import type { dashboard } from "./sdk";
 import { securityMonitoring } from "./security";
 import { servicePerformance } from "./service-performance";
@@ -24,7 +24,7 @@ const builders: readonly ((services: readonly ServiceSpec[]) => dashboard.Dashbo
 ];
 
 /** The dashboard models, keyed by provisioning file name (`<uid>.json`). */
-export function buildDashboardModels(inputs: DashboardInputs): Record<string, dashboard.Dashboard> {
+function buildDashboardModels(inputs: DashboardInputs): Record<string, dashboard.Dashboard> {
     const problems = validateCatalog(inputs.services);
     if (problems.length > 0) throw new Error(`cannot build dashboards from an invalid catalog:\n${problems.join("\n")}`);
     const models: Record<string, dashboard.Dashboard> = {};
@@ -44,11 +44,6 @@ export function buildDashboards(inputs: DashboardInputs): Record<string, string>
         files[file] = `${JSON.stringify(model, null, 2)}\n`;
     }
     return files;
-}
-
-/** Every PromQL and LogQL expression of the dashboards, with its dashboard, panel title and refId. */
-export function dashboardExpressions(inputs: DashboardInputs): QueryRef[] {
-    return listExpressions(Object.values(buildDashboards(inputs)).map(parseDashboard));
 }
 
 /** Number of dashboards, panels and rows (in total and per file). */

@@ -26,7 +26,7 @@ export function parseDashboard(text: string): Json {
 }
 
 /** "Title (uid)" — how problems name a dashboard. */
-export function dashboardLabel(d: Json): string {
+function dashboardLabel(d: Json): string {
     return `${str(d.title) ?? "<untitled>"} (${str(d.uid) ?? "<no uid>"})`;
 }
 
@@ -58,7 +58,7 @@ export function panelsOf(d: Json): PanelRef[] {
     return out;
 }
 
-export type QueryLanguage = "promql" | "logql" | "jaeger" | "unknown";
+type QueryLanguage = "promql" | "logql" | "jaeger" | "unknown";
 
 export interface QueryRef {
     dashboard: string;
@@ -192,7 +192,7 @@ const builtinVariables = new Set([
 ]);
 
 /** Names of the variables referenced in a string: $name, ${name}, ${name:format}, [[name]], ${__field.labels.x}. */
-export function variableReferences(text: string): string[] {
+function variableReferences(text: string): string[] {
     const names: string[] = [];
     for (const m of text.matchAll(/\$\{([\w.]+)(?::[^}]*)?\}|\[\[(\w+)\]\]|\$(\w+)/g)) {
         const name = (m[1] ?? m[2] ?? m[3] ?? "").split(".")[0];
@@ -201,7 +201,7 @@ export function variableReferences(text: string): string[] {
     return names;
 }
 
-export function variableNames(d: Json): string[] {
+function variableNames(d: Json): string[] {
     const templating = isRecord(d.templating) ? d.templating : {};
     return records(templating.list)
         .map((v) => str(v.name))

@@ -6,7 +6,7 @@ import { datasources, type DatasourceKey, type DatasourceRef } from "../model/da
 import { cog, common, dashboard, logs, loki, prometheus, stat, table, timeseries } from "./sdk";
 
 /** The only way a dashboard names a datasource: by a UID provisioned from ./datasources. */
-export function datasourceRef(key: DatasourceKey): DatasourceRef {
+function datasourceRef(key: DatasourceKey): DatasourceRef {
     return { uid: datasources[key].uid, type: datasources[key].type };
 }
 
@@ -24,7 +24,7 @@ export const dashboardIds = {
 export type DashboardId = keyof typeof dashboardIds;
 
 /** Tag shared by every Azora dashboard; the navigation dropdown lists dashboards by it. */
-export const AZORA_TAG = "azora";
+const AZORA_TAG = "azora";
 
 /** URL of a dashboard of the set, keeping the time range; `vars` become `var-<name>=<value>`. */
 export function dashboardUrl(id: DashboardId, vars: Record<string, string> = {}): string {
@@ -65,14 +65,14 @@ export interface LokiQuery {
 }
 
 /** Jaeger trace search; the SDK has no Jaeger query builder, so this one is local. */
-export interface JaegerSearch {
+interface JaegerSearch {
     kind: "jaeger";
     service: string;
     tags?: string;
     limit?: number;
 }
 
-export type Query = PromQuery | LokiQuery | JaegerSearch;
+type Query = PromQuery | LokiQuery | JaegerSearch;
 
 export function promql(expr: string, legend?: string, options: { instant?: boolean; table?: boolean } = {}): PromQuery {
     return { kind: "prometheus", expr, legend, ...options };

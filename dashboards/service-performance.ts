@@ -15,7 +15,7 @@ import { cpuCores, memoryBytes } from "../model/quantity";
 import { RATE } from "./promql";
 import { units, type cog, type dashboard } from "./sdk";
 
-export const SERVICE_VARIABLE = "service";
+const SERVICE_VARIABLE = "service";
 
 const selected = `job=~"$${SERVICE_VARIABLE}"`;
 

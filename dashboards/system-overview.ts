@@ -10,7 +10,7 @@ import { jobsOf, RATE } from "./promql";
 import { units, type dashboard } from "./sdk";
 
 /** Drill-down from any per-service series (label `job`) to that service's performance view. */
-export const drillDownToService: DataLink = {
+const drillDownToService: DataLink = {
     title: "Service performance for ${__field.labels.job}",
     url: dashboardUrl("servicePerformance", { service: "${__field.labels.job}" }),
 };

@@ -12,7 +12,7 @@ export type Urgency = "page" | "ticket";
 /** A Prometheus duration such as 30s, 5m, 1h, 3d. */
 export type Duration = `${number}${"s" | "m" | "h" | "d" | "w"}`;
 
-export const serviceAlertNames = [
+const serviceAlertNames = [
     "AzoraServiceDown",
     "AzoraServiceTargetDown",
     "AzoraHighErrorRate",
@@ -26,9 +26,9 @@ export const serviceAlertNames = [
     "AzoraBusinessOperationFailures",
 ] as const;
 
-export const sloAlertNames = ["AzoraAvailabilityBudgetBurn", "AzoraLatencyBudgetBurn"] as const;
+const sloAlertNames = ["AzoraAvailabilityBudgetBurn", "AzoraLatencyBudgetBurn"] as const;
 
-export const stackAlertNames = [
+const stackAlertNames = [
     "Watchdog",
     "ObservabilityComponentDown",
     "ObservabilityTargetDown",

@@ -2,7 +2,7 @@
 // stable subset selectors use. Workloads, namespaces, runbooks' kubectl selectors and the log
 // shipper's stream labels all read these.
 
-export const partOf = "azora";
+const partOf = "azora";
 
 /** The label keys, for code that selects by them (kubectl -l, relabelling). */
 export const labelKeys = {

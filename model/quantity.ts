@@ -21,7 +21,7 @@ const suffixFactors: Record<string, number> = {
 const quantityPattern = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 /** The value of a quantity such as `250m`, `1.5`, `512Mi` or `2G`, in base units. */
-export function quantityValue(quantity: string): number {
+function quantityValue(quantity: string): number {
     const m = quantityPattern.exec(quantity);
     if (!m) throw new Error(`"${quantity}" is not a Kubernetes quantity such as 250m, 512Mi or 2Gi`);
     return Number(m[1]) * (suffixFactors[m[2] ?? ""] ?? 1);

@@ -24,7 +24,7 @@ export interface GeneratedSecret {
 
 /** A third-party egress the service needs; NetworkPolicy cannot match host names, so the
  *  catalog names the host for humans and the policy opens the public internet on that port only. */
-export interface ExternalEndpoint {
+interface ExternalEndpoint {
     host: string;
     port: number;
     purpose: string;
@@ -41,7 +41,7 @@ export interface FailureThreshold {
  * An outcome important enough for an alert of its own (each name has its own runbook); without one a
  * business metric raises AzoraBusinessOperationFailures at the platform default (alerts/services.ts).
  */
-export interface BusinessFailureAlert {
+interface BusinessFailureAlert {
     alert: Extract<AlertName, "AzoraAuthFailureRateHigh" | "AzoraPaymentFailures" | "AzoraEnrollmentFailures">;
     /** Window the failure ratio is measured over. */
     window: Duration;
@@ -57,7 +57,7 @@ export interface BusinessMetric {
     failureAlert?: BusinessFailureAlert;
 }
 
-export interface ServiceSlo {
+interface ServiceSlo {
     /** Fraction of non-5xx requests over 30 days. */
     availability: number;
     /** Fraction of requests faster than thresholdSeconds. */

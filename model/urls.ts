@@ -5,7 +5,7 @@
 const serviceDomain = "svc.cluster.local";
 
 /** `name.namespace.svc.cluster.local`. */
-export function serviceHost(name: string, namespace: string): string {
+function serviceHost(name: string, namespace: string): string {
     return `${name}.${namespace}.${serviceDomain}`;
 }
 

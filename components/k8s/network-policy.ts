@@ -16,7 +16,7 @@ export interface TrafficRule {
 }
 
 /** Private, link-local and metadata ranges: "the internet" for third-party egress excludes them. */
-export const nonPublicRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"];
+const nonPublicRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"];
 
 /** Addresses outside the private ranges: "the internet", for third-party HTTPS endpoints. */
 export const publicInternet: NetworkPolicyPeer = { ipBlock: { cidr: "0.0.0.0/0", except: nonPublicRanges } };

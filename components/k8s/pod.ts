@@ -15,10 +15,10 @@ type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
 /** The default non-root identity; images we build run as this UID (see components/services/service.Dockerfile). */
-export const defaultUid = 10001;
+const defaultUid = 10001;
 
 /** Who the pod's processes run as. */
-export interface PodIdentity {
+interface PodIdentity {
     /** The UID the image's Dockerfile runs as (its USER); never 0. */
     uid: number;
     /** @default the uid */
@@ -45,7 +45,7 @@ export interface ContainerProps extends Omit<
     volumeMounts?: VolumeMount[];
 }
 
-export type SpreadPolicy = "DoNotSchedule" | "ScheduleAnyway";
+type SpreadPolicy = "DoNotSchedule" | "ScheduleAnyway";
 
 export interface PodProps {
     /** The workload's app.kubernetes.io/name: the topology spread selects its pods by it. */

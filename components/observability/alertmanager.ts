@@ -35,7 +35,7 @@ const defaultResources: ResourceSpec = {
     limits: { cpu: "200m", memory: "256Mi" },
 };
 
-export function alertmanagerPeers(replicas: number, namespace: string): string[] {
+function alertmanagerPeers(replicas: number, namespace: string): string[] {
     return Array.from({ length: replicas }, (_, i) => `${alertmanagerPodHost(i, namespace)}:${w.alertmanager.clusterPort}`);
 }
 

@@ -57,16 +57,7 @@ export const images = {
     },
 } as const satisfies Record<string, ImagePin>;
 
-export type ImageKey = keyof typeof images;
-
 /** `repository:tag@digest` when the digest is known, else `repository:tag`. */
 export function imageRef(pin: ImagePin): string {
     return pin.digest ? `${pin.repository}:${pin.tag}@${pin.digest}` : `${pin.repository}:${pin.tag}`;
-}
-
-/** Pins that would fail a `requireDigest` stack; empty today. */
-export function pinsWithoutDigest(pins: Record<string, ImagePin> = images): string[] {
-    return Object.entries(pins)
-        .filter(([, p]) => !p.digest)
-        .map(([k]) => k);
 }

@@ -11,9 +11,9 @@ import { Loki } from "./loki";
 import { OtelCollector } from "./otel-collector";
 import { Prometheus } from "./prometheus";
 
-export { slackWebhookFile } from "../../model/workloads";
-export { logShipperExemption } from "./log-shipper";
-export { images, imageRef, pinsWithoutDigest } from "./images";
+
+
+
 
 export interface ObservabilityStackArgs {
     namespace: string;

@@ -26,9 +26,9 @@ const defaultResources: ResourceSpec = {
 
 const badgerDir = "/badger";
 /** How long Badger keeps spans; the in-memory store is bounded by maxTraces instead. */
-export const badgerSpanTtl = "168h";
+const badgerSpanTtl = "168h";
 
-export function jaegerConfig(settings: ObservabilitySettings["jaeger"]): string {
+function jaegerConfig(settings: ObservabilitySettings["jaeger"]): string {
     const store =
         settings.storage === "memory"
             ? { memory: { max_traces: settings.maxTraces } }

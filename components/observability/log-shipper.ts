@@ -24,7 +24,7 @@ export interface LogShipperArgs extends StackPlacement {
     resources?: ResourceSpec;
 }
 
-export const podLogDirectory = "/var/log/pods";
+const podLogDirectory = "/var/log/pods";
 
 /** What the policy pack must allow for this one DaemonSet, and why. */
 export const logShipperExemption = {

@@ -29,7 +29,7 @@ const defaultResources: ResourceSpec = {
 
 const dataDir = "/var/loki";
 
-export function lokiConfig(retention: string): string {
+function lokiConfig(retention: string): string {
     return stringify(
         {
             auth_enabled: false,

@@ -29,7 +29,7 @@ const defaultResources: ResourceSpec = {
     limits: { cpu: "1", memory: "512Mi" },
 };
 
-export function otelCollectorConfig(samplingPercentage: number, jaegerOtlpEndpoint: string): string {
+function otelCollectorConfig(samplingPercentage: number, jaegerOtlpEndpoint: string): string {
     const c = w.otelCollector;
     return stringify(
         {

@@ -89,7 +89,7 @@ export interface PrometheusConfigInput {
 }
 
 /** Replica label of an HA pair; dropped before alerts leave so Alertmanager deduplicates them. */
-export const replicaLabel = "prometheus_replica";
+const replicaLabel = "prometheus_replica";
 
 export function prometheusConfig(input: PrometheusConfigInput): string {
     const jobs = new Set<string>();

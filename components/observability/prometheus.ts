@@ -42,7 +42,7 @@ const defaultResources: ResourceSpec = {
 const ruleFileName = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
 
 /** Discovery needs exactly these, read-only, in each namespace it scrapes. */
-export const discoveryRules: k8s.types.input.rbac.v1.PolicyRule[] = [
+const discoveryRules: k8s.types.input.rbac.v1.PolicyRule[] = [
     { apiGroups: [""], resources: ["services", "pods"], verbs: ["get", "list", "watch"] },
     { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
 ];

@@ -18,16 +18,16 @@ export function imageReference(registry: string, name: string, tag: string, dige
 }
 
 /** The hardened multi-stage Dockerfile every service is built with. */
-export const serviceDockerfile = path.join(__dirname, "service.Dockerfile");
+const serviceDockerfile = path.join(__dirname, "service.Dockerfile");
 
-export interface ServiceImageArgs {
+interface ServiceImageArgs {
     service: string;
     settings: ImageSettings;
     tag: string;
 }
 
 /** Builds a service image from its source directory and exposes the pushed digest. */
-export class ServiceImage extends pulumi.ComponentResource {
+class ServiceImage extends pulumi.ComponentResource {
     readonly reference: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {

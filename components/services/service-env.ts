@@ -19,7 +19,7 @@ export interface ServiceEnvInputs {
     database?: { host: string; port: number; sslMode: string };
 }
 
-export function envName(serviceName: string): string {
+function envName(serviceName: string): string {
     return serviceName.toUpperCase().replace(/-/g, "_");
 }
 
@@ -33,7 +33,7 @@ function flagName(flag: string): string {
 /** V8's old-space share of the memory limit; the rest is code, stacks, buffers and native memory. */
 const heapShareOfLimit = 0.75;
 
-export function maxOldSpaceMiB(memoryLimitBytes: number): number {
+function maxOldSpaceMiB(memoryLimitBytes: number): number {
     return Math.floor((memoryLimitBytes * heapShareOfLimit) / 2 ** 20);
 }
 

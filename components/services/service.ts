@@ -249,7 +249,7 @@ function utilization(resource: "cpu" | "memory", averageUtilization: number) {
     return { type: "Resource", resource: { name: resource, target: { type: "Utilization", averageUtilization } } };
 }
 
-export function secretEnv(refs: Record<string, SecretRef>) {
+function secretEnv(refs: Record<string, SecretRef>) {
     return Object.entries(refs).map(([name, ref]) => ({
         name,
         valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },

@@ -44,7 +44,7 @@ export function parseImage(image: string): ImageReference {
 }
 
 /** `docker.io/grafana/loki` — the fully-qualified repository an allowed-registry prefix is matched against. */
-export function qualifiedRepository(ref: ImageReference): string {
+function qualifiedRepository(ref: ImageReference): string {
     return `${ref.registry}/${ref.repository}`;
 }
 

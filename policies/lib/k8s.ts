@@ -7,14 +7,14 @@
 
 export type Labels = Readonly<Record<string, string>>;
 
-export interface ObjectMeta {
+interface ObjectMeta {
     readonly name?: string;
     readonly namespace?: string;
     readonly labels?: Labels;
     readonly annotations?: Labels;
 }
 
-export interface LabelSelectorRequirement {
+interface LabelSelectorRequirement {
     readonly key?: string;
     readonly operator?: string;
     readonly values?: readonly string[];
@@ -25,12 +25,12 @@ export interface LabelSelector {
     readonly matchExpressions?: readonly LabelSelectorRequirement[];
 }
 
-export interface SeccompProfile {
+interface SeccompProfile {
     readonly type?: string;
     readonly localhostProfile?: string;
 }
 
-export interface Capabilities {
+interface Capabilities {
     readonly add?: readonly string[];
     readonly drop?: readonly string[];
 }
@@ -47,7 +47,7 @@ export interface SecurityContext {
     readonly procMount?: string;
 }
 
-export interface Sysctl {
+interface Sysctl {
     readonly name?: string;
     readonly value?: string;
 }
@@ -62,20 +62,20 @@ export interface PodSecurityContext {
     readonly sysctls?: readonly Sysctl[];
 }
 
-export interface EnvVar {
+interface EnvVar {
     readonly name?: string;
     readonly value?: string;
     readonly valueFrom?: Readonly<Record<string, unknown>>;
 }
 
-export interface ContainerPort {
+interface ContainerPort {
     readonly name?: string;
     readonly containerPort?: number;
     readonly hostPort?: number;
     readonly protocol?: string;
 }
 
-export interface VolumeMount {
+interface VolumeMount {
     readonly name?: string;
     readonly mountPath?: string;
     readonly readOnly?: boolean;
@@ -83,12 +83,12 @@ export interface VolumeMount {
 
 export type Quantity = string | number;
 
-export interface ResourceRequirements {
+interface ResourceRequirements {
     readonly requests?: Readonly<Record<string, Quantity>>;
     readonly limits?: Readonly<Record<string, Quantity>>;
 }
 
-export interface Probe {
+interface Probe {
     readonly httpGet?: Readonly<Record<string, unknown>>;
     readonly tcpSocket?: Readonly<Record<string, unknown>>;
     readonly exec?: Readonly<Record<string, unknown>>;
@@ -112,9 +112,9 @@ export interface Container {
 }
 
 /** A volume: its name plus exactly one volume-source key (configMap, hostPath, …). */
-export type Volume = Readonly<Record<string, unknown>> & { readonly name?: string };
+type Volume = Readonly<Record<string, unknown>> & { readonly name?: string };
 
-export interface TopologySpreadConstraint {
+interface TopologySpreadConstraint {
     readonly maxSkew?: number;
     readonly topologyKey?: string;
     readonly whenUnsatisfiable?: string;
@@ -155,7 +155,7 @@ export interface KubeObject {
     readonly metadata?: ObjectMeta;
 }
 
-export interface ServicePort {
+interface ServicePort {
     readonly name?: string;
     readonly port?: number;
     readonly targetPort?: number | string;
@@ -168,12 +168,12 @@ export interface ServiceSpec {
     readonly ports?: readonly ServicePort[];
 }
 
-export interface IngressTLS {
+interface IngressTLS {
     readonly hosts?: readonly string[];
     readonly secretName?: string;
 }
 
-export interface IngressRule {
+interface IngressRule {
     readonly host?: string;
 }
 
@@ -190,13 +190,13 @@ export interface PolicyRule {
     readonly nonResourceURLs?: readonly string[];
 }
 
-export interface RoleRef {
+interface RoleRef {
     readonly apiGroup?: string;
     readonly kind?: string;
     readonly name?: string;
 }
 
-export interface NetworkPolicyRule {
+interface NetworkPolicyRule {
     readonly from?: readonly Readonly<Record<string, unknown>>[];
     readonly to?: readonly Readonly<Record<string, unknown>>[];
     readonly ports?: readonly Readonly<Record<string, unknown>>[];
@@ -215,7 +215,7 @@ export interface PodDisruptionBudgetSpec {
     readonly selector?: LabelSelector;
 }
 
-export interface CrossVersionObjectReference {
+interface CrossVersionObjectReference {
     readonly apiVersion?: string;
     readonly kind?: string;
     readonly name?: string;
@@ -256,7 +256,7 @@ export interface WithSpec<S> extends KubeObject {
  * Kinds recognised by the pack and the API groups that serve them (the legacy `extensions` group
  * included, so an old apiVersion cannot slip an object past the pack).
  */
-export const KINDS = {
+const KINDS = {
     Pod: { groups: ["core"], kind: "Pod" },
     Deployment: { groups: ["apps", "extensions"], kind: "Deployment" },
     StatefulSet: { groups: ["apps"], kind: "StatefulSet" },
@@ -318,16 +318,7 @@ export function kindOfType(type: string): KindName | undefined {
     return undefined;
 }
 
-export function isKind(type: string, ...kinds: readonly KindName[]): boolean {
-    const k = kindOfType(type);
-    return k !== undefined && kinds.includes(k);
-}
-
-export function isPodBearing(type: string): boolean {
-    return isKind(type, ...POD_BEARING_KINDS);
-}
-
-export function isClusterScoped(kind: KindName): boolean {
+function isClusterScoped(kind: KindName): boolean {
     return CLUSTER_SCOPED.has(kind);
 }
 
@@ -467,10 +458,6 @@ export function arrayOf<T>(value: readonly T[] | undefined): readonly T[] {
 // ---------------------------------------------------------------------------------------------
 // Label selectors
 // ---------------------------------------------------------------------------------------------
-
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Whether `subset` (a Service-style equality selector) is contained in `labels`. */
 export function mapSelects(selector: Labels, labels: Labels | undefined): boolean {

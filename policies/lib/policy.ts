@@ -17,7 +17,7 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { describe, identityOf, kindOfType, KindName, KubeObject, ObjectIdentity, referenceMatches } from "./k8s";
 
 /** Areas the policies are grouped in; also the policy name prefix and its tag. */
-export type PolicyGroup =
+type PolicyGroup =
     | "pss"
     | "container"
     | "image"
@@ -35,7 +35,7 @@ export type PolicyGroup =
  * (`Kind/namespace/name`, `Kind/name` or `name`); `reason` must say why. An exemption without a
  * reason exempts nothing and is itself reported.
  */
-export interface Exemption {
+interface Exemption {
     readonly resource?: string;
     readonly reason?: string;
 }
@@ -44,7 +44,7 @@ export interface BaseConfig {
     readonly exemptions?: readonly Exemption[];
 }
 
-export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
+const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
     type: "array",
     description:
         "Objects exempt from this policy: { resource: 'Kind/namespace/name' | 'Kind/name' | 'name', reason: 'why' }. " +
@@ -61,9 +61,9 @@ export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
 };
 
 /** The default level of every policy: secure by default; config relaxes it per environment. */
-export const DEFAULT_ENFORCEMENT: EnforcementLevel = "mandatory";
+const DEFAULT_ENFORCEMENT: EnforcementLevel = "mandatory";
 
-export function violationMessage(subject: string, problem: string, remediation: string): string {
+function violationMessage(subject: string, problem: string, remediation: string): string {
     return `${subject}: ${problem} Remediation: ${remediation}`;
 }
 
@@ -71,7 +71,7 @@ export function violationMessage(subject: string, problem: string, remediation: 
  * Applies a policy's exemptions to one object. Returns true when an exemption with a reason names
  * it; reports every matching exemption that has no reason (and then does not exempt).
  */
-export function applyExemptions(
+function applyExemptions(
     policyName: string,
     id: ObjectIdentity,
     exemptions: readonly Exemption[] | undefined,
@@ -180,7 +180,7 @@ export interface StackObject {
     readonly urn: string;
 }
 
-export function stackObjectsOf(resources: readonly PolicyResource[]): StackObject[] {
+function stackObjectsOf(resources: readonly PolicyResource[]): StackObject[] {
     const out: StackObject[] = [];
     for (const r of resources) {
         const kind = kindOfType(r.type);
@@ -193,7 +193,7 @@ export function stackObjectsOf(resources: readonly PolicyResource[]): StackObjec
     return out;
 }
 
-export interface StackCheck<C extends BaseConfig> {
+interface StackCheck<C extends BaseConfig> {
     readonly objects: readonly StackObject[];
     readonly config: C;
     /** The objects of the given kinds. */

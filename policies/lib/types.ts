@@ -2,11 +2,8 @@
 // against the same copy of the SDK the pack resolves (policies/node_modules).
 export type {
     EnforcementLevel,
-    Policies,
     Policy,
-    PolicyConfigSchema,
     PolicyResource,
-    ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,

@@ -4,7 +4,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { KubeObject, PodSpec, PodTemplateSpec, POD_BEARING_KINDS, podTemplateOf } from "../lib/k8s";
 import { BaseConfig, ResourceCheck, ResourcePolicyDefinition, resourcePolicy } from "../lib/policy";
 
-export interface PodCheck<C extends BaseConfig> extends ResourceCheck<C, KubeObject> {
+interface PodCheck<C extends BaseConfig> extends ResourceCheck<C, KubeObject> {
     readonly template: PodTemplateSpec;
     readonly spec: PodSpec;
 }

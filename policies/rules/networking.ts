@@ -82,7 +82,7 @@ export const ingressTls = resourcePolicy<BaseConfig, WithSpec<IngressSpec>>({
 const POLICY_TYPES = ["Ingress", "Egress"] as const;
 
 /** Why a NetworkPolicy is not a default-deny policy, or undefined when it is one. */
-export function notDefaultDenyBecause(spec: NetworkPolicySpec | undefined): string | undefined {
+function notDefaultDenyBecause(spec: NetworkPolicySpec | undefined): string | undefined {
     if (!isEmptySelector(spec?.podSelector)) {
         return "its podSelector is not empty";
     }

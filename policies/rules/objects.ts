@@ -22,7 +22,7 @@ function mapBytes(map: Readonly<Record<string, string>> | undefined, valueBytes:
 }
 
 /** Data bytes as the API server counts them: `data` as UTF-8, `binaryData` decoded. */
-export function configMapBytes(props: ConfigMapObject): number {
+function configMapBytes(props: ConfigMapObject): number {
     return mapBytes(props.data, utf8) + mapBytes(props.binaryData, base64Decoded);
 }
 

@@ -205,7 +205,7 @@ export const noHostPorts = podPolicy({
 });
 
 /** Volume sources allowed by the restricted profile. */
-export const ALLOWED_VOLUME_TYPES: readonly string[] = [
+const ALLOWED_VOLUME_TYPES: readonly string[] = [
     "configMap",
     "csi",
     "downwardAPI",
@@ -250,7 +250,7 @@ export const procMountDefault = podPolicy({
 });
 
 /** The sysctls the baseline profile allows (namespaced and isolated from the node). */
-export const SAFE_SYSCTLS: readonly string[] = [
+const SAFE_SYSCTLS: readonly string[] = [
     "kernel.shm_rmid_forced",
     "net.ipv4.ip_local_port_range",
     "net.ipv4.ip_unprivileged_port_start",
@@ -278,7 +278,7 @@ export const safeSysctls = podPolicy({
     },
 });
 
-export const PSA_LABELS = {
+const PSA_LABELS = {
     enforce: "pod-security.kubernetes.io/enforce",
     audit: "pod-security.kubernetes.io/audit",
     warn: "pod-security.kubernetes.io/warn",

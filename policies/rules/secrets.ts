@@ -13,7 +13,7 @@ export interface SecretNameConfig extends BaseConfig {
     readonly nonSecretSuffixes?: readonly string[];
 }
 
-export const DEFAULT_NON_SECRET_SUFFIXES: readonly string[] = [
+const DEFAULT_NON_SECRET_SUFFIXES: readonly string[] = [
     "_FILE",
     "_PATH",
     "_DIR",

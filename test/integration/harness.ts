@@ -9,7 +9,7 @@ import { parseAllDocuments, parse, stringify } from "yaml";
 export const repoRoot = path.resolve(__dirname, "../..");
 export const toolchainDir = process.env.AZORA_TOOLCHAIN_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/toolchain");
 
-const copied = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "alerts", "dashboards", "test/fixtures"];
+const copied = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "model", "alerts", "dashboards", "test/fixtures"];
 
 export interface RunResult {
     code: number;

@@ -1,7 +1,8 @@
+import { readdirSync } from "fs";
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
 import { ConfigError, parsePlatformConfig } from "../../components/config";
-import { pipelineDigests, readStackConfig, stacks } from "./stack-files";
+import { pipelineDigests, readStackConfig, repoRoot, stacks } from "./stack-files";
 
 function withDigests(raw: Record<string, unknown>): Record<string, unknown> {
     const images = raw.images as Record<string, unknown>;
@@ -71,6 +72,27 @@ describe("stack files", () => {
         expect(s.namespaces.services).toBe("azora");
         expect(s.edge.installCertManager).toBe(false);
         expect(s.edge.hstsMaxAgeSeconds).toBeGreaterThanOrEqual(31536000);
+    });
+});
+
+describe("what each committed stack file parses to", () => {
+    // Every Pulumi.<stack>.yaml, e2e included. The snapshots were written from the schema as it was
+    // before its defaults were restructured (9156589); a restructuring must leave them byte for byte
+    // as they are, key order included. A change to a stack file or a default shows up here as a
+    // snapshot diff to review (`vitest run -u` rewrites them).
+    const committed = readdirSync(repoRoot)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+
+    it("covers at least the four deployed stacks and e2e", () => {
+        expect(committed).toEqual(expect.arrayContaining([...stacks, "e2e"]));
+    });
+
+    it.each(committed)("the %s stack parses to its committed snapshot", async (stack) => {
+        const raw = stack === "prod" ? withDigests(readStackConfig(stack)) : readStackConfig(stack);
+        const parsed = parsePlatformConfig(stack, raw, catalog);
+        await expect(JSON.stringify(parsed, null, 2) + "\n").toMatchFileSnapshot(`./__snapshots__/parsed-stacks/${stack}.json`);
     });
 });
 

@@ -1,13 +1,12 @@
-// docs/config-reference.md is generated from the zod schema; these tests fail when it is stale and
-// check that the generator reads the schema the way a reader of the reference expects.
+// docs/config-reference.md is generated from the zod schema; these tests fail when it is stale or a
+// key has no description, and check that the generator reads the schema the way a reader expects.
 import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
+import { z } from "zod";
 import {
-    extractSchemaDocs,
     main,
-    recordKeyName,
     referenceFile,
     referenceRows,
     regenerateCommand,
@@ -31,10 +30,12 @@ function stackPaths(value: unknown, at: string, out: Set<string>): void {
         out.add(at);
         return;
     }
+    // A map's keys are written as the reference's placeholder for them (`<service>`).
+    const placeholder = rows.find((r) => r.path.startsWith(`${at}.<`) && !r.path.slice(at.length + 1).includes("."));
     const isMap = at !== "" && (byPath.get(at)?.type.startsWith("map of") ?? false);
     if (at !== "") out.add(at);
     for (const [key, child] of Object.entries(value)) {
-        const name = isMap ? recordKeyName(at) : key;
+        const name = isMap && placeholder ? placeholder.path.slice(at.length + 1) : key;
         stackPaths(child, at ? `${at}.${name}` : name, out);
     }
 }
@@ -88,11 +89,14 @@ describe("docs/config-reference.md", () => {
         }
     });
 
-    it("takes descriptions from the schema's doc comments, whole", () => {
+    it("gives every key a description", () => {
+        expect(rows.filter((r) => r.description.trim() === "").map((r) => r.path)).toEqual([]);
+    });
+
+    it("takes each key's description from the key in the schema", () => {
         expect(row("secrets.rotation").description).toMatch(/^Bump to regenerate every platform-generated secret/);
-        // A doc comment mentioning @pulumi/docker is not cut at the "@" as a JSDoc tag would be.
         expect(row("images.build").description).toBe("Build images from source with @pulumi/docker and deploy them by digest.");
-        expect(row("secrets.externalValues").description).toContain("`<service>-external`");
+        expect(row("namespaces").description).toMatch(/^The three namespaces/);
     });
 
     it("shows types, defaults, limits, formats and rules", () => {
@@ -116,37 +120,36 @@ describe("docs/config-reference.md", () => {
         expect(line?.split(/(?<!\\)\|/).length).toBe(8);
     });
 
-    it("follows constants, maps, unions and refine paths in the schema source", () => {
-        const docs = extractSchemaDocs(
-            [
-                'import { z } from "zod";',
-                "const leaf = z.string().regex(/x/, 'a leaf');",
-                "const inner = z.strictObject({",
-                "    /** The leaf. */",
-                "    value: leaf,",
-                "}).refine((v) => v.value !== 'x', { message: 'not x', path: ['value'] });",
-                "export const platformSchema = z.strictObject({",
-                "    /** A map. */",
-                "    services: z.record(z.string(), inner).default({}),",
-                "    choice: z.discriminatedUnion('type', [",
-                "        z.strictObject({ type: z.literal('a') }),",
-                "        z.strictObject({",
-                "            type: z.literal('b'),",
-                "            /** Only for b. */",
-                "            extra: z.string(),",
-                "        }),",
-                "    ]),",
-                "    plain: z.number().describe('Described.'),",
-                "});",
-            ].join("\n"),
-        );
-        expect(Object.fromEntries(docs.descriptions)).toEqual({
-            services: "A map.",
-            "services.<key>.value": "The leaf.",
-            "choice.extra": "Only for b.",
-            plain: "Described.",
+    it("reads descriptions, map keys, union variants and refine paths from the schema itself", () => {
+        const inner = z
+            .strictObject({ value: z.string().regex(/x/, "a leaf").describe("The leaf.") })
+            .refine((v) => v.value !== "x", { message: "not x", path: ["value"] });
+        const schema = z.strictObject({
+            services: z.record(z.string().meta({ title: "name" }), inner.describe("One entry.")).default({}).describe("A map."),
+            choice: z
+                .discriminatedUnion("type", [
+                    z.strictObject({ type: z.literal("a").describe("`a`: the first.") }),
+                    z.strictObject({ type: z.literal("b").describe("`b`: the second."), extra: z.string().describe("Only for b.") }),
+                ])
+                .describe("A choice."),
+            nested: z.strictObject({ flag: z.boolean().default(true).describe("A flag.") }).prefault({}).describe("Nested."),
         });
-        expect(Object.fromEntries(docs.rules)).toEqual({ "services.<key>.value": ["not x"] });
+        const got = Object.fromEntries(referenceRows(schema).map((r) => [r.path, r]));
+        expect(Object.keys(got)).toEqual([
+            "services",
+            "services.<name>",
+            "services.<name>.value",
+            "choice",
+            "choice.type",
+            "choice.extra",
+            "nested",
+            "nested.flag",
+        ]);
+        expect(got["services.<name>.value"]).toMatchObject({ description: "The leaf.", constraints: ["a leaf", "`x`", "rule: not x"] });
+        expect(got["choice.type"]).toMatchObject({ type: '"a" | "b"', description: "`a`: the first. `b`: the second." });
+        expect(got["choice.extra"]).toMatchObject({ required: "yes, when `type` is `b`", description: "Only for b." });
+        // A prefault object is shown with what it becomes when left out, not the `{}` it is parsed from.
+        expect(got.nested).toMatchObject({ required: "no", default: { flag: true } });
     });
 
     it("has a CLI whose --check passes on the current file", () => {

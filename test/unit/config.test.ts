@@ -65,6 +65,14 @@ describe("stack files", () => {
         expect(parsed.dev.images.requireDigest).toBe(false);
     });
 
+    it.each(["namespaces", "secrets", "access", "database.backup", "workloads.topologySpread"])(
+        "%s left out parses as if it were written empty",
+        (key) => {
+            const parse = (raw: Record<string, unknown>) => parsePlatformConfig("local", raw, catalog);
+            expect(parse(localWith(key, undefined))).toEqual(parse(localWith(key, {})));
+        },
+    );
+
     it("defaults are the secure choice when a stack says nothing", () => {
         const s = parsePlatformConfig("local", readStackConfig("local"), catalog);
         expect(s.database.sslMode).toBe("require");

@@ -1,5 +1,5 @@
 // The stack configuration schema. Every knob has a safe default; anything less strict must be
-// written in the stack file where a reviewer sees it.
+// written in the stack file where a reviewer sees it, and what has no safe default is required.
 // Each key carries its description; docs/config-reference.md is generated from this schema alone
 // (scripts/config-reference.ts), so a key without a description fails the reference's test.
 //
@@ -81,6 +81,12 @@ const serviceOverride = z
     })
     .describe("Overrides for one service; what is left out keeps the stack-wide setting (resources: the catalog's sizing).");
 
+// zod skips a refinement once any key of the object failed; the target rules read only these keys,
+// so they still run when another key (a missing apiServerCidrs) is wrong and every problem is reported at once.
+const targetKeys: readonly PropertyKey[] = ["renderDirectory", "kubeconfig", "context"];
+const targetKeysParsed = (payload: z.core.ParsePayload): boolean =>
+    payload.issues.every((issue) => !targetKeys.includes(issue.path?.[0] ?? ""));
+
 export const kubernetesSchema = z
     .strictObject({
         renderDirectory: z
@@ -104,19 +110,30 @@ export const kubernetesSchema = z
             .boolean()
             .default(true)
             .describe("Apply field manager conflicts as errors, never overwrite another manager's fields silently."),
+        // No default: any default wide enough to work everywhere (all private ranges, or the
+        // internet) would let the workloads that may call the API reach much more than the API.
         apiServerCidrs: z
-            .array(cidr)
+            .array(cidr, {
+                // Only for the missing key: an empty or malformed list keeps zod's own message.
+                error: (issue) =>
+                    issue.input === undefined
+                        ? "the control plane's addresses as a list of IPv4 CIDRs, such as [\"192.0.2.10/32\"] (`kubectl get endpoints kubernetes` lists them)"
+                        : undefined,
+            })
             .min(1)
-            .default(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])
-            .describe("Where the API server lives, for the few workloads allowed to call it (egress NetworkPolicy)."),
+            .describe(
+                "Where the Kubernetes API server is reachable: the only addresses Prometheus' discovery and services with `kubernetesApi` may reach on ports 443 and 6443 (egress NetworkPolicy). Required, with no default: narrow it to the control plane's addresses.",
+            ),
     })
     .refine((k) => !(k.renderDirectory && (k.kubeconfig || k.context)), {
         message: "renderDirectory cannot be combined with kubeconfig or context; pick one target",
         path: ["renderDirectory"],
+        when: targetKeysParsed,
     })
     .refine((k) => Boolean(k.renderDirectory || k.context || k.kubeconfig), {
         message: "set renderDirectory (render only) or context/kubeconfig (a real cluster)",
         path: ["context"],
+        when: targetKeysParsed,
     });
 
 export const imagesSchema = z.strictObject({

@@ -7,7 +7,7 @@ import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
 import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
 import { checksum, clusterService, configMap, metadata, podDisruptionBudget, serviceAccount } from "../k8s/objects";
-import { namespacePeer, networkPolicy, podsOf, tcp, type TrafficRule } from "../k8s/network-policy";
+import { apiServerPorts, cidrPeers, namespacePeer, networkPolicy, podsOf, tcp, type TrafficRule } from "../k8s/network-policy";
 import { dataStorage } from "../k8s/storage";
 import { packFiles } from "../k8s/config-maps";
 import { type StackPlacement, workloadLabels } from "./workload";
@@ -30,7 +30,7 @@ export interface PrometheusArgs extends StackPlacement {
      * the Service VIP is rewritten to the endpoints' addresses (port 6443 on most clusters) before
      * policy applies; narrow this to the control plane's addresses where they are known.
      */
-    apiServerCidrs?: string[];
+    apiServerCidrs: string[];
 }
 
 const defaultResources: ResourceSpec = {
@@ -186,7 +186,6 @@ export class Prometheus extends pulumi.ComponentResource {
         if (replicas > 1) podDisruptionBudget(owner, metadata(wl.name, ns, ids.labels), ids.selector, "pdb");
 
         const inStack = (peer: string, ...ports: number[]): TrafficRule => ({ peers: [podsOf(peer)], ports: tcp(...ports) });
-        const apiServer = args.apiServerCidrs ?? ["0.0.0.0/0"];
         networkPolicy(
             owner,
             metadata(wl.name, ns, ids.labels),
@@ -209,7 +208,7 @@ export class Prometheus extends pulumi.ComponentResource {
                     },
                     inStack(w.jaeger.name, w.jaeger.metricsPort),
                     inStack(w.otelCollector.name, w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort),
-                    { peers: apiServer.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 6443) },
+                    { peers: cidrPeers(args.apiServerCidrs), ports: tcp(...apiServerPorts) },
                 ],
             },
             "netpol",

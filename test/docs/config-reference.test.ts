@@ -110,6 +110,8 @@ describe("docs/config-reference.md", () => {
         expect(row("edge.tls.email").required).toBe("yes, when `issuer` is `acme`");
         expect(row("observability.alertmanager.receiver.existingSecret").required).toBe("no; only when `type` is `slack`");
         expect(row("database.backup").default).toEqual({ enabled: true, schedule: "15 2 * * *", retentionDays: 14, storageSize: "20Gi" });
+        expect(row("kubernetes.apiServerCidrs")).toMatchObject({ required: "yes" });
+        expect(row("kubernetes.apiServerCidrs")).not.toHaveProperty("default");
     });
 
     it("escapes the table separator inside cells", () => {

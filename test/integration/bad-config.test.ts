@@ -18,14 +18,18 @@ describe("invalid stack configuration", () => {
             (config["azora-platform:edge"] as Record<string, unknown>).bodySizeLimit = "huge";
             (config["azora-platform:workloads"] as Record<string, unknown>).replicas = { min: 3, max: 1 };
             config["azora-platform:observabilty"] = { prometheus: { retentionTime: "1d" } };
+            delete (config["azora-platform:kubernetes"] as Record<string, unknown>).apiServerCidrs;
         });
         const r = await ws.run(["preview", "--stack", "local"], { passphrase });
         expect(r.code).not.toBe(0);
-        expect(r.output).toContain('stack "local" has 4 configuration problem(s)');
+        expect(r.output).toContain('stack "local" has 5 configuration problem(s)');
         expect(r.output).toContain("observabilty: unknown top-level key; expected one of");
         expect(r.output).toContain("images.tag: a pinned tag, never 'latest'");
         expect(r.output).toContain("edge.bodySizeLimit: an nginx size");
         expect(r.output).toContain("workloads.replicas.max: max must be at least min");
+        expect(r.output).toContain(
+            "kubernetes.apiServerCidrs: required — set it in the stack file (the control plane's addresses as a list of IPv4 CIDRs",
+        );
         expect(r.output).not.toMatch(/kubernetes:[a-z]/);
         expect(r.output).not.toMatch(/at Object\.<anonymous>|\.ts:\d+:\d+/);
     });

@@ -119,6 +119,12 @@ describe("bad configuration is rejected with the field's path", () => {
         ["a misspelt key", localWith("workloads.replica", { min: 1, max: 2 }), "workloads: unknown key(s) \"replica\""],
         ["render directory together with a context", localWith("kubernetes.context", "prod"), "kubernetes.renderDirectory: renderDirectory cannot be combined"],
         ["no cluster target at all", localWith("kubernetes", {}), "kubernetes.context: set renderDirectory"],
+        [
+            "a stack that does not say where the API server is",
+            localWith("kubernetes.apiServerCidrs", undefined),
+            "kubernetes.apiServerCidrs: required — set it in the stack file (the control plane's addresses as a list of IPv4 CIDRs",
+        ],
+        ["an empty list of API server addresses", localWith("kubernetes.apiServerCidrs", []), "kubernetes.apiServerCidrs:"],
         ["a CORS origin with a path", localWith("edge.cors.allowedOrigins", ["https://app.example/x"]), "edge.cors.allowedOrigins.0: an origin"],
         ["an empty CORS allow-list", localWith("edge.cors.allowedOrigins", []), "edge.cors.allowedOrigins:"],
         ["a rate limit of zero", localWith("edge.rateLimit.rps", 0), "edge.rateLimit.rps:"],
@@ -150,6 +156,14 @@ describe("bad configuration is rejected with the field's path", () => {
         (raw.edge as Record<string, unknown>).bodySizeLimit = "huge";
         const problems = problemsOf(raw);
         expect(problems.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it("reports a missing apiServerCidrs together with a missing cluster target", () => {
+        const problems = problemsOf(localWith("kubernetes", {}));
+        expect(problems).toEqual([
+            expect.stringMatching(/^kubernetes\.apiServerCidrs: required — set it in the stack file \(the control plane's addresses/),
+            "kubernetes.context: set renderDirectory (render only) or context/kubeconfig (a real cluster)",
+        ]);
     });
 
     it("the error message names the stack file and how to fix it", () => {

@@ -22,6 +22,7 @@ beforeAll(async () => {
         services: catalog,
         ruleFiles: rules,
         alertmanagerReplicas: 1,
+        apiServerCidrs: ["10.96.0.1/32"],
     });
     await settle(resources);
 });

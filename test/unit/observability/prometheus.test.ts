@@ -9,6 +9,7 @@ import { settings } from "./settings";
 
 const ns = "azora-observability";
 const servicesNs = "azora";
+const apiServerCidrs = ["10.96.0.1/32"];
 const resources = recordResources();
 const rules = { "azora-slo.rules.yaml": "groups: []\n", "azora-stack.rules.yaml": "groups: []\n" };
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
         services: catalog,
         ruleFiles: rules,
         alertmanagerReplicas: 3,
+        apiServerCidrs,
     });
     await settle(resources);
 });
@@ -169,6 +171,11 @@ describe("Prometheus NetworkPolicy", () => {
         const api = egress.find((r) => r.to[0].ipBlock !== undefined);
         expect(list(api?.ports).map((p) => Number(p.port))).toEqual([443, 6443]);
     });
+
+    it("reaches the API server only at the addresses it is given", () => {
+        const api = list(np().spec.egress).filter((r) => list(r.to).some((peer) => peer.ipBlock !== undefined));
+        expect(api.map((r) => r.to)).toEqual([apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } }))]);
+    });
 });
 
 describe("Prometheus arguments", () => {
@@ -183,6 +190,7 @@ describe("Prometheus arguments", () => {
                     services: catalog,
                     ruleFiles: { "../escape": "groups: []" },
                     alertmanagerReplicas: 1,
+                    apiServerCidrs,
                 }),
         ).toThrow(/rule file name/);
     });

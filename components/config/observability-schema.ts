@@ -1,0 +1,114 @@
+// The observability stack: Prometheus, Alertmanager and its receiver, Grafana, Loki, Jaeger, the OTel Collector.
+import { z } from "zod";
+import { duration, persistence, resourceSpec } from "./fields";
+
+export const observabilitySchema = z.strictObject({
+    runbookBaseUrl: z
+        .url()
+        .default("https://github.com/azora-os/azora-platform/blob/main/docs/runbooks")
+        .describe("Base of every alert's runbook_url; the runbooks live in docs/runbooks/<alert>.md."),
+    prometheus: z
+        .strictObject({
+            replicas: z.number().int().min(1).max(3).default(1).describe("Prometheus replicas (each scrapes and evaluates every rule)."),
+            retentionTime: duration.default("15d").describe("How long Prometheus keeps samples."),
+            retentionSize: z
+                .string()
+                .regex(/^[0-9]+(MB|GB|TB)$/, "a size such as 40GB")
+                .default("40GB")
+                .describe("Disk size at which Prometheus drops its oldest blocks."),
+            scrapeInterval: duration
+                .default("30s")
+                .describe("Scrape interval of every target, and the interval at which the rules are evaluated."),
+            persistence,
+            resources: resourceSpec
+                .optional()
+                .describe("Requests and limits of the Prometheus container; unset: the component's own sizing."),
+        })
+        .describe("Prometheus: scrapes the services and the stack, evaluates the generated alert and SLO rules."),
+    alertmanager: z
+        .strictObject({
+            replicas: z.number().int().min(1).max(5).default(1).describe("Alertmanager replicas, clustered (they de-duplicate notifications)."),
+            receiver: z
+                .discriminatedUnion("type", [
+                    z.strictObject({
+                        type: z
+                            .literal("none")
+                            .describe(
+                                "`none`: no notification is sent (local stacks); the Watchdog still reaches `deadMansSwitchUrl` when it is set.",
+                            ),
+                    }),
+                    z.strictObject({
+                        type: z.literal("slack").describe("`slack`: notifications are posted to `channel`."),
+                        channel: z
+                            .string()
+                            .regex(/^#[a-z0-9_-]+$/, "a Slack channel such as #azora-alerts")
+                            .describe("Slack channel of every notification."),
+                        criticalChannel: z
+                            .string()
+                            .regex(/^#[a-z0-9_-]+$/, "a Slack channel")
+                            .optional()
+                            .describe("Slack channel for critical alerts; unset: `channel`."),
+                        existingSecret: z
+                            .string()
+                            .min(1)
+                            .optional()
+                            .describe("Existing Secret with key `url`; used when secrets.slackWebhookUrl is not set."),
+                    }),
+                ])
+                .describe("Where alerts go: slack (webhook from secret) or none (local stacks)."),
+            deadMansSwitchUrl: z
+                .url()
+                .optional()
+                .describe(
+                    "URL the always-firing `Watchdog` alert is sent to, so an external heartbeat notices when alerting stops.",
+                ),
+        })
+        .describe("Alertmanager: groups, inhibits and routes the alerts."),
+    grafana: z
+        .strictObject({
+            replicas: z
+                .literal(1, "exactly 1: Grafana's SQLite database cannot be shared between replicas")
+                .default(1)
+                .describe("Grafana keeps its state in SQLite on one volume, so it runs as exactly one replica."),
+            persistence,
+        })
+        .describe("Grafana with the Prometheus, Loki and Jaeger datasources and the generated dashboards."),
+    loki: z
+        .strictObject({
+            retention: z
+                .string()
+                .regex(/^[0-9]+h$/, "hours, such as 168h")
+                .default("168h")
+                .describe("How long Loki keeps logs."),
+            persistence,
+        })
+        .describe("Loki: stores the container logs the log-shipper DaemonSet sends."),
+    jaeger: z
+        .strictObject({
+            storage: z
+                .enum(["memory", "badger"])
+                .default("badger")
+                .describe("memory: traces are lost on restart; badger: persisted to a volume."),
+            maxTraces: z
+                .number()
+                .int()
+                .min(1000)
+                .default(50000)
+                .describe("Most traces the in-memory store keeps (`storage: memory`); Badger is bounded by its span TTL instead."),
+            persistence,
+        })
+        .describe("Jaeger: stores and searches traces."),
+    otelCollector: z
+        .strictObject({
+            replicas: z.number().int().min(1).max(10).default(1).describe("OpenTelemetry Collector replicas."),
+            samplingPercentage: z
+                .number()
+                .min(0)
+                .max(100)
+                .default(10)
+                .describe("Percentage of traces kept by the Collector's sampler."),
+        })
+        .describe(
+            "OpenTelemetry Collector: receives the services' spans over OTLP (`OTEL_EXPORTER_OTLP_ENDPOINT`) and samples them.",
+        ),
+});

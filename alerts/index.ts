@@ -7,30 +7,16 @@
 //   renderAlertmanagerConfig(opts)     alertmanager.yml
 //   renderRunbooks(services)           docs/runbooks/*.md
 //
-// The services come only from `inputs.services` (the catalog); the stack's jobs only from
-// model/workloads.ts. Nothing here lists a service.
-export {
-    AlertInputsError,
-    countRules,
-    renderRuleFiles,
-    renderRuleGroups,
-    ruleFiles,
-    ruleGroups,
-    ruleGroupsByFile,
-    validateAlertInputs,
-    type AlertInputs,
-    type RuleCounts,
-    type RuleFileKey,
-} from "./rules";
-export {
-    receiverNames,
-    renderAlertmanagerConfig,
-    type AlertmanagerConfigInputs,
-    type AlertReceiverSettings,
-} from "./alertmanager";
+// Each part (services/, slo/, stack/) holds its rules, its runbooks and its promtool cases; core/
+// holds what they share. The services come only from `inputs.services` (the catalog); the stack's
+// jobs only from model/workloads.ts. Nothing here lists a service.
+export { AlertInputsError } from "./core/errors";
+export { lintRuleGroups } from "./core/lint";
+export { renderRuleGroups } from "./core/rule-files";
+export { runbookSections } from "./core/runbook";
+export { isAlertRule, isRecordingRule, type AlertRule, type RuleGroup } from "./core/types";
+export { receiverNames, renderAlertmanagerConfig, type AlertmanagerConfigInputs } from "./alertmanager";
 export { validateLatencyThresholds } from "./buckets";
-export { lintRuleGroups, type LintOptions } from "./lint";
-export { alertNames, type AlertName } from "../model/alerts";
-export { renderRunbooks, runbookSections } from "./runbooks";
-export { runbookUrl } from "./rule-builders";
-export type { AlertRule, RecordingRule, Rule, RuleGroup } from "./types";
+export type { AlertInputs } from "./inputs";
+export { countRules, renderRuleFiles, ruleFiles, ruleGroups, ruleGroupsByFile } from "./rules";
+export { renderRunbooks, runbookSources } from "./runbooks";

@@ -1,5 +1,5 @@
 // The generated Prometheus rules, checked by the real promtool and by the hand-written promtool
-// cases in alerts/tests/, plus the structural promises: every service gets its rules, every alert
+// cases next to each part (alerts/<part>/<family>.test.yaml), plus the structural promises: every service gets its rules, every alert
 // has a severity and a runbook, the catalog is the only list of services.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,12 +7,28 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
 import { catalog, memoryLimitBytes, type ServiceSpec } from "../../model/catalog";
-import { AlertInputsError, alertNames, countRules, lintRuleGroups, renderRuleFiles, renderRuleGroups, ruleFiles, ruleGroups, ruleGroupsByFile, validateLatencyThresholds, type AlertRule, type RuleGroup } from "../../alerts";
-import { isAlertRule, isRecordingRule } from "../../alerts/types";
+import {
+    AlertInputsError,
+    countRules,
+    isAlertRule,
+    isRecordingRule,
+    lintRuleGroups,
+    renderRuleFiles,
+    renderRuleGroups,
+    ruleFiles,
+    ruleGroups,
+    ruleGroupsByFile,
+    runbookSources,
+    validateLatencyThresholds,
+    type AlertRule,
+    type RuleGroup,
+} from "../../alerts";
+import { alertNames } from "../../model/alerts";
 import { sloRecordNames, sloWindows } from "../../model/slo";
 import {
+    alertsDir,
+    caseCopyName,
     promtoolCaseFiles,
-    promtoolCasesDir,
     realInputs,
     repoRoot,
     requireTool,
@@ -53,7 +69,7 @@ const caseFile = z.object({
 });
 type CaseFile = z.infer<typeof caseFile>;
 const cases: Record<string, CaseFile> = Object.fromEntries(
-    promtoolCaseFiles.map((f) => [f, caseFile.parse(parse(readFileSync(join(promtoolCasesDir, f), "utf8")))]),
+    promtoolCaseFiles.map((f) => [f, caseFile.parse(parse(readFileSync(join(alertsDir, f), "utf8")))]),
 );
 const alertTests = Object.values(cases).flatMap((c) => c.tests.flatMap((t) => t.alert_rule_test ?? []));
 
@@ -69,9 +85,9 @@ describe("promtool on the generated rule files", () => {
         expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
     });
 
-    it.concurrent.for(promtoolCaseFiles)("promtool test rules passes the hand-written cases in alerts/tests/%s", async (file, { expect }) => {
+    it.concurrent.for(promtoolCaseFiles)("promtool test rules passes the hand-written cases in alerts/%s", async (file, { expect }) => {
         const { dir } = writeRuleFiles(realInputs, true);
-        const r = await run("promtool", ["test", "rules", file], dir);
+        const r = await run("promtool", ["test", "rules", caseCopyName(file)], dir);
         expect(r.status, r.output).toBe(0);
         expect(r.output).toContain("SUCCESS");
     });
@@ -145,6 +161,16 @@ describe("the hand-written promtool cases", () => {
         const produced = Object.keys(renderRuleFiles(realInputs));
         for (const [file, c] of Object.entries(cases)) {
             for (const ref of c.rule_files) expect(produced, `${file} references ${ref}`).toContain(ref);
+        }
+    });
+
+    it("sit next to the part that raises the alerts they test: alerts/<part>/<family>.test.yaml tests alerts/<part>/<family>.ts", () => {
+        const sources = runbookSources();
+        for (const [file, c] of Object.entries(cases)) {
+            const part = `alerts/${file.replace(/\.test\.yaml$/, ".ts")}`;
+            for (const t of c.tests.flatMap((x) => x.alert_rule_test ?? [])) {
+                expect(sources[t.alertname as keyof typeof sources], `${file} tests ${t.alertname}`).toBe(part);
+            }
         }
     });
 
@@ -329,7 +355,9 @@ describe("alerts and recording rules derived from the catalog", () => {
 
     it("no alerts source file names a catalog service: the catalog stays the only list", () => {
         const dir = join(repoRoot, "alerts");
-        for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+        const sources = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+        expect(sources).toContain(join("services", "http.ts"));
+        for (const file of sources) {
             const text = readFileSync(join(dir, file), "utf8");
             for (const s of catalog) expect(text.includes(s.name), `alerts/${file} names "${s.name}"`).toBe(false);
         }

@@ -3,9 +3,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
-import { renderRunbooks, ruleGroups, runbookSections } from "../../alerts";
+import { isAlertRule, renderRunbooks, ruleGroups, runbookSections } from "../../alerts";
 import { runbookDirectory, writeRunbooks } from "../../alerts/runbook-files";
-import { isAlertRule } from "../../alerts/types";
 import { realInputs, tempDir } from "./support";
 
 const regenerate = "regenerate with `npx vite-node alerts/write-runbooks.ts` (make runbooks)";

@@ -22,8 +22,18 @@ export const realInputs: AlertInputs = {
 };
 
 export const repoRoot = resolve(__dirname, "..", "..");
-export const promtoolCasesDir = join(repoRoot, "alerts", "tests");
-export const promtoolCaseFiles = readdirSync(promtoolCasesDir).filter((f) => f.endsWith(".yaml")).sort();
+export const alertsDir = join(repoRoot, "alerts");
+/** The hand-written promtool cases, each next to the part whose alerts it tests
+ *  (alerts/<part>/<family>.test.yaml), as paths relative to alerts/. */
+export const promtoolCaseFiles = readdirSync(alertsDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".test.yaml"))
+    .sort();
+
+/** The name a case file gets beside the rule files it tests: promtool resolves `rule_files`
+ *  against the case file's own directory, so the cases are copied flat. */
+export function caseCopyName(caseFile: string): string {
+    return caseFile.replace(/[\/]/g, "-");
+}
 
 export interface RunResult {
     status: number;
@@ -89,6 +99,6 @@ export function writeRuleFiles(inputs: AlertInputs = realInputs, withCases = fal
     const dir = tempDir();
     const rendered = renderRuleFiles(inputs, maxFileBytes);
     for (const [name, text] of Object.entries(rendered)) writeFileSync(join(dir, name), text);
-    if (withCases) for (const f of promtoolCaseFiles) cpSync(join(promtoolCasesDir, f), join(dir, f));
+    if (withCases) for (const f of promtoolCaseFiles) cpSync(join(alertsDir, f), join(dir, caseCopyName(f)));
     return { dir, files: Object.keys(rendered) };
 }

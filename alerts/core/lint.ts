@@ -1,9 +1,8 @@
 // Checks on rule groups that types cannot make: every alert has a known severity, a summary, a
 // description and a runbook_url pointing at its own runbook; names and labels are valid; groups
 // are unique. Each problem names the group and the rule so a failing test says what to fix.
-import { alertNames } from "../model/alerts";
-import { runbookUrl } from "./rule-builders";
-import { severities } from "../model/alerts";
+import { alertNames, severities } from "../../model/alerts";
+import { runbookUrl } from "./builder";
 import { isAlertRule, type Rule, type RuleGroup } from "./types";
 
 const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

@@ -3,7 +3,7 @@
 // type system cannot, so a hand-built or mutated group is held to the same rules as a generated one.
 // Generated alerts go through `alert()` in ./rule-builders.ts, whose arguments ARE strictly typed.
 
-import type { Duration } from "../model/alerts";
+import type { Duration } from "../../model/alerts";
 
 export interface RecordingRule {
     record: string;

@@ -1,12 +1,11 @@
 // Strictly typed constructors for rules: an alert cannot be built without a known name, a severity,
-// a summary and a description, and always gets its runbook_url.
-import type { AlertName } from "../model/alerts";
-import { num } from "../model/promql";
-import type { Duration, Severity } from "../model/alerts";
+// a summary and a description, and always gets its runbook_url. A part narrows the builder to its
+// own alert names (RuleBuilder<N>), so it cannot raise an alert whose runbook lives elsewhere.
+import type { AlertName, Duration, Severity } from "../../model/alerts";
 import type { AlertRule, RecordingRule, Rule } from "./types";
 
-export interface AlertSpec {
-    name: AlertName;
+export interface AlertSpec<N extends AlertName = AlertName> {
+    name: N;
     expr: string;
     for?: Duration;
     severity: Severity;
@@ -22,8 +21,8 @@ export function runbookUrl(runbookBaseUrl: string, name: string): string {
     return `${runbookBaseUrl.replace(/\/+$/, "")}/${name}.md`;
 }
 
-export interface RuleBuilder {
-    alert(spec: AlertSpec): AlertRule;
+export interface RuleBuilder<N extends AlertName = AlertName> {
+    alert(spec: AlertSpec<N>): AlertRule;
     record(name: string, expr: string, labels?: Record<string, string>): RecordingRule;
 }
 
@@ -46,16 +45,6 @@ export function ruleBuilder(runbookBaseUrl: string): RuleBuilder {
             return { record: name, expr, ...(labels && Object.keys(labels).length > 0 ? { labels } : {}) };
         },
     };
-}
-
-/** 0.3 → "300ms", 1 → "1s", 90 → "90s": how thresholds read in annotations and runbooks. */
-export function formatSeconds(seconds: number): string {
-    return seconds < 1 ? `${num(seconds * 1000)}ms` : `${num(seconds)}s`;
-}
-
-/** 0.999 → "99.9%", 0.05 → "5%". */
-export function formatPercent(ratio: number): string {
-    return `${num(ratio * 100)}%`;
 }
 
 /** Joins expression lines; rule files keep the line breaks (YAML block scalars). */

@@ -2,6 +2,7 @@
 // a summary and a description, and always gets its runbook_url. A part narrows the builder to its
 // own alert names (RuleBuilder<N>), so it cannot raise an alert whose runbook lives elsewhere.
 import type { AlertName, Duration, Severity } from "../../model/alerts";
+import { num } from "../../model/promql";
 import type { AlertRule, RecordingRule, Rule } from "./types";
 
 export interface AlertSpec<N extends AlertName = AlertName> {
@@ -15,6 +16,23 @@ export interface AlertSpec<N extends AlertName = AlertName> {
     summary: string;
     /** What is wrong, how bad, and the threshold that was crossed; may use templates. */
     description: string;
+}
+
+/** How an alert fires once its condition holds: for how long, and how loud. Spread into an
+ *  AlertSpec, so the rule and the runbook read the same values. */
+export interface Hold {
+    severity: Severity;
+    for: Duration;
+}
+
+/** A hold over a condition measured across `window` (a rate or `*_over_time` range). */
+export interface WindowedHold extends Hold {
+    window: Duration;
+}
+
+/** Just the hold of a threshold that also carries its windows and ratios, to spread into an AlertSpec. */
+export function hold({ severity, for: holdFor }: Hold): Hold {
+    return { severity, for: holdFor };
 }
 
 export function runbookUrl(runbookBaseUrl: string, name: string): string {
@@ -50,6 +68,17 @@ export function ruleBuilder(runbookBaseUrl: string): RuleBuilder {
 /** Joins expression lines; rule files keep the line breaks (YAML block scalars). */
 export function lines(...parts: string[]): string {
     return parts.join("\n");
+}
+
+/** A share of rates above a threshold, aggregated `groupBy` (a `by (…)` clause), one term a line:
+ *  `sum by (…) (rate(bad[w]))`, `/`, `sum by (…) (rate(all[w]))`, `> ratio`. */
+export function rateShareAbove(groupBy: string, share: { bad: string; all: string; window: Duration }, ratio: number): string {
+    return lines(
+        `sum ${groupBy} (rate(${share.bad}[${share.window}]))`,
+        "/",
+        `sum ${groupBy} (rate(${share.all}[${share.window}]))`,
+        `> ${num(ratio)}`,
+    );
 }
 
 /**

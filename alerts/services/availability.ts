@@ -1,38 +1,42 @@
 // Per service: is it up at all (every target down, or none scraped), and is every pod scraped.
 import type { AlertName } from "../../model/alerts";
 import { callersOf, type ServiceSpec } from "../../model/catalog";
-import { selector } from "../../model/promql";
-import { lines, type RuleBuilder } from "../core/builder";
+import { by, selector } from "../../model/promql";
+import type { Hold, RuleBuilder } from "../core/builder";
+import { durationWords } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
-import { fromAlert } from "../core/runbook-snippets";
+import { alertJob, fromAlert } from "../core/runbook-snippets";
+import { jobDown, up } from "../core/scrape";
 import type { Rule } from "../core/types";
-import { byJob, rollback, serviceWorkload } from "./common";
+import { rollback, serviceWorkload } from "./common";
+
+/** Every target of the service down, or none scraped: the service is down. */
+export const serviceDown: Hold = { severity: "critical", for: "3m" };
+/** One target failing its scrape: the service runs short of a replica. */
+export const targetDown: Hold = { severity: "warning", for: "5m" };
 
 type Availability = Extract<AlertName, "AzoraServiceDown" | "AzoraServiceTargetDown">;
 
 export function availabilityRules(rb: RuleBuilder<Availability>, s: ServiceSpec): Rule[] {
-    const up = selector("up", { job: s.name });
     return [
         rb.alert({
             name: "AzoraServiceDown",
-            expr: lines(`sum ${byJob} (${up}) == 0`, "or", `absent(${up})`),
-            for: "3m",
-            severity: "critical",
+            expr: jobDown(s.name),
+            ...serviceDown,
             summary: "{{ $labels.job }} has no healthy scrape target",
             description:
                 "Every pod of {{ $labels.job }} has failed its /metrics scrape, or no pod is being scraped at all, " +
-                "for 3 minutes: the service is down or invisible to monitoring.",
+                `for ${durationWords(serviceDown.for)}: the service is down or invisible to monitoring.`,
         }),
         rb.alert({
             name: "AzoraServiceTargetDown",
-            expr: `${up} == 0`,
-            for: "5m",
-            severity: "warning",
+            expr: `${selector(up, { job: s.name })} == 0`,
+            ...targetDown,
             summary: "{{ $labels.job }} pod {{ $labels.pod }} is failing its scrape",
             description:
                 "Prometheus could not scrape {{ $labels.instance }} ({{ $labels.pod }} in {{ $labels.namespace }}) " +
-                "for 5 minutes; the service runs on fewer replicas than intended.",
+                `for ${durationWords(targetDown.for)}; the service runs on fewer replicas than intended.`,
         }),
     ];
 }
@@ -40,8 +44,9 @@ export function availabilityRules(rb: RuleBuilder<Availability>, s: ServiceSpec)
 export const availabilityRunbooks = runbooks<Availability>(__filename, {
     AzoraServiceDown: (services) => ({
         meaning:
-            "No scrape target of the service has been up for 3 minutes, or Prometheus has no target for it at all " +
-            "(«absent(up{job=...})»). Either every pod is down, crash-looping or unready, or service discovery lost " +
+            `No scrape target of the service has been up for ${durationWords(serviceDown.for)}, or Prometheus has no ` +
+            `target for it at all («absent(${up}{job=...})»). Either every pod is down, crash-looping or unready, or ` +
+            "service discovery lost " +
             "the pods (labels, scrape port, NetworkPolicy).",
         impact:
             "Requests to the service fail; its callers degrade. When the alert is up, Alertmanager silences the " +
@@ -59,11 +64,11 @@ export const availabilityRunbooks = runbooks<Availability>(__filename, {
         check: [
             fromAlert,
             "1. Does Prometheus know any target? No series at all means discovery, not the pods:",
-            promql('up{job="$JOB"}'),
+            promql(alertJob(up)),
             "2. The pods, their events and logs (use «--previous» for a crash loop):",
             serviceWorkload,
             sh("kubectl -n $NS describe pod <pod> | sed -n '/State:/,/Events:/p'", "kubectl -n $NS logs <pod> --previous | tail -50"),
-            "3. Pods Running and Ready but «up == 0»: the scrape itself fails. Check «/metrics» from inside the " +
+            `3. Pods Running and Ready but «${up} == 0»: the scrape itself fails. Check «/metrics» from inside the ` +
                 "cluster and the NetworkPolicies that admit Prometheus:",
             sh(
                 "kubectl -n $NS port-forward deploy/$JOB 18080:<port> & curl -s localhost:18080/metrics | head",
@@ -84,11 +89,12 @@ export const availabilityRunbooks = runbooks<Availability>(__filename, {
     }),
     AzoraServiceTargetDown: () => ({
         meaning:
-            "One pod of the service has failed its «/metrics» scrape for 5 minutes while others may still be up.",
+            `One pod of the service has failed its «/metrics» scrape for ${durationWords(targetDown.for)} while others ` +
+            "may still be up.",
         impact: "Capacity is reduced; if it is a stuck pod still receiving traffic, a share of requests fails.",
         check: [
             fromAlert,
-            promql('up{job="$JOB"}', 'sum by (job) (up{job="$JOB"}) / count by (job) (up{job="$JOB"})'),
+            promql(alertJob(up), `sum ${by(["job"])} (${alertJob(up)}) / count ${by(["job"])} (${alertJob(up)})`),
             sh(
                 "kubectl -n $NS get pod $POD -o wide",
                 "kubectl -n $NS describe pod $POD | sed -n '/Conditions:/,/Events:/p'",

@@ -2,16 +2,23 @@
 // (sign-ins, payments, enrollments) or the platform default.
 import type { AlertName, Duration } from "../../model/alerts";
 import type { BusinessMetric, FailureThreshold, ServiceSpec } from "../../model/catalog";
-import { num, selector } from "../../model/promql";
-import { lines, type RuleBuilder } from "../core/builder";
+import { http } from "../../model/metrics";
+import { by, quote, selector } from "../../model/promql";
+import type { RuleBuilder } from "../core/builder";
 import { formatPercent } from "../core/format";
 import { promql, table } from "../core/markdown";
 import { runbooks, type Runbook } from "../core/runbook";
-import { fromAlert } from "../core/runbook-snippets";
+import { alertJob, fromAlert, jobVar, spaceMatchers } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
-import { byJob, rate, serviceLogs } from "./common";
+import { byJob, rate, serviceLogs, shareAbove } from "./common";
 
-type Business = Extract<AlertName, "AzoraAuthFailureRateHigh" | "AzoraPaymentFailures" | "AzoraEnrollmentFailures" | "AzoraBusinessOperationFailures">;
+type Business = Extract<
+    AlertName,
+    | "AzoraAuthFailureRateHigh"
+    | "AzoraPaymentFailures"
+    | "AzoraEnrollmentFailures"
+    | "AzoraBusinessOperationFailures"
+>;
 
 export interface BusinessPolicy {
     alert: Business;
@@ -27,41 +34,42 @@ export const defaultBusinessPolicy: BusinessPolicy = {
 /** A failure ratio only counts once at least this many operations failed inside the window. */
 export const minBusinessFailures = 3;
 
+/** The value of a business metric's outcome label (`outcomeLabel` in the catalog) on a failed operation. */
+export const failedOutcome = "failed";
+
+/** The static labels a business alert carries: which counter, and the operation's title. */
+export const businessLabels = { metric: "business_metric", operation: "operation" } as const;
+
 /** The catalog's own failure alert for this metric, else the default one. */
 export function businessPolicyFor(metric: BusinessMetric): BusinessPolicy {
     return metric.failureAlert ?? defaultBusinessPolicy;
 }
 
+const failed = (m: BusinessMetric): Record<string, string> => ({ [m.outcomeLabel]: failedOutcome });
+
 export function businessRules(rb: RuleBuilder<Business>, s: ServiceSpec): Rule[] {
     return s.businessMetrics.flatMap((m) => {
         const policy = businessPolicyFor(m);
-        const failed = selector(m.metric, { job: s.name, [m.outcomeLabel]: "failed" });
-        const all = selector(m.metric, { job: s.name });
+        const failures = selector(m.metric, { job: s.name, ...failed(m) });
+        const share = { bad: failures, all: selector(m.metric, { job: s.name }), window: policy.window };
         return policy.thresholds.map((t) =>
             rb.alert({
                 name: policy.alert,
-                expr: lines(
-                    "(",
-                    `  sum ${byJob} (${rate(failed, policy.window)})`,
-                    "/",
-                    `  sum ${byJob} (${rate(all, policy.window)})`,
-                    `) > ${num(t.value)}`,
-                    "and",
-                    `sum ${byJob} (increase(${failed}[${policy.window}])) >= ${minBusinessFailures}`,
-                ),
+                expr: shareAbove(share, t.value, `sum ${byJob} (increase(${failures}[${policy.window}])) >= ${minBusinessFailures}`),
                 for: t.for,
                 severity: t.severity,
-                labels: { business_metric: m.metric, operation: m.title },
+                labels: { [businessLabels.metric]: m.metric, [businessLabels.operation]: m.title },
                 summary: `{{ $value | humanizePercentage }} of ${m.title.toLowerCase()} fail in {{ $labels.job }}`,
                 description:
                     `{{ $value | humanizePercentage }} of ${m.title.toLowerCase()} (${m.metric} with ` +
-                    `${m.outcomeLabel}="failed") failed in {{ $labels.job }} over ${policy.window} ` +
+                    `${m.outcomeLabel}=${quote(failedOutcome)}) failed in {{ $labels.job }} over ${policy.window} ` +
                     `(${t.severity} above ${formatPercent(t.value)} for ${t.for}, at least ${minBusinessFailures} failures).`,
             }),
         );
     });
 }
 
+/** What a business runbook says about the service that exports the metric. */
 interface BusinessText {
     meaning: string;
     impact: string;
@@ -69,31 +77,48 @@ interface BusinessText {
     act: string[];
 }
 
-function thresholdsText(thresholds: readonly { severity: string; value: number; for: string }[], window: string): string {
-    return thresholds.map((t) => `${t.severity} > ${formatPercent(t.value)} over ${window} for ${t.for}`).join("; ");
+/** The owner of a business alert's metric, and the queries its runbook starts from. */
+interface BusinessOwner {
+    owner: ServiceSpec;
+    window: Duration;
+    /** Failed operations per pod over the alert's window. */
+    failuresByPod: string;
+}
+
+/** `sel` (the failed operations of the alert's job) per pod over `window`. */
+function failuresByPod(sel: string, window: Duration): string {
+    return `sum ${by(["pod"])} (${rate(sel, window)})`;
+}
+
+function thresholdsText(policy: BusinessPolicy): string {
+    return policy.thresholds.map((t) => `${t.severity} > ${formatPercent(t.value)} over ${policy.window} for ${t.for}`).join("; ");
 }
 
 function externalHosts(s: ServiceSpec): string {
     return s.externalEndpoints.map((e) => `${e.host}:${e.port}, ${e.purpose}`).join("; ") || "none in the catalog";
 }
 
-function businessRunbook(
-    services: readonly ServiceSpec[],
-    metric: string,
-    textFor: (owner: ServiceSpec) => BusinessText,
-): Runbook {
-    const owners = services.flatMap((s) => s.businessMetrics.filter((m) => m.metric === metric).map((m) => ({ s, m })));
+/** The metrics of the catalog raising `alert`, with the service exporting each. */
+function metricsRaising(services: readonly ServiceSpec[], alert: Business): { s: ServiceSpec; m: BusinessMetric }[] {
+    return services.flatMap((s) => s.businessMetrics.filter((m) => businessPolicyFor(m).alert === alert).map((m) => ({ s, m })));
+}
+
+/** The runbook of an alert that one catalog metric raises; the prose is written for the owning
+ *  service (the one exporting that metric), so names, callees and secrets come from the catalog. */
+function businessRunbook(services: readonly ServiceSpec[], alert: Business, textFor: (o: BusinessOwner) => BusinessText): Runbook {
+    const owners = metricsRaising(services, alert);
     const first = owners[0];
-    if (!first) throw new Error(`no service of the catalog exports ${metric}`);
-    const text = textFor(first.s);
+    if (!first) throw new Error(`no business metric of the catalog raises ${alert}`);
+    const { window } = businessPolicyFor(first.m);
+    const text = textFor({ owner: first.s, window, failuresByPod: failuresByPod(alertJob(first.m.metric, failed(first.m)), window) });
     return {
         meaning:
-            `${text.meaning} Counted from «${metric}» with «outcome="failed"»; it fires only once at least ` +
-            `${minBusinessFailures} operations failed within the window.`,
+            `${text.meaning} Counted from «${first.m.metric}» with «${first.m.outcomeLabel}=${quote(failedOutcome)}»; it ` +
+            `fires only once at least ${minBusinessFailures} operations failed within the window.`,
         impact: text.impact,
         facts: table(
             ["service", "metric", "thresholds"],
-            owners.map(({ s, m }) => [s.name, `«${m.metric}»`, thresholdsText(businessPolicyFor(m).thresholds, businessPolicyFor(m).window)]),
+            owners.map(({ s, m }) => [s.name, `«${m.metric}»`, thresholdsText(businessPolicyFor(m))]),
         ),
         check: [fromAlert, ...text.check].join("\n\n"),
         act: text.act.join("\n"),
@@ -101,16 +126,13 @@ function businessRunbook(
 }
 
 export const businessRunbooks = runbooks<Business>(__filename, {
-    AzoraAuthFailureRateHigh: (services) => businessRunbook(services, "azora_auth_attempts_total", (owner) => ({
+    AzoraAuthFailureRateHigh: (services) => businessRunbook(services, "AzoraAuthFailureRateHigh", ({ owner, window, failuresByPod }) => ({
         meaning: "A large share of sign-in attempts fail (wrong credentials, expired MFA codes, locked accounts).",
         impact:
             "Either users cannot sign in (a bug, a broken MFA e-mail path, clock skew on TOTP) or someone is " +
             "guessing credentials (credential stuffing).",
         check: [
-            promql(
-                'sum by (pod) (rate(azora_auth_attempts_total{job="$JOB", outcome="failed"}[10m]))',
-                'sum by (route, status_code) (rate(http_requests_total{job="$JOB"}[10m]))',
-            ),
+            promql(failuresByPod, `sum ${by(["route", "status_code"])} (${rate(alertJob(http.requests), window)})`),
             serviceLogs('|= "auth" | json | outcome="failed"'),
             "Compare with the gateway's 401/403 ([AzoraGatewayAuthErrorSpike](AzoraGatewayAuthErrorSpike.md)) and " +
                 `the external endpoints of ${owner.name} (${externalHosts(owner)}).`,
@@ -121,11 +143,11 @@ export const businessRunbooks = runbooks<Business>(__filename, {
             "- MFA failures only: check the mail endpoint and the pods' clock («date» in the pod vs NTP).",
         ],
     })),
-    AzoraPaymentFailures: (services) => businessRunbook(services, "azora_payments_total", (owner) => ({
-        meaning: "A share of payment attempts end with outcome «failed» (not including the retries that succeed).",
+    AzoraPaymentFailures: (services) => businessRunbook(services, "AzoraPaymentFailures", ({ owner, failuresByPod }) => ({
+        meaning: `A share of payment attempts end with outcome «${failedOutcome}» (not including the retries that succeed).`,
         impact: "Revenue is lost and learners cannot subscribe; failed charges may need reconciliation.",
         check: [
-            promql('sum by (pod) (rate(azora_payments_total{job="$JOB", outcome="failed"}[10m]))'),
+            promql(failuresByPod),
             serviceLogs('|= "payment" | json | outcome="failed"'),
             `Check the processor's status page and the egress to it (${externalHosts(owner)}), and whether ` +
                 `${owner.name}'s callees (${owner.calls.join(", ") || "none"}) are healthy.`,
@@ -141,11 +163,11 @@ export const businessRunbooks = runbooks<Business>(__filename, {
             `- After a deploy: roll back ${owner.name}.`,
         ],
     })),
-    AzoraEnrollmentFailures: (services) => businessRunbook(services, "azora_enrollments_total", (owner) => ({
-        meaning: "A share of course enrollments end with outcome «failed».",
+    AzoraEnrollmentFailures: (services) => businessRunbook(services, "AzoraEnrollmentFailures", ({ owner, failuresByPod }) => ({
+        meaning: `A share of course enrollments end with outcome «${failedOutcome}».`,
         impact: "Learners cannot join courses.",
         check: [
-            promql('sum by (pod) (rate(azora_enrollments_total{job="$JOB", outcome="failed"}[15m]))'),
+            promql(failuresByPod),
             serviceLogs('|= "enroll" | json | outcome="failed"'),
             `${owner.name} calls ${owner.calls.join(", ") || "no other service"}; check their alerts` +
                 (owner.database ? ` and the «${owner.database.name}» database pool.` : "."),
@@ -158,20 +180,21 @@ export const businessRunbooks = runbooks<Business>(__filename, {
     })),
     AzoraBusinessOperationFailures: (services) => ({
         meaning:
-            "A share of a service's business operations (the «operation» and «business_metric» labels: builds, " +
-            "searches, provider calls, ledger writes, assessments...) end with outcome «failed».",
+            `A share of a service's business operations (the «${businessLabels.operation}» and «${businessLabels.metric}» ` +
+            `labels: builds, searches, provider calls, ledger writes, assessments...) end with outcome «${failedOutcome}».`,
         impact: "The feature the operation belongs to fails for users even if HTTP status codes look fine.",
         facts: table(
             ["service", "metric", "operation", "thresholds"],
-            services.flatMap((s) =>
-                s.businessMetrics
-                    .filter((m) => businessPolicyFor(m).alert === "AzoraBusinessOperationFailures")
-                    .map((m) => [s.name, `«${m.metric}»`, m.title, thresholdsText(businessPolicyFor(m).thresholds, businessPolicyFor(m).window)]),
-            ),
+            metricsRaising(services, defaultBusinessPolicy.alert).map(({ s, m }) => [
+                s.name,
+                `«${m.metric}»`,
+                m.title,
+                thresholdsText(businessPolicyFor(m)),
+            ]),
         ),
         check: [
             fromAlert,
-            promql('sum by (pod) (rate({__name__="<business_metric label>", job="$JOB", outcome="failed"}[15m]))'),
+            promql(failuresByPod(anyBusinessMetric(services), defaultBusinessPolicy.window)),
             serviceLogs('| json | outcome="failed"'),
             "Check the service's callees and external endpoints (for example the AI provider for provider calls).",
         ].join("\n\n"),
@@ -182,3 +205,11 @@ export const businessRunbooks = runbooks<Business>(__filename, {
         ].join("\n"),
     }),
 });
+
+/** The failed operations of whichever metric the alert's business_metric label names (the
+ *  outcome label is the one the default alert's metrics share). */
+function anyBusinessMetric(services: readonly ServiceSpec[]): string {
+    const labels = new Set(metricsRaising(services, defaultBusinessPolicy.alert).map(({ m }) => m.outcomeLabel));
+    const outcome = labels.size === 1 ? [...labels].join("") : "<outcome label>";
+    return spaceMatchers(selector("", { __name__: `<${businessLabels.metric} label>`, job: jobVar, [outcome]: failedOutcome }));
+}

@@ -1,21 +1,47 @@
-// What every per-service part shares: the labels its series are aggregated by, and the runbook
-// commands that find a service's pods, logs and rollout.
-import { by } from "../../model/promql";
+// What every per-service part shares: the labels its series are aggregated by, what counts as a
+// failed request, and the runbook commands that find a service's pods, logs and rollout.
+import { http, lokiServiceLabel } from "../../model/metrics";
+import { by, num, selector } from "../../model/promql";
+import type { Duration } from "../../model/alerts";
+import { lines } from "../core/builder";
 import { logql, sh } from "../core/markdown";
+import { jobVar, nsVar, podsOf, spaceMatchers } from "../core/runbook-snippets";
 
 /** Labels every aggregated service series keeps: Alertmanager groups and inhibits on them. */
 export const serviceLabels = ["namespace", "job"] as const;
 export const byJob = by(serviceLabels);
 
-export function rate(sel: string, window: string): string {
+/** A service's requests, all or those matching `matchers`. */
+export function requests(job: string, matchers: Record<string, { re: string }> = {}): string {
+    return selector(http.requests, { job, ...matchers });
+}
+
+export function rate(sel: string, window: Duration): string {
     return `rate(${sel}[${window}])`;
+}
+
+/**
+ * `bad / all > ratio and <floor> > min`: a share of a service's events above `ratio`, counted only
+ * while `floor` (an expression over the same job) is above `min`, so a quiet hour's single failure
+ * does not page.
+ */
+export function shareAbove(share: { bad: string; all: string; window: Duration }, ratio: number, floor: string): string {
+    return lines(
+        "(",
+        `  sum ${byJob} (${rate(share.bad, share.window)})`,
+        "/",
+        `  sum ${byJob} (${rate(share.all, share.window)})`,
+        `) > ${num(ratio)}`,
+        "and",
+        floor,
+    );
 }
 
 export const serviceWorkload = sh(
     "JOB=<job label>; NS=<namespace label>",
-    "kubectl -n $NS get deploy,pods,hpa -l app.kubernetes.io/name=$JOB -o wide",
-    "kubectl -n $NS get events --sort-by=.lastTimestamp | grep $JOB | tail -20",
-    "kubectl -n $NS logs deploy/$JOB --since=15m | tail -100",
+    `kubectl -n ${nsVar} get deploy,pods,hpa ${podsOf(jobVar)} -o wide`,
+    `kubectl -n ${nsVar} get events --sort-by=.lastTimestamp | grep ${jobVar} | tail -20`,
+    `kubectl -n ${nsVar} logs deploy/${jobVar} --since=15m | tail -100`,
 );
 
 export const rollback = [
@@ -27,5 +53,7 @@ export const rollback = [
     ),
 ].join("\n\n");
 
-/** The log shipper labels streams with namespace, pod, container and app (= app.kubernetes.io/name). */
-export const serviceLogs = (filter: string): string => logql(`{namespace="$NS", app="$JOB"} ${filter}`);
+/** The log shipper labels streams with namespace, pod, container and the service name. */
+export function serviceLogs(filter: string): string {
+    return logql(`${spaceMatchers(selector("", { namespace: nsVar, [lokiServiceLabel]: jobVar }))} ${filter}`);
+}

@@ -1,31 +1,38 @@
 // Per service with a database: connection pool saturation, and exhaustion with requests waiting.
-import type { AlertName } from "../../model/alerts";
+import type { AlertName, Duration } from "../../model/alerts";
 import type { FailureThreshold, ServiceSpec } from "../../model/catalog";
+import { dbPool } from "../../model/metrics";
 import { num, selector } from "../../model/promql";
 import { lines, type RuleBuilder } from "../core/builder";
 import { formatPercent } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
-import { fromAlert } from "../core/runbook-snippets";
+import { alertJob, fromAlert, jobVar } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 import { serviceLogs } from "./common";
 
+/** A pool this full (in use / max) is one burst away from queueing. */
 export const poolSaturation: FailureThreshold = { severity: "warning", value: 0.9, for: "10m" };
-
+/** A full pool (every connection in use) while requests have waited throughout `pendingWindow`. */
 export const poolExhaustion: FailureThreshold = { severity: "critical", value: 1, for: "5m" };
+export const pendingWindow: Duration = "5m";
+
+/** `in use / max` of a job's pools: the ratio the alerts compare, and the one runbooks query. */
+export function poolUsage(job: string): string {
+    return `${selector(dbPool.inUse, { job })} / ${selector(dbPool.max, { job })}`;
+}
 
 type Database = Extract<AlertName, "AzoraDatabasePoolExhausted">;
 
 export function databaseRules(rb: RuleBuilder<Database>, s: ServiceSpec): Rule[] {
     if (!s.database) return [];
-    const inUse = selector("db_pool_connections_in_use", { job: s.name });
-    const max = selector("db_pool_connections_max", { job: s.name });
-    const pending = selector("db_pool_pending_acquires", { job: s.name });
+    const usage = poolUsage(s.name);
+    const pending = selector(dbPool.pending, { job: s.name });
     const labels = { database: s.database.name };
     return [
         rb.alert({
             name: "AzoraDatabasePoolExhausted",
-            expr: `${inUse} / ${max} > ${num(poolSaturation.value)}`,
+            expr: `${usage} > ${num(poolSaturation.value)}`,
             for: poolSaturation.for,
             severity: poolSaturation.severity,
             labels,
@@ -37,7 +44,7 @@ export function databaseRules(rb: RuleBuilder<Database>, s: ServiceSpec): Rule[]
         }),
         rb.alert({
             name: "AzoraDatabasePoolExhausted",
-            expr: lines(`${inUse} / ${max} >= ${num(poolExhaustion.value)}`, "and", `min_over_time(${pending}[5m]) > 0`),
+            expr: lines(`${usage} >= ${num(poolExhaustion.value)}`, "and", `min_over_time(${pending}[${pendingWindow}]) > 0`),
             for: poolExhaustion.for,
             severity: poolExhaustion.severity,
             labels,
@@ -53,9 +60,10 @@ export function databaseRules(rb: RuleBuilder<Database>, s: ServiceSpec): Rule[]
 export const databaseRunbooks = runbooks<Database>(__filename, {
     AzoraDatabasePoolExhausted: (services) => ({
         meaning:
-            `A pod's database connection pool is at or near its maximum: warning above ${formatPercent(poolSaturation.value)} ` +
-            `in use for ${poolSaturation.for}; critical when all connections are in use and requests wait for one ` +
-            `(«db_pool_pending_acquires» > 0) for ${poolExhaustion.for}. The «database» label names the database.`,
+            `A pod's database connection pool is at or near its maximum: ${poolSaturation.severity} above ` +
+            `${formatPercent(poolSaturation.value)} in use for ${poolSaturation.for}; ${poolExhaustion.severity} when all ` +
+            `connections are in use and requests wait for one («${dbPool.pending}» > 0) for ${poolExhaustion.for}. The ` +
+            "«database» label names the database.",
         impact: "Requests queue for a connection and time out; latency and 5xx rise together.",
         facts: table(
             ["service", "database"],
@@ -63,10 +71,7 @@ export const databaseRunbooks = runbooks<Database>(__filename, {
         ),
         check: [
             fromAlert,
-            promql(
-                'db_pool_connections_in_use{job="$JOB"} / db_pool_connections_max{job="$JOB"}',
-                'db_pool_pending_acquires{job="$JOB"}',
-            ),
+            promql(poolUsage(jobVar), alertJob(dbPool.pending)),
             "Slow or blocked queries on the database (a long query holds its connection):",
             sh(
                 "psql \"$DATABASE_URL\" -c \"select pid, now() - query_start as age, state, wait_event_type, left(query, 80) " +

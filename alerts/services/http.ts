@@ -1,73 +1,93 @@
 // Per service HTTP: the 5xx ratio, the p95/p99 latency against the SLO threshold, and, on the public
 // gateway, spikes of 401/403.
-import type { AlertName, Duration, Severity } from "../../model/alerts";
+import type { AlertName, Duration } from "../../model/alerts";
 import type { FailureThreshold, ServiceSpec } from "../../model/catalog";
-import { by, num, selector } from "../../model/promql";
+import { http, node } from "../../model/metrics";
+import { by, num, quote, selector } from "../../model/promql";
 import { p99CeilingFactor } from "../buckets";
-import { lines, type RuleBuilder } from "../core/builder";
-import { formatPercent, formatSeconds } from "../core/format";
+import type { Hold, RuleBuilder } from "../core/builder";
+import { durationWords, formatPercent, formatSeconds, ratioThresholdsText } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
-import { fromAlert } from "../core/runbook-snippets";
+import { alertJob, fromAlert, jobVar, podsOf } from "../core/runbook-snippets";
+import { serverErrors } from "../core/matchers";
 import type { Rule } from "../core/types";
-import { byJob, rate, rollback, serviceLabels, serviceLogs, serviceWorkload } from "./common";
+import { businessPolicyFor } from "./business";
+import { byJob, rate, requests, rollback, serviceLabels, serviceLogs, serviceWorkload, shareAbove } from "./common";
+import { poolUsage } from "./database";
 
-/** HTTP error ratio (5xx / all) over 5 minutes. */
+/** The 5xx ratio (5xx / all) over this window. */
+export const errorRateWindow: Duration = "5m";
 export const errorRateThresholds: readonly FailureThreshold[] = [
     { severity: "warning", value: 0.05, for: "10m" },
     { severity: "critical", value: 0.2, for: "5m" },
 ];
-
 /** Below this request rate an error ratio is noise (a single failed health check). */
 export const minRequestsPerSecond = 0.1;
 
-/** Share of 401/403 among the public gateway's responses, with a floor on their rate. */
-export const gatewayAuthErrors = { ratio: 0.2, minPerSecond: 0.5, for: "10m" as Duration, severity: "warning" as Severity };
+/** A latency percentile alert: the `quantile` over `latencyWindow` above `factor` × the SLO threshold. */
+export interface LatencyQuantile extends Hold {
+    quantile: number;
+    factor: number;
+}
+export const latencyWindow: Duration = "5m";
+export const latencyQuantiles: readonly LatencyQuantile[] = [
+    { quantile: 0.95, factor: 1, severity: "warning", for: "10m" },
+    { quantile: 0.99, factor: p99CeilingFactor, severity: "critical", for: "5m" },
+];
+
+/** Share of the rejected (401/403) among the public gateway's responses over `window`, above
+ *  `ratio` while they come at `minPerSecond` or more. */
+export const gatewayAuthErrors: Hold & { statusCodes: readonly string[]; window: Duration; ratio: number; minPerSecond: number } = {
+    statusCodes: ["401", "403"],
+    window: "5m",
+    ratio: 0.2,
+    minPerSecond: 0.5,
+    severity: "warning",
+    for: "10m",
+};
+const denied = { status_code: { re: gatewayAuthErrors.statusCodes.join("|") } };
 
 type Http = Extract<AlertName, "AzoraHighErrorRate" | "AzoraHighLatency" | "AzoraGatewayAuthErrorSpike">;
 
+/** "p95" for 0.95. */
+const percentile = (q: number): string => `p${num(q * 100)}`;
+
+function latencyQuery(q: number, labels: readonly string[], sel: string, window: Duration = latencyWindow): string {
+    return `histogram_quantile(${num(q)}, sum ${by([...labels, "le"])} (${rate(sel, window)}))`;
+}
+
 export function httpRules(rb: RuleBuilder<Http>, s: ServiceSpec): Rule[] {
-    const all = selector("http_requests_total", { job: s.name });
-    const errors = selector("http_requests_total", { job: s.name, status_code: { re: "5.." } });
-    const buckets = selector("http_request_duration_seconds_bucket", { job: s.name });
+    const all = requests(s.name);
+    const errorShare = { bad: requests(s.name, serverErrors), all, window: errorRateWindow };
     const rules: Rule[] = errorRateThresholds.map((t) =>
         rb.alert({
             name: "AzoraHighErrorRate",
-            expr: lines(
-                "(",
-                `  sum ${byJob} (${rate(errors, "5m")})`,
-                "/",
-                `  sum ${byJob} (${rate(all, "5m")})`,
-                `) > ${num(t.value)}`,
-                "and",
-                `sum ${byJob} (${rate(all, "5m")}) > ${num(minRequestsPerSecond)}`,
-            ),
+            expr: shareAbove(errorShare, t.value, `sum ${byJob} (${rate(all, errorRateWindow)}) > ${num(minRequestsPerSecond)}`),
             for: t.for,
             severity: t.severity,
             summary: "{{ $labels.job }} answers {{ $value | humanizePercentage }} of requests with 5xx",
             description:
                 "{{ $value | humanizePercentage }} of {{ $labels.job }} requests returned a 5xx status over the last " +
-                `5 minutes (${t.severity} above ${formatPercent(t.value)} for ${t.for}).`,
+                `${durationWords(errorRateWindow)} (${t.severity} above ${formatPercent(t.value)} for ${t.for}).`,
         }),
     );
     const threshold = s.slo.latency.thresholdSeconds;
-    const quantiles: { q: number; limit: number; severity: Severity; for: Duration }[] = [
-        { q: 0.95, limit: threshold, severity: "warning", for: "10m" },
-        { q: 0.99, limit: threshold * p99CeilingFactor, severity: "critical", for: "5m" },
-    ];
-    for (const { q, limit, severity, for: holdFor } of quantiles) {
+    const buckets = selector(http.durationBucket, { job: s.name });
+    for (const { quantile: q, factor, severity, for: holdFor } of latencyQuantiles) {
+        const limit = threshold * factor;
         rules.push(
             rb.alert({
                 name: "AzoraHighLatency",
-                expr: `histogram_quantile(${num(q)}, sum ${by([...serviceLabels, "le"])} (${rate(buckets, "5m")})) > ${num(limit)}`,
+                expr: `${latencyQuery(q, serviceLabels, buckets)} > ${num(limit)}`,
                 for: holdFor,
                 severity,
                 labels: { quantile: num(q) },
-                summary: `{{ $labels.job }} p${num(q * 100)} latency is {{ $value | humanizeDuration }}`,
+                summary: `{{ $labels.job }} ${percentile(q)} latency is {{ $value | humanizeDuration }}`,
                 description:
-                    `The ${num(q * 100)}th percentile of {{ $labels.job }} request duration over 5 minutes is ` +
+                    `The ${num(q * 100)}th percentile of {{ $labels.job }} request duration over ${durationWords(latencyWindow)} is ` +
                     `{{ $value | humanizeDuration }}, above ${formatSeconds(limit)} ` +
-                    `(SLO threshold ${formatSeconds(threshold)}${q === 0.95 ? "" : ` × ${p99CeilingFactor}`}).`,
+                    `(SLO threshold ${formatSeconds(threshold)}${factor === 1 ? "" : ` × ${num(factor)}`}).`,
             }),
         );
     }
@@ -75,42 +95,53 @@ export function httpRules(rb: RuleBuilder<Http>, s: ServiceSpec): Rule[] {
 }
 
 export function gatewayAuthRules(rb: RuleBuilder<Http>, s: ServiceSpec): Rule[] {
-    const denied = selector("http_requests_total", { job: s.name, status_code: { re: "401|403" } });
-    const all = selector("http_requests_total", { job: s.name });
     const g = gatewayAuthErrors;
+    const rejected = requests(s.name, denied);
     return [
         rb.alert({
             name: "AzoraGatewayAuthErrorSpike",
-            expr: lines(
-                "(",
-                `  sum ${byJob} (${rate(denied, "5m")})`,
-                "/",
-                `  sum ${byJob} (${rate(all, "5m")})`,
-                `) > ${num(g.ratio)}`,
-                "and",
-                `sum ${byJob} (${rate(denied, "5m")}) > ${num(g.minPerSecond)}`,
+            expr: shareAbove(
+                { bad: rejected, all: requests(s.name), window: g.window },
+                g.ratio,
+                `sum ${byJob} (${rate(rejected, g.window)}) > ${num(g.minPerSecond)}`,
             ),
             for: g.for,
             severity: g.severity,
-            summary: "{{ $value | humanizePercentage }} of {{ $labels.job }} responses are 401/403",
+            summary: `{{ $value | humanizePercentage }} of {{ $labels.job }} responses are ${g.statusCodes.join("/")}`,
             description:
                 "{{ $value | humanizePercentage }} of requests through the public gateway {{ $labels.job }} were " +
-                `rejected as unauthenticated or forbidden over 5 minutes (above ${formatPercent(g.ratio)} and ` +
+                `rejected as unauthenticated or forbidden over ${durationWords(g.window)} (above ${formatPercent(g.ratio)} and ` +
                 `${num(g.minPerSecond)}/s): credential stuffing, a broken client release or a token signing problem.`,
         }),
     ];
 }
 
+/** The services counting sign-ins: those raising AzoraAuthFailureRateHigh. */
 function authOwners(services: readonly ServiceSpec[]): ServiceSpec[] {
-    return services.filter((s) => s.businessMetrics.some((m) => m.metric === "azora_auth_attempts_total"));
+    return services.filter((s) => s.businessMetrics.some((m) => businessPolicyFor(m).alert === "AzoraAuthFailureRateHigh"));
+}
+
+const [firstQuantile] = latencyQuantiles.map((q) => q.quantile);
+
+/** Runbook queries: the alert's job's 5xx by route and code, and its first alerting percentile by route. */
+export function routeErrors(window: Duration): string {
+    return `sum ${by(["route", "status_code"])} (${rate(alertJob(http.requests, serverErrors), window)})`;
+}
+export function routeLatency(window: Duration): string {
+    return latencyQuery(firstQuantile, ["route"], alertJob(http.durationBucket), window);
+}
+
+/** "p95 above the SLO latency threshold for 10m (warning)". */
+function describeQuantile(q: LatencyQuantile): string {
+    const limit = q.factor === 1 ? "the SLO latency threshold" : `${num(q.factor)}× that threshold`;
+    return `${percentile(q.quantile)} above ${limit} for ${q.for} (${q.severity})`;
 }
 
 export const httpRunbooks = runbooks<Http>(__filename, {
     AzoraHighErrorRate: () => ({
         meaning:
-            "A share of the service's HTTP responses have a 5xx status over 5 minutes: " +
-            errorRateThresholds.map((t) => `${t.severity} above ${formatPercent(t.value)} for ${t.for}`).join(", ") +
-            `, counted only above ${minRequestsPerSecond} requests/s.`,
+            `A share of the service's HTTP responses have a 5xx status over ${durationWords(errorRateWindow)}: ` +
+            `${ratioThresholdsText(errorRateThresholds)}, counted only above ${num(minRequestsPerSecond)} requests/s.`,
         impact:
             "Users see failures on the affected routes; the availability SLO budget burns (see " +
             "[AzoraAvailabilityBudgetBurn](AzoraAvailabilityBudgetBurn.md)).",
@@ -118,8 +149,9 @@ export const httpRunbooks = runbooks<Http>(__filename, {
             fromAlert,
             "1. Which routes and codes:",
             promql(
-                'sum by (route, status_code) (rate(http_requests_total{job="$JOB", status_code=~"5.."}[5m]))',
-                'sum by (route) (rate(http_requests_total{job="$JOB", status_code=~"5.."}[5m])) / sum by (route) (rate(http_requests_total{job="$JOB"}[5m]))',
+                routeErrors(errorRateWindow),
+                `sum ${by(["route"])} (${rate(alertJob(http.requests, serverErrors), errorRateWindow)}) / ` +
+                    `sum ${by(["route"])} (${rate(alertJob(http.requests), errorRateWindow)})`,
             ),
             "2. The errors in the logs, and a failing trace in Jaeger (service = the job):",
             serviceLogs('|= "error" | json | line_format "{{.msg}}"'),
@@ -135,30 +167,25 @@ export const httpRunbooks = runbooks<Http>(__filename, {
     }),
     AzoraHighLatency: (services) => ({
         meaning:
-            "The service's request duration percentiles (from «http_request_duration_seconds_bucket», 5 minutes) are " +
-            `high: p95 above the SLO latency threshold for 10m (warning), p99 above ${p99CeilingFactor}× that threshold ` +
-            "for 5m (critical). The «quantile» label says which fired.",
+            `The service's request duration percentiles (from «${http.durationBucket}», ${durationWords(latencyWindow)}) ` +
+            `are high: ${latencyQuantiles.map(describeQuantile).join(", ")}. The «quantile» label says which fired.`,
         impact: "Slow pages and API calls; callers may time out and turn it into errors.",
         facts: table(
-            ["service", "SLO threshold (p95, warning)", `p99 limit (critical)`],
-            services.map((s) => [
-                s.name,
-                formatSeconds(s.slo.latency.thresholdSeconds),
-                formatSeconds(s.slo.latency.thresholdSeconds * p99CeilingFactor),
-            ]),
+            [
+                "service",
+                ...latencyQuantiles.map((q) =>
+                    q.factor === 1 ? `SLO threshold (${percentile(q.quantile)}, ${q.severity})` : `${percentile(q.quantile)} limit (${q.severity})`,
+                ),
+            ],
+            services.map((s) => [s.name, ...latencyQuantiles.map((q) => formatSeconds(s.slo.latency.thresholdSeconds * q.factor))]),
         ),
         check: [
             fromAlert,
             "1. Which routes are slow:",
-            promql(
-                'histogram_quantile(0.95, sum by (route, le) (rate(http_request_duration_seconds_bucket{job="$JOB"}[5m])))',
-            ),
+            promql(routeLatency(latencyWindow)),
             "2. Saturation: CPU throttling, replicas at the HPA maximum, database pool:",
-            promql(
-                'rate(process_cpu_seconds_total{job="$JOB"}[5m])',
-                'db_pool_connections_in_use{job="$JOB"} / db_pool_connections_max{job="$JOB"}',
-            ),
-            sh("kubectl -n $NS get hpa $JOB", "kubectl -n $NS top pods -l app.kubernetes.io/name=$JOB"),
+            promql(rate(alertJob(node.cpuSeconds), latencyWindow), poolUsage(jobVar)),
+            sh("kubectl -n $NS get hpa $JOB", `kubectl -n $NS top pods ${podsOf(jobVar)}`),
             "3. Slow callees: open Jaeger, search the service with «minDuration» set to the threshold and look at the widest child span.",
         ].join("\n\n"),
         act: [
@@ -170,8 +197,9 @@ export const httpRunbooks = runbooks<Http>(__filename, {
     }),
     AzoraGatewayAuthErrorSpike: (services) => ({
         meaning:
-            `More than ${formatPercent(gatewayAuthErrors.ratio)} of the public gateway's responses were 401 or 403 over ` +
-            `5 minutes, with at least ${gatewayAuthErrors.minPerSecond}/s of them, for ${gatewayAuthErrors.for}.`,
+            `More than ${formatPercent(gatewayAuthErrors.ratio)} of the public gateway's responses were ` +
+            `${gatewayAuthErrors.statusCodes.join(" or ")} over ${durationWords(gatewayAuthErrors.window)}, with at least ` +
+            `${num(gatewayAuthErrors.minPerSecond)}/s of them, for ${gatewayAuthErrors.for}.`,
         impact: "Legitimate users may be locked out, or an attack is under way against the public API.",
         facts: table(
             ["public gateway"],
@@ -180,10 +208,10 @@ export const httpRunbooks = runbooks<Http>(__filename, {
         check: [
             fromAlert,
             promql(
-                'sum by (route, status_code) (rate(http_requests_total{job="$JOB", status_code=~"401|403"}[5m]))',
-                ...authOwners(services).map((a) => `sum by (status_code) (rate(http_requests_total{job="${a.name}"}[5m]))`),
+                `sum ${by(["route", "status_code"])} (${rate(alertJob(http.requests, denied), gatewayAuthErrors.window)})`,
+                ...authOwners(services).map((a) => `sum ${by(["status_code"])} (${rate(requests(a.name), gatewayAuthErrors.window)})`),
             ),
-            serviceLogs('| json | status_code=~"401|403"'),
+            serviceLogs(`| json | status_code=~${quote(denied.status_code.re)}`),
             "Token issuance problems show up as failed verification in the gateway logs: a rotated signing key " +
                 "(«secrets.rotation») that the gateway has not picked up yet, or clock skew.",
         ].join("\n\n"),

@@ -2,13 +2,13 @@
 // inputs (the catalog's limits after stack overrides).
 import type { AlertName } from "../../model/alerts";
 import type { FailureThreshold, ServiceSpec } from "../../model/catalog";
-import { memoryLimitRecord } from "../../model/metrics";
+import { memoryLimitRecord, node } from "../../model/metrics";
 import { num, selector } from "../../model/promql";
 import { lines, type RuleBuilder } from "../core/builder";
-import { formatPercent } from "../core/format";
+import { formatPercent, ratioThresholdsText } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
-import { fromAlert } from "../core/runbook-snippets";
+import { alertJob, fromAlert, jobVar, podsOf } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 
 export const memoryThresholds: readonly FailureThreshold[] = [
@@ -16,15 +16,18 @@ export const memoryThresholds: readonly FailureThreshold[] = [
     { severity: "critical", value: 0.95, for: "5m" },
 ];
 
+/** Resident memory divided by the job's recorded limit (one limit series per job). */
+const perLimit = "/ on (job) group_left";
+
 type Memory = Extract<AlertName, "AzoraHighMemoryUsage">;
 
 export function memoryRules(rb: RuleBuilder<Memory>, s: ServiceSpec): Rule[] {
-    const rss = selector("process_resident_memory_bytes", { job: s.name });
+    const rss = selector(node.residentMemory, { job: s.name });
     const limit = selector(memoryLimitRecord, { job: s.name });
     return memoryThresholds.map((t) =>
         rb.alert({
             name: "AzoraHighMemoryUsage",
-            expr: lines(rss, "  / on (job) group_left", limit, `> ${num(t.value)}`),
+            expr: lines(rss, `  ${perLimit}`, limit, `> ${num(t.value)}`),
             for: t.for,
             severity: t.severity,
             summary: "{{ $labels.pod }} ({{ $labels.job }}) uses {{ $value | humanizePercentage }} of its memory limit",
@@ -39,10 +42,9 @@ export function memoryRules(rb: RuleBuilder<Memory>, s: ServiceSpec): Rule[] {
 export const memoryRunbooks = runbooks<Memory>(__filename, {
     AzoraHighMemoryUsage: (services) => ({
         meaning:
-            "A pod's resident memory («process_resident_memory_bytes») is close to its container memory limit " +
-            "(recorded per service as «azora:container_memory_limit_bytes», from the catalog or the stack override): " +
-            memoryThresholds.map((t) => `${t.severity} above ${formatPercent(t.value)} for ${t.for}`).join(", ") +
-            ".",
+            `A pod's resident memory («${node.residentMemory}») is close to its container memory limit ` +
+            `(recorded per service as «${memoryLimitRecord}», from the catalog or the stack override): ` +
+            `${ratioThresholdsText(memoryThresholds)}.`,
         impact: "At the limit the kernel OOM-kills the container: in-flight requests fail and the pod restarts.",
         facts: table(
             ["service", "catalog request / limit"],
@@ -51,13 +53,13 @@ export const memoryRunbooks = runbooks<Memory>(__filename, {
         check: [
             fromAlert,
             promql(
-                'process_resident_memory_bytes{job="$JOB"} / on (job) group_left azora:container_memory_limit_bytes{job="$JOB"}',
-                'deriv(process_resident_memory_bytes{job="$JOB"}[1h])   # steady growth = leak',
-                'nodejs_heap_size_used_bytes{job="$JOB"}',
+                `${alertJob(node.residentMemory)} ${perLimit} ${alertJob(memoryLimitRecord)}`,
+                `deriv(${alertJob(node.residentMemory)}[1h])   # steady growth = leak`,
+                alertJob(node.heapUsed),
             ),
             sh(
-                "kubectl -n $NS top pods -l app.kubernetes.io/name=$JOB",
-                "kubectl -n $NS get pods -l app.kubernetes.io/name=$JOB -o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[0].lastState.terminated.reason}{\"\\n\"}{end}'",
+                `kubectl -n $NS top pods ${podsOf(jobVar)}`,
+                `kubectl -n $NS get pods ${podsOf(jobVar)} -o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[0].lastState.terminated.reason}{\"\\n\"}{end}'`,
             ),
         ].join("\n\n"),
         act: [

@@ -6,15 +6,21 @@ import type { ServiceSpec } from "../../model/catalog";
 import { num, selector } from "../../model/promql";
 import { sloPeriod, sloRecordNames, type SloKind, type SloWindow, sloWindows } from "../../model/slo";
 import { lines, type RuleBuilder } from "../core/builder";
-import { formatPercent, formatSeconds } from "../core/format";
+import { durationSeconds, durationWords, formatPercent, formatSeconds } from "../core/format";
 import { promql, table } from "../core/markdown";
 import { runbooks, type Runbook } from "../core/runbook";
-import { fromAlert } from "../core/runbook-snippets";
+import { alertJob, fromAlert } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
-import { burnRatePolicies, type BurnRatePolicy } from "./policies";
+import { routeErrors, routeLatency } from "../services/http";
+import { burnRatePolicies, type BurnRatePolicy, pagePolicy, ticketPolicy } from "./policies";
 import { objective } from "./records";
 
 type BudgetBurn = Extract<AlertName, "AzoraAvailabilityBudgetBurn" | "AzoraLatencyBudgetBurn">;
+
+const periodMinutes = durationSeconds(sloPeriod) / 60;
+const [shortestWindow] = sloWindows;
+/** Where the bad requests come from, over the page's first long window. */
+const diagnosisWindow = pagePolicy.conditions[0]?.long ?? shortestWindow;
 
 const sloAlertName: Record<SloKind, BudgetBurn> = {
     availability: "AzoraAvailabilityBudgetBurn",
@@ -65,29 +71,30 @@ export function sloAlert(rb: RuleBuilder<BudgetBurn>, s: ServiceSpec, kind: SloK
 
 function sloRunbook(services: readonly ServiceSpec[], kind: "availability" | "latency"): Runbook {
     const bad = kind === "availability" ? "requests answered with a 5xx" : "requests slower than the service's threshold";
-    const minutes = (objective: number): string => `${Math.round((1 - objective) * 30 * 24 * 60 * 10) / 10} min`;
+    const minutes = (objective: number): string => `${Math.round((1 - objective) * periodMinutes * 10) / 10} min`;
     const policyRows = burnRatePolicies.flatMap((p) =>
         p.conditions.map((c) => [
             p.urgency,
             p.severity,
-            `${c.factor}×`,
+            `${num(c.factor)}×`,
             `${c.long} and ${c.short}`,
-            `${Math.round((100 * c.factor * parseWindowHours(c.long)) / (30 * 24) * 10) / 10}% of the budget`,
+            `${Math.round(((100 * c.factor * durationSeconds(c.long)) / durationSeconds(sloPeriod)) * 10) / 10}% of the budget`,
         ]),
     );
     return {
         meaning:
             `The service spends its ${sloPeriod} ${kind} error budget (the share of ${bad} the SLO allows) faster than ` +
             "sustainable, measured over a long and a short window at once (multi-window, multi-burn-rate, Google SRE " +
-            "workbook). «urgency=page» (critical) means the budget is gone within days; «urgency=ticket» (warning) " +
-            "within the month. The value in the summary is the burn rate over the long window (1× = exactly the budget).",
+            `workbook). «urgency=${pagePolicy.urgency}» (${pagePolicy.severity}) means the budget is gone within days; ` +
+            `«urgency=${ticketPolicy.urgency}» (${ticketPolicy.severity}) within the month. The value in the summary is ` +
+            "the burn rate over the long window (1× = exactly the budget).",
         impact:
             kind === "availability"
                 ? "Users see errors; at this rate the SLO will be missed."
                 : "Users wait; at this rate the latency SLO will be missed.",
         facts: [
             table(
-                ["service", kind === "availability" ? "objective" : "objective (threshold)", "budget per 30 days"],
+                ["service", kind === "availability" ? "objective" : "objective (threshold)", `budget per ${durationWords(sloPeriod)}`],
                 services.map((s) =>
                     kind === "availability"
                         ? [s.name, formatPercent(s.slo.availability), `${minutes(s.slo.availability)} of full outage`]
@@ -99,22 +106,16 @@ function sloRunbook(services: readonly ServiceSpec[], kind: "availability" | "la
                 ),
             ),
             table(["urgency", "severity", "burn rate", "windows (both must exceed)", "budget spent when it fires"], policyRows),
-            `Recorded ratios: «${sloRecordNames[kind]("5m")}» and the other windows (${sloWindows.join(", ")}).`,
+            `Recorded ratios: «${sloRecordNames[kind](shortestWindow)}» and the other windows (${sloWindows.join(", ")}).`,
         ].join("\n\n"),
         check: [
             fromAlert,
             "1. How fast, over which windows:",
-            promql(
-                ...sloWindows.map((w) => `${sloRecordNames[kind](w)}{job="$JOB"}`),
-            ),
+            promql(...sloWindows.map((w) => alertJob(sloRecordNames[kind](w)))),
             kind === "availability"
                 ? "2. Where the errors come from: follow [AzoraHighErrorRate](AzoraHighErrorRate.md)'s checks."
                 : "2. Which routes are slow: follow [AzoraHighLatency](AzoraHighLatency.md)'s checks.",
-            promql(
-                kind === "availability"
-                    ? 'sum by (route, status_code) (rate(http_requests_total{job="$JOB", status_code=~"5.."}[1h]))'
-                    : 'histogram_quantile(0.95, sum by (route, le) (rate(http_request_duration_seconds_bucket{job="$JOB"}[1h])))',
-            ),
+            promql(kind === "availability" ? routeErrors(diagnosisWindow) : routeLatency(diagnosisWindow)),
             "3. Did it start with a rollout? «kubectl -n $NS rollout history deploy/$JOB», «pulumi stack history».",
         ].join("\n\n"),
         act: [
@@ -124,14 +125,6 @@ function sloRunbook(services: readonly ServiceSpec[], kind: "availability" | "la
             "- When the budget is spent: freeze risky releases for the service until it recovers (error-budget policy).",
         ].join("\n"),
     };
-}
-
-function parseWindowHours(w: string): number {
-    const n = Number.parseFloat(w);
-    if (w.endsWith("m")) return n / 60;
-    if (w.endsWith("h")) return n;
-    if (w.endsWith("d")) return n * 24;
-    throw new Error(`unsupported window ${w}`);
 }
 
 export const budgetBurnRunbooks = runbooks<BudgetBurn>(__filename, {

@@ -18,23 +18,24 @@ export interface BurnRatePolicy {
     conditions: readonly BurnRateCondition[];
 }
 
-export const burnRatePolicies: readonly BurnRatePolicy[] = [
-    {
-        urgency: "page",
-        severity: "critical",
-        for: "2m",
-        conditions: [
-            { long: "1h", short: "5m", factor: 14.4 },
-            { long: "6h", short: "30m", factor: 6 },
-        ],
-    },
-    {
-        urgency: "ticket",
-        severity: "warning",
-        for: "15m",
-        conditions: [
-            { long: "1d", short: "2h", factor: 3 },
-            { long: "3d", short: "6h", factor: 1 },
-        ],
-    },
-];
+/** Fast burns: the budget is gone within days. */
+export const pagePolicy: BurnRatePolicy = {
+    urgency: "page",
+    severity: "critical",
+    for: "2m",
+    conditions: [
+        { long: "1h", short: "5m", factor: 14.4 },
+        { long: "6h", short: "30m", factor: 6 },
+    ],
+};
+/** Slow burns: the budget is gone within the period. */
+export const ticketPolicy: BurnRatePolicy = {
+    urgency: "ticket",
+    severity: "warning",
+    for: "15m",
+    conditions: [
+        { long: "1d", short: "2h", factor: 3 },
+        { long: "3d", short: "6h", factor: 1 },
+    ],
+};
+export const burnRatePolicies: readonly BurnRatePolicy[] = [pagePolicy, ticketPolicy];

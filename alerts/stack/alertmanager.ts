@@ -3,16 +3,39 @@
 import type { AlertName } from "../../model/alerts";
 import { by, selector } from "../../model/promql";
 import { observabilityWorkloads } from "../../model/workloads";
-import { lines, type RuleBuilder } from "../core/builder";
+import { hold, type WindowedHold, lines, rateShareAbove, type RuleBuilder } from "../core/builder";
+import { durationWords, formatPercent, ratioOverWindow } from "../core/format";
 import { promql, sh } from "../core/markdown";
 import { runbooks } from "../core/runbook";
-import { obsNs } from "../core/runbook-snippets";
+import { obsNs, podsOf } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
-import { stackJob } from "./jobs";
+import { stackJob, statefulSetLogs } from "./jobs";
+
+/** Alertmanager's own metrics the alerts and runbooks read. */
+export const alertmanagerMetrics = {
+    notificationsFailed: "alertmanager_notifications_failed_total",
+    notifications: "alertmanager_notifications_total",
+    clusterMembers: "alertmanager_cluster_members",
+    peerPosition: "alertmanager_peer_position",
+    configReloadSuccessful: "alertmanager_config_last_reload_successful",
+} as const;
+const m = alertmanagerMetrics;
+
+/** Failed / all notifications to one integration over `window`. */
+export const deliveryFailures = { window: "5m", ratio: 0.01, severity: "warning", for: "5m" } as const satisfies WindowedHold & { ratio: number };
+/** A replica seeing fewer members (highest count over `window`) than there are replicas. */
+export const clusterSplit = { window: "5m", severity: "critical", for: "15m" } as const satisfies WindowedHold;
+/** The last reload failed and none succeeded within `window`, sustained. */
+export const alertmanagerReloadFailed = { window: "5m", severity: "critical", for: "10m" } as const satisfies WindowedHold;
 
 const alertmanagerJob = stackJob("alertmanager");
 
-type Alertmanager = Extract<AlertName, "AlertmanagerFailedToSendAlerts" | "AlertmanagerClusterMembersMismatch" | "AlertmanagerConfigReloadFailed">;
+type Alertmanager = Extract<
+    AlertName,
+    | "AlertmanagerFailedToSendAlerts"
+    | "AlertmanagerClusterMembersMismatch"
+    | "AlertmanagerConfigReloadFailed"
+>;
 
 export function alertmanagerRules(rb: RuleBuilder<Alertmanager>): Rule[] {
     const a = (metric: string): string => selector(metric, { job: alertmanagerJob });
@@ -20,41 +43,38 @@ export function alertmanagerRules(rb: RuleBuilder<Alertmanager>): Rule[] {
     return [
         rb.alert({
             name: "AlertmanagerFailedToSendAlerts",
-            expr: lines(
-                `sum ${byIntegration} (rate(${a("alertmanager_notifications_failed_total")}[5m]))`,
-                "/",
-                `sum ${byIntegration} (rate(${a("alertmanager_notifications_total")}[5m]))`,
-                "> 0.01",
+            expr: rateShareAbove(
+                byIntegration,
+                { bad: a(m.notificationsFailed), all: a(m.notifications), window: deliveryFailures.window },
+                deliveryFailures.ratio,
             ),
-            for: "5m",
-            severity: "warning",
+            ...hold(deliveryFailures),
             summary: "Alertmanager fails to deliver {{ $labels.integration }} notifications",
             description:
-                "{{ $value | humanizePercentage }} of notifications to {{ $labels.integration }} failed over 5 minutes " +
-                "(above 1% for 5m): people are not being told about alerts.",
+                "{{ $value | humanizePercentage }} of notifications to {{ $labels.integration }} failed " +
+                `${ratioOverWindow(deliveryFailures)}: people are not being told about alerts.`,
         }),
         rb.alert({
             name: "AlertmanagerClusterMembersMismatch",
             expr: lines(
-                `max_over_time(${a("alertmanager_cluster_members")}[5m])`,
+                `max_over_time(${a(m.clusterMembers)}[${clusterSplit.window}])`,
                 `< on (namespace, job) group_left`,
-                `count ${by(["namespace", "job"])} (max_over_time(${a("alertmanager_cluster_members")}[5m]))`,
+                `count ${by(["namespace", "job"])} (max_over_time(${a(m.clusterMembers)}[${clusterSplit.window}]))`,
             ),
-            for: "15m",
-            severity: "critical",
+            ...hold(clusterSplit),
             summary: "Alertmanager {{ $labels.pod }} sees only {{ $value }} cluster members",
             description:
-                "{{ $labels.pod }} has seen {{ $value }} cluster members for 15 minutes, fewer than the number of " +
+                `{{ $labels.pod }} has seen {{ $value }} cluster members for ${durationWords(clusterSplit.for)}, fewer than the number of ` +
                 "Alertmanager replicas scraped: the cluster is split and notifications may be duplicated or lost.",
         }),
         rb.alert({
             name: "AlertmanagerConfigReloadFailed",
-            expr: `max_over_time(${a("alertmanager_config_last_reload_successful")}[5m]) == 0`,
-            for: "10m",
-            severity: "critical",
+            expr: `max_over_time(${a(m.configReloadSuccessful)}[${alertmanagerReloadFailed.window}]) == 0`,
+            ...hold(alertmanagerReloadFailed),
             summary: "Alertmanager {{ $labels.pod }} failed to load its configuration",
             description:
-                "The last configuration reload of {{ $labels.pod }} failed and has not succeeded for 10 minutes: routing " +
+                "The last configuration reload of {{ $labels.pod }} failed and has not succeeded for " +
+                `${durationWords(alertmanagerReloadFailed.for)}: routing ` +
                 "and receivers are those of the previous configuration.",
         }),
     ];
@@ -63,14 +83,15 @@ export function alertmanagerRules(rb: RuleBuilder<Alertmanager>): Rule[] {
 export const alertmanagerRunbooks = runbooks<Alertmanager>(__filename, {
     AlertmanagerFailedToSendAlerts: () => ({
         meaning:
-            "More than 1% of Alertmanager's notifications to an integration («integration» label: slack, webhook) " +
-            "failed over 5 minutes.",
+            `More than ${formatPercent(deliveryFailures.ratio)} of Alertmanager's notifications to an integration ` +
+            `(«integration» label: slack, webhook) failed over ${durationWords(deliveryFailures.window)}.`,
         impact: "People are not told about alerts (slack), or the dead man's switch misses heartbeats (webhook).",
         check: [
             promql(
-                "sum by (integration) (rate(alertmanager_notifications_failed_total[5m])) / sum by (integration) (rate(alertmanager_notifications_total[5m]))",
+                `sum ${by(["integration"])} (rate(${m.notificationsFailed}[${deliveryFailures.window}])) / ` +
+                    `sum ${by(["integration"])} (rate(${m.notifications}[${deliveryFailures.window}]))`,
             ),
-            sh(`kubectl -n ${obsNs} logs statefulset/alertmanager --since=30m | grep -iE 'notify|error' | tail`),
+            sh(statefulSetLogs("alertmanager", "30m", "grep -iE 'notify|error'")),
         ].join("\n\n"),
         act: [
             "- Slack «invalid_token» / 404: the webhook was revoked; set a new one («pulumi config set --secret --path secrets.slackWebhookUrl» or the existing Secret) and «pulumi up».",
@@ -79,23 +100,24 @@ export const alertmanagerRunbooks = runbooks<Alertmanager>(__filename, {
     }),
     AlertmanagerClusterMembersMismatch: () => ({
         meaning:
-            "An Alertmanager replica has seen fewer cluster members than there are Alertmanager replicas scraped, for 15 minutes.",
+            "An Alertmanager replica has seen fewer cluster members than there are Alertmanager replicas scraped, for " +
+            `${durationWords(clusterSplit.for)}.`,
         impact: "The cluster is split: notifications can be duplicated, and silences do not reach every replica.",
         check: [
-            promql("alertmanager_cluster_members", "alertmanager_peer_position"),
+            promql(m.clusterMembers, m.peerPosition),
             sh(
-                `kubectl -n ${obsNs} logs statefulset/alertmanager --since=30m | grep -i cluster | tail`,
-                `kubectl -n ${obsNs} get pods -l app.kubernetes.io/name=alertmanager -o wide`,
+                statefulSetLogs("alertmanager", "30m", "grep -i cluster"),
+                `kubectl -n ${obsNs} get pods ${podsOf(alertmanagerJob)} -o wide`,
             ),
         ].join("\n\n"),
         act: `- Check the NetworkPolicy allows the replicas to reach each other on port ${observabilityWorkloads.alertmanager.clusterPort} (TCP and UDP) and the peer list; restart the isolated replica.`,
     }),
     AlertmanagerConfigReloadFailed: () => ({
-        meaning: "Alertmanager's last configuration reload failed and has not succeeded for 10 minutes.",
+        meaning: `Alertmanager's last configuration reload failed and has not succeeded for ${durationWords(alertmanagerReloadFailed.for)}.`,
         impact: "Routing and receivers are those of the previous configuration: new receivers or routes are not live.",
         check: [
-            promql("alertmanager_config_last_reload_successful"),
-            sh(`kubectl -n ${obsNs} logs statefulset/alertmanager --since=30m | grep -i 'config' | tail`),
+            promql(m.configReloadSuccessful),
+            sh(statefulSetLogs("alertmanager", "30m", "grep -i 'config'")),
             "Validate the rendered file: «amtool check-config alertmanager.yml» (the alerts tests do this for every receiver type).",
         ].join("\n\n"),
         act: "- Fix the error named in the logs (often an unreadable «api_url_file»: the Slack Secret is not mounted) and deploy.",

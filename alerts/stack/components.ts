@@ -1,11 +1,13 @@
 // Each stack component: no healthy replica (severity by what is lost), or one target down.
-import type { AlertName, Severity } from "../../model/alerts";
-import { by, regexEscape, selector } from "../../model/promql";
-import { observabilityWorkloads, type StackComponent } from "../../model/workloads";
-import { forJob, lines, type RuleBuilder } from "../core/builder";
+import type { AlertName, Duration, Severity } from "../../model/alerts";
+import { alternation, selector } from "../../model/promql";
+import { type StackComponent } from "../../model/workloads";
+import { forJob, type Hold, type RuleBuilder } from "../core/builder";
+import { durationWords } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
-import { fromAlert, obsNs } from "../core/runbook-snippets";
+import { alertJob, fromAlert, jobVar, obsNs, podsOf } from "../core/runbook-snippets";
+import { jobDown, up } from "../core/scrape";
 import type { Rule } from "../core/types";
 import { stackComponents, stackJob } from "./jobs";
 
@@ -26,35 +28,37 @@ export const componentDownImpact: Record<StackComponent, { severity: Severity; i
     grafana: { severity: "warning", impact: "dashboards are unavailable; alerting is unaffected" },
 };
 
+/** No target of a component up for this long; the severity is the component's own (above). */
+export const componentDownFor: Duration = "5m";
+/** One target of a component down: the stack runs degraded. */
+export const componentTargetDown: Hold = { severity: "warning", for: "10m" };
+
 type Components = Extract<AlertName, "ObservabilityComponentDown" | "ObservabilityTargetDown">;
 
 export function componentRules(rb: RuleBuilder<Components>): Rule[] {
     const rules: Rule[] = stackComponents.flatMap((c) => {
-        const up = selector("up", { job: stackJob(c) });
         return forJob(stackJob(c), [
             rb.alert({
                 name: "ObservabilityComponentDown",
-                expr: lines(`sum ${by(["namespace", "job"])} (${up}) == 0`, "or", `absent(${up})`),
-                for: "5m",
+                expr: jobDown(stackJob(c)),
+                for: componentDownFor,
                 severity: componentDownImpact[c].severity,
                 summary: "{{ $labels.job }} has no healthy replica",
                 description:
-                    "No scrape target of {{ $labels.job }} has been up for 5 minutes (or none is scraped): " +
+                    `No scrape target of {{ $labels.job }} has been up for ${durationWords(componentDownFor)} (or none is scraped): ` +
                     `${componentDownImpact[c].impact}.`,
             }),
         ]);
     });
-    const jobs = stackComponents.map((c) => regexEscape(stackJob(c))).join("|");
     rules.push(
         rb.alert({
             name: "ObservabilityTargetDown",
-            expr: `${selector("up", { job: { re: jobs } })} == 0`,
-            for: "10m",
-            severity: "warning",
+            expr: `${selector(up, { job: { re: alternation(stackComponents.map(stackJob)) } })} == 0`,
+            ...componentTargetDown,
             summary: "{{ $labels.job }} target {{ $labels.instance }} is down",
             description:
                 "Prometheus has failed to scrape {{ $labels.job }} at {{ $labels.instance }} ({{ $labels.pod }}) " +
-                "for 10 minutes; the stack runs degraded.",
+                `for ${durationWords(componentTargetDown.for)}; the stack runs degraded.`,
         }),
     );
     return rules;
@@ -63,7 +67,8 @@ export function componentRules(rb: RuleBuilder<Components>): Rule[] {
 export const componentRunbooks = runbooks<Components>(__filename, {
     ObservabilityComponentDown: () => ({
         meaning:
-            "No scrape target of an observability component has been up for 5 minutes, or none is scraped. The " +
+            `No scrape target of an observability component has been up for ${durationWords(componentDownFor)}, or none ` +
+            "is scraped. The " +
             "severity depends on what is lost (table).",
         impact: "See the table; while it fires Alertmanager silences the component's other alerts.",
         facts: table(
@@ -73,11 +78,11 @@ export const componentRunbooks = runbooks<Components>(__filename, {
         check: [
             fromAlert,
             sh(
-                `kubectl -n ${obsNs} get pods,pvc -l app.kubernetes.io/name=$JOB -o wide`,
+                `kubectl -n ${obsNs} get pods,pvc ${podsOf(jobVar)} -o wide`,
                 `kubectl -n ${obsNs} describe pod <pod> | sed -n '/State:/,/Events:/p'`,
                 `kubectl -n ${obsNs} logs <pod> --previous | tail -50`,
             ),
-            promql('up{job="$JOB"}'),
+            promql(alertJob(up)),
         ].join("\n\n"),
         act: [
             "- PVC full or unbound (Prometheus, Loki, Jaeger with badger): expand the volume (the persistence size in " +
@@ -87,18 +92,18 @@ export const componentRunbooks = runbooks<Components>(__filename, {
         ].join("\n"),
     }),
     ObservabilityTargetDown: () => ({
-        meaning: "One scrape target of an observability component has been down for 10 minutes.",
+        meaning: `One scrape target of an observability component has been down for ${durationWords(componentTargetDown.for)}.`,
         impact: "The stack runs degraded (one replica or, for the log shipper, one node's logs).",
         check: [
             fromAlert,
-            promql('up{job="$JOB"} == 0'),
+            promql(`${alertJob(up)} == 0`),
             sh(
-                `kubectl -n ${obsNs} get pods -l app.kubernetes.io/name=$JOB -o wide`,
+                `kubectl -n ${obsNs} get pods ${podsOf(jobVar)} -o wide`,
                 `kubectl -n ${obsNs} describe pod $POD | sed -n '/Conditions:/,/Events:/p'`,
             ),
         ].join("\n\n"),
         act: [
-            `- A ${observabilityWorkloads.logShipper.name} pod down: that node's logs are not shipped; check the node («kubectl describe node»).`,
+            `- A ${stackJob("logShipper")} pod down: that node's logs are not shipped; check the node («kubectl describe node»).`,
             "- Pod Ready but scrape failing: check the NetworkPolicy admitting Prometheus and the metrics port.",
             "- Otherwise delete the stuck pod so its controller replaces it.",
         ].join("\n"),

@@ -1,26 +1,72 @@
 // Log ingestion: Loki's errors, discards, push latency and stalls, and the log shipper's delivery.
-import type { AlertName } from "../../model/alerts";
-import { by, selector } from "../../model/promql";
+import type { AlertName, Duration, Severity } from "../../model/alerts";
+import { by, num, selector } from "../../model/promql";
 import { observabilityWorkloads } from "../../model/workloads";
-import { lines, type RuleBuilder } from "../core/builder";
+import { type Hold, hold, type WindowedHold, rateShareAbove, type RuleBuilder } from "../core/builder";
+import { addDurations, durationWords, formatPercent, formatSeconds, ratioOverWindow } from "../core/format";
 import { logql, promql, sh } from "../core/markdown";
+import { serverErrors } from "../core/matchers";
 import { runbooks } from "../core/runbook";
-import { fromAlert, obsNs } from "../core/runbook-snippets";
+import { alertJob, fromAlert, obsNs, podsOf } from "../core/runbook-snippets";
+import { up } from "../core/scrape";
 import type { Rule } from "../core/types";
-import { stackJob } from "./jobs";
+import { stackJob, statefulSetLogs } from "./jobs";
 
-const lokiJob = stackJob("loki");
-const shipperJob = stackJob("logShipper");
+/** Loki's own metrics the alerts and runbooks read. */
+export const lokiMetrics = {
+    requestCount: "loki_request_duration_seconds_count",
+    requestBucket: "loki_request_duration_seconds_bucket",
+    discardedSamples: "loki_discarded_samples_total",
+    linesReceived: "loki_distributor_lines_received_total",
+    bytesReceived: "loki_distributor_bytes_received_total",
+} as const;
+/** The log shipper is Grafana Alloy: its loki.write component's metrics. */
+export const alloyMetrics = {
+    retries: "loki_write_batch_retries_total",
+    dropped: "loki_write_dropped_entries_total",
+    sent: "loki_write_sent_entries_total",
+    requestBucket: "loki_write_request_duration_seconds_bucket",
+} as const;
 
-/** The log shipper is Grafana Alloy (loki.write); Fluent Bit's output counters are matched too so
- *  the alert survives a change of shipper. Retries: delivery delayed. Drops: logs lost. */
-export const shipperRetryMetrics = "loki_write_batch_retries_total|fluentbit_output_errors_total";
-export const shipperDropMetrics = "loki_write_dropped_entries_total|fluentbit_output_(retries_failed|dropped_records)_total";
+/** Fluent Bit's output counters are matched too so the alert survives a change of shipper.
+ *  Retries: delivery delayed. Drops: logs lost. */
+export const shipperRetryMetrics = `${alloyMetrics.retries}|fluentbit_output_errors_total`;
+export const shipperDropMetrics = `${alloyMetrics.dropped}|fluentbit_output_(retries_failed|dropped_records)_total`;
 
 /** Loki's push routes across versions and protocols (HTTP JSON/protobuf, OTLP, gRPC). */
 const lokiPushRoutes = "loki_api_v1_push|api_prom_push|otlp_v1_logs|/logproto.Pusher/Push";
 
-type Logs = Extract<AlertName, "LokiRequestErrors" | "LokiDiscardedSamples" | "LokiPushLatencyHigh" | "LokiIngestionStalled" | "LogShipperOutputErrors">;
+/** 5xx / all requests per route over `window`. */
+export const lokiRequestErrors = { window: "5m", ratio: 0.1, severity: "critical", for: "15m" } as const satisfies WindowedHold & { ratio: number };
+/** Any line discarded over `window`, sustained. */
+export const lokiDiscards = { window: "5m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
+/** The `quantile` of push requests over `window` above `seconds`. */
+export const lokiPushLatency = { window: "5m", quantile: 0.99, seconds: 1, severity: "warning", for: "15m" } as const satisfies WindowedHold & {
+    quantile: number;
+    seconds: number;
+};
+/** No line received over `window`, for `for`: nothing arrived for window + for. */
+export const lokiStalled = { window: "10m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
+/** The shipper retrying (delivery late) or dropping (logs lost), any over `window`, sustained. */
+export const shipperFailures = {
+    window: "5m",
+    retrying: { metrics: shipperRetryMetrics, severity: "warning", for: "15m" },
+    dropping: { metrics: shipperDropMetrics, severity: "critical", for: "10m" },
+} as const satisfies { window: Duration; retrying: Hold & { metrics: string }; dropping: Hold & { metrics: string } };
+
+const { retrying, dropping } = shipperFailures;
+const lokiJob = stackJob("loki");
+const shipperJob = stackJob("logShipper");
+const capitalized = (s: Severity): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+type Logs = Extract<
+    AlertName,
+    | "LokiRequestErrors"
+    | "LokiDiscardedSamples"
+    | "LokiPushLatencyHigh"
+    | "LokiIngestionStalled"
+    | "LogShipperOutputErrors"
+>;
 
 export function logRules(rb: RuleBuilder<Logs>): Rule[] {
     const l = (metric: string, extra: Record<string, string | { re: string }> = {}): string =>
@@ -29,74 +75,62 @@ export function logRules(rb: RuleBuilder<Logs>): Rule[] {
     return [
         rb.alert({
             name: "LokiRequestErrors",
-            expr: lines(
-                `sum ${byRoute} (rate(${l("loki_request_duration_seconds_count", { status_code: { re: "5.." } })}[5m]))`,
-                "/",
-                `sum ${byRoute} (rate(${l("loki_request_duration_seconds_count")}[5m]))`,
-                "> 0.1",
+            expr: rateShareAbove(
+                byRoute,
+                { bad: l(lokiMetrics.requestCount, serverErrors), all: l(lokiMetrics.requestCount), window: lokiRequestErrors.window },
+                lokiRequestErrors.ratio,
             ),
-            for: "15m",
-            severity: "critical",
+            ...hold(lokiRequestErrors),
             summary: "Loki answers {{ $value | humanizePercentage }} of {{ $labels.route }} requests with 5xx",
             description:
-                "{{ $value | humanizePercentage }} of Loki requests on route {{ $labels.route }} failed over 5 minutes " +
-                "(above 10% for 15m): log pushes or queries are failing.",
+                "{{ $value | humanizePercentage }} of Loki requests on route {{ $labels.route }} failed " +
+                `${ratioOverWindow(lokiRequestErrors)}: log pushes or queries are failing.`,
         }),
         rb.alert({
             name: "LokiDiscardedSamples",
-            expr: `sum ${by(["namespace", "job", "reason"])} (rate(${l("loki_discarded_samples_total")}[5m])) > 0`,
-            for: "15m",
-            severity: "warning",
+            expr: `sum ${by(["namespace", "job", "reason"])} (rate(${l(lokiMetrics.discardedSamples)}[${lokiDiscards.window}])) > 0`,
+            ...hold(lokiDiscards),
             summary: "Loki discards log lines: {{ $labels.reason }}",
             description:
-                "Loki has rejected {{ printf \"%.2f\" $value }} log lines/s for reason {{ $labels.reason }} for 15 minutes: " +
-                "those lines are lost.",
+                `Loki has rejected {{ printf "%.2f" $value }} log lines/s for reason {{ $labels.reason }} for ` +
+                `${durationWords(lokiDiscards.for)}: those lines are lost.`,
         }),
         rb.alert({
             name: "LokiPushLatencyHigh",
-            expr: `histogram_quantile(0.99, sum ${by(["namespace", "job", "route", "le"])} (rate(${l(
-                "loki_request_duration_seconds_bucket",
+            expr: `histogram_quantile(${num(lokiPushLatency.quantile)}, sum ${by(["namespace", "job", "route", "le"])} (rate(${l(
+                lokiMetrics.requestBucket,
                 { route: { re: lokiPushRoutes } },
-            )}[5m]))) > 1`,
-            for: "15m",
-            severity: "warning",
-            summary: "Loki p99 push latency is {{ $value | humanizeDuration }} on {{ $labels.route }}",
+            )}[${lokiPushLatency.window}]))) > ${num(lokiPushLatency.seconds)}`,
+            ...hold(lokiPushLatency),
+            summary: `Loki p${num(lokiPushLatency.quantile * 100)} push latency is {{ $value | humanizeDuration }} on {{ $labels.route }}`,
             description:
-                "The 99th percentile of Loki push requests on {{ $labels.route }} has been {{ $value | humanizeDuration }} " +
-                "(above 1s) for 15 minutes: shippers back up and may drop logs.",
+                `The ${num(lokiPushLatency.quantile * 100)}th percentile of Loki push requests on {{ $labels.route }} has been ` +
+                `{{ $value | humanizeDuration }} (above ${formatSeconds(lokiPushLatency.seconds)}) for ` +
+                `${durationWords(lokiPushLatency.for)}: shippers back up and may drop logs.`,
         }),
         rb.alert({
             name: "LokiIngestionStalled",
-            expr: `sum ${by(["namespace", "job"])} (rate(${l("loki_distributor_lines_received_total")}[10m])) == 0`,
-            for: "15m",
-            severity: "warning",
-            summary: "Loki has received no log line for 25 minutes",
+            expr: `sum ${by(["namespace", "job"])} (rate(${l(lokiMetrics.linesReceived)}[${lokiStalled.window}])) == 0`,
+            ...hold(lokiStalled),
+            summary: `Loki has received no log line for ${durationWords(stalledFor)}`,
             description:
-                "Loki is up but its distributor has not received a single log line for 25 minutes although every " +
+                `Loki is up but its distributor has not received a single log line for ${durationWords(stalledFor)} although every ` +
                 "Azora pod writes logs: the shipping path is broken.",
         }),
         ...[
+            { ...retrying, text: `has been retrying failed pushes to Loki for ${durationWords(retrying.for)}: logs arrive late` },
             {
-                severity: "warning" as const,
-                metric: shipperRetryMetrics,
-                for: "15m" as const,
-                text: "has been retrying failed pushes to Loki for 15 minutes: logs arrive late",
-            },
-            {
-                severity: "critical" as const,
-                metric: shipperDropMetrics,
-                for: "10m" as const,
-                text: "has been dropping log entries (retries exhausted or rejected) for 10 minutes: logs are lost",
+                ...dropping,
+                text: `has been dropping log entries (retries exhausted or rejected) for ${durationWords(dropping.for)}: logs are lost`,
             },
         ].map((t) =>
             rb.alert({
                 name: "LogShipperOutputErrors",
                 expr: `sum ${by(["namespace", "job", "pod"])} (rate(${selector("", {
-                    __name__: { re: t.metric },
+                    __name__: { re: t.metrics },
                     job: shipperJob,
-                })}[5m])) > 0`,
-                for: t.for,
-                severity: t.severity,
+                })}[${shipperFailures.window}])) > 0`,
+                ...hold(t),
                 summary: "Log shipper {{ $labels.pod }} is failing to deliver logs to Loki",
                 description: `Log shipper {{ $labels.pod }} ${t.text} ({{ printf "%.2f" $value }}/s).`,
             }),
@@ -104,17 +138,24 @@ export function logRules(rb: RuleBuilder<Logs>): Rule[] {
     ];
 }
 
+/** How long no line arrived when LokiIngestionStalled fires: the rate window, then the hold. */
+const stalledFor = addDurations(lokiStalled.window, lokiStalled.for);
+const lokiPods = podsOf(lokiJob);
+const shipperPods = podsOf(shipperJob);
+
 export const logRunbooks = runbooks<Logs>(__filename, {
     LokiRequestErrors: () => ({
-        meaning: "More than 10% of Loki's requests on a route («route» label) returned 5xx over 5 minutes, for 15 minutes.",
+        meaning:
+            `More than ${formatPercent(lokiRequestErrors.ratio)} of Loki's requests on a route («route» label) returned 5xx ` +
+            `over ${durationWords(lokiRequestErrors.window)}, for ${durationWords(lokiRequestErrors.for)}.`,
         impact: "Push routes: log lines are retried by the shipper and eventually lost. Query routes: Grafana's log panels fail.",
         check: [
             promql(
-                'sum by (route, status_code) (rate(loki_request_duration_seconds_count{status_code=~"5.."}[5m]))',
+                `sum ${by(["route", "status_code"])} (rate(${selector(lokiMetrics.requestCount, serverErrors)}[${lokiRequestErrors.window}]))`,
             ),
             sh(
-                `kubectl -n ${obsNs} logs statefulset/${observabilityWorkloads.loki.name} --since=15m | grep -i 'level=error' | tail`,
-                `kubectl -n ${obsNs} exec statefulset/${observabilityWorkloads.loki.name} -- df -h`,
+                statefulSetLogs("loki", "15m", "grep -i 'level=error'"),
+                `kubectl -n ${obsNs} exec statefulset/${lokiJob} -- df -h`,
             ),
         ].join("\n\n"),
         act: [
@@ -124,11 +165,11 @@ export const logRunbooks = runbooks<Logs>(__filename, {
     }),
     LokiDiscardedSamples: () => ({
         meaning:
-            "Loki has been rejecting log lines for 15 minutes; the «reason» label says why (rate_limited, " +
+            `Loki has been rejecting log lines for ${durationWords(lokiDiscards.for)}; the «reason» label says why (rate_limited, ` +
             "per_stream_rate_limit, line_too_long, greater_than_max_sample_age, stream_limit...).",
         impact: "The rejected lines are lost.",
         check: [
-            promql("sum by (reason, tenant) (rate(loki_discarded_samples_total[5m]))"),
+            promql(`sum ${by(["reason", "tenant"])} (rate(${lokiMetrics.discardedSamples}[${lokiDiscards.window}]))`),
             logql('topk(10, sum by (namespace, pod) (bytes_over_time({namespace=~".+"}[5m])))'),
         ].join("\n\n"),
         act: [
@@ -138,14 +179,16 @@ export const logRunbooks = runbooks<Logs>(__filename, {
         ].join("\n"),
     }),
     LokiPushLatencyHigh: () => ({
-        meaning: "The 99th percentile of Loki's push requests has been above 1s for 15 minutes.",
+        meaning:
+            `The ${num(lokiPushLatency.quantile * 100)}th percentile of Loki's push requests has been above ` +
+            `${formatSeconds(lokiPushLatency.seconds)} for ${durationWords(lokiPushLatency.for)}.`,
         impact: "Shippers back up, buffer, then drop logs; log search lags behind.",
         check: [
             promql(
                 'histogram_quantile(0.99, sum by (route, le) (rate(loki_request_duration_seconds_bucket{route=~"loki_api_v1_push|api_prom_push"}[5m])))',
-                'rate(loki_distributor_bytes_received_total[5m])',
+                `rate(${lokiMetrics.bytesReceived}[${lokiPushLatency.window}])`,
             ),
-            sh(`kubectl -n ${obsNs} top pods -l app.kubernetes.io/name=${observabilityWorkloads.loki.name}`),
+            sh(`kubectl -n ${obsNs} top pods ${lokiPods}`),
         ].join("\n\n"),
         act: [
             "- CPU throttled or memory at the limit: raise Loki's resources.",
@@ -154,17 +197,19 @@ export const logRunbooks = runbooks<Logs>(__filename, {
         ].join("\n"),
     }),
     LokiIngestionStalled: () => ({
-        meaning: "Loki is scraped but its distributor has received no log line for 25 minutes (10m rate, held 15m).",
+        meaning:
+            `Loki is scraped but its distributor has received no log line for ${durationWords(stalledFor)} ` +
+            `(${lokiStalled.window} rate, held ${lokiStalled.for}).`,
         impact: "No logs are being stored although every pod writes logs: the shipping path is broken.",
         check: [
             promql(
-                "rate(loki_distributor_lines_received_total[10m])",
-                `up{job="${observabilityWorkloads.logShipper.name}"}`,
-                `sum by (pod) (rate(loki_write_sent_entries_total{job="${observabilityWorkloads.logShipper.name}"}[5m]))`,
+                `rate(${lokiMetrics.linesReceived}[${lokiStalled.window}])`,
+                selector(up, { job: shipperJob }),
+                `sum ${by(["pod"])} (rate(${selector(alloyMetrics.sent, { job: shipperJob })}[${shipperFailures.window}]))`,
             ),
             sh(
-                `kubectl -n ${obsNs} get pods -l app.kubernetes.io/name=${observabilityWorkloads.logShipper.name} -o wide`,
-                `kubectl -n ${obsNs} logs -l app.kubernetes.io/name=${observabilityWorkloads.logShipper.name} --since=30m | grep -iE 'error|warn' | tail`,
+                `kubectl -n ${obsNs} get pods ${shipperPods} -o wide`,
+                `kubectl -n ${obsNs} logs ${shipperPods} --since=30m | grep -iE 'error|warn' | tail`,
             ),
         ].join("\n\n"),
         act: [
@@ -175,20 +220,20 @@ export const logRunbooks = runbooks<Logs>(__filename, {
     LogShipperOutputErrors: () => ({
         meaning:
             "The log shipper (Grafana Alloy's «loki.write»; Fluent Bit's output counters are matched too) is failing " +
-            "to deliver to Loki: warning when it has been retrying failed pushes for 15 minutes " +
-            `(«${shipperRetryMetrics}»), critical when it has been dropping entries for 10 minutes ` +
-            `(«${shipperDropMetrics}»).`,
-        impact: "Warning: logs arrive late. Critical: logs collected by that shipper pod are lost.",
+            `to deliver to Loki: ${retrying.severity} when it has been retrying failed pushes for ${durationWords(retrying.for)} ` +
+            `(«${retrying.metrics}»), ${dropping.severity} when it has been dropping entries for ${durationWords(dropping.for)} ` +
+            `(«${dropping.metrics}»).`,
+        impact: `${capitalized(retrying.severity)}: logs arrive late. ${capitalized(dropping.severity)}: logs collected by that shipper pod are lost.`,
         check: [
             fromAlert,
             promql(
-                'sum by (pod) (rate(loki_write_batch_retries_total{job="$JOB"}[5m]))',
-                'sum by (pod, reason) (rate(loki_write_dropped_entries_total{job="$JOB"}[5m]))',
-                'histogram_quantile(0.99, sum by (le) (rate(loki_write_request_duration_seconds_bucket{job="$JOB"}[5m])))',
+                `sum ${by(["pod"])} (rate(${alertJob(alloyMetrics.retries)}[${shipperFailures.window}]))`,
+                `sum ${by(["pod", "reason"])} (rate(${alertJob(alloyMetrics.dropped)}[${shipperFailures.window}]))`,
+                `histogram_quantile(${num(lokiPushLatency.quantile)}, sum ${by(["le"])} (rate(${alertJob(alloyMetrics.requestBucket)}[${shipperFailures.window}])))`,
             ),
             sh(
                 "kubectl -n $NS logs $POD --since=15m | grep -iE 'error|retry|drop' | tail",
-                `kubectl -n ${obsNs} get pods -l app.kubernetes.io/name=${observabilityWorkloads.loki.name}`,
+                `kubectl -n ${obsNs} get pods ${lokiPods}`,
             ),
         ].join("\n\n"),
         act: [

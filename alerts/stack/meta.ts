@@ -1,11 +1,18 @@
 // The Watchdog: an always-firing heartbeat that proves the alerting path end to end.
-import type { AlertName } from "../../model/alerts";
+import { type AlertName, type Severity, watchdogAlertName } from "../../model/alerts";
+import { labelKeys } from "../../model/labels";
+import { selector } from "../../model/promql";
 import { timings } from "../alertmanager";
 import type { RuleBuilder } from "../core/builder";
 import { promql, sh } from "../core/markdown";
 import { runbooks } from "../core/runbook";
 import { obsNs } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
+import { stackJob, statefulSetLogs } from "./jobs";
+import { prometheusMetrics } from "./prometheus";
+
+/** Always true, never paged on: Alertmanager routes severity "none" away from people. */
+export const heartbeat = { expr: "vector(1)", severity: "none" } as const satisfies { expr: string; severity: Severity };
 
 type Meta = Extract<AlertName, "Watchdog">;
 
@@ -13,8 +20,7 @@ export function metaRules(rb: RuleBuilder<Meta>): Rule[] {
     return [
         rb.alert({
             name: "Watchdog",
-            expr: "vector(1)",
-            severity: "none",
+            ...heartbeat,
             summary: "Alerting pipeline heartbeat: always firing",
             description:
                 "This alert fires all the time so that the whole path Prometheus → Alertmanager → receiver can be " +
@@ -26,7 +32,7 @@ export function metaRules(rb: RuleBuilder<Meta>): Rule[] {
 export const metaRunbooks = runbooks<Meta>(__filename, {
     Watchdog: () => ({
         meaning:
-            "Always firing, by design («vector(1)», severity «none»). It proves the whole alerting path works: " +
+            `Always firing, by design («${heartbeat.expr}», severity «${heartbeat.severity}»). It proves the whole alerting path works: ` +
             "Prometheus evaluates rules, Alertmanager receives and routes them, and the dead man's switch " +
             `(«observability.alertmanager.deadMansSwitchUrl») receives a heartbeat every ${timings.deadMansSwitch.repeat_interval} ` +
             "(set its period to about three times that).",
@@ -36,11 +42,11 @@ export const metaRunbooks = runbooks<Meta>(__filename, {
         check: [
             "When the dead man's switch reports a missing heartbeat:",
             sh(
-                `kubectl -n ${obsNs} get pods -l 'app.kubernetes.io/name in (prometheus,alertmanager)'`,
-                `kubectl -n ${obsNs} logs statefulset/prometheus --since=30m | grep -iE 'error|notif' | tail`,
-                `kubectl -n ${obsNs} logs statefulset/alertmanager --since=30m | grep -iE 'error|webhook' | tail`,
+                `kubectl -n ${obsNs} get pods -l '${labelKeys.name} in (${stackJob("prometheus")},${stackJob("alertmanager")})'`,
+                statefulSetLogs("prometheus", "30m", "grep -iE 'error|notif'"),
+                statefulSetLogs("alertmanager", "30m", "grep -iE 'error|webhook'"),
             ),
-            promql('ALERTS{alertname="Watchdog"}', "prometheus_notifications_alertmanagers_discovered"),
+            promql(selector("ALERTS", { alertname: watchdogAlertName }), prometheusMetrics.alertmanagersDiscovered),
         ].join("\n\n"),
         act: [
             "- Prometheus down: see [ObservabilityComponentDown](ObservabilityComponentDown.md).",

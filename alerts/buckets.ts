@@ -34,7 +34,7 @@ export function validateLatencyThresholds(
             problems.push(
                 `catalog: ${s.name}.slo.latency.thresholdSeconds ${t} is not a bucket boundary of ` +
                     `${histogram} (${buckets.join(", ")}); pick one of them or add it to ` +
-                    `alerts/buckets.ts and to the services' metrics middleware`,
+                    `httpDurationBucketsSeconds in model/metrics.ts and to the services' metrics middleware`,
             );
         }
         if (t * p99CeilingFactor > largest) {

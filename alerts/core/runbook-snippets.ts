@@ -6,11 +6,12 @@ import { type MatcherValue, selector } from "../../model/promql";
 
 export const obsNs = defaultNamespaces.observability;
 export const svcNs = defaultNamespaces.services;
+export const loggingNs = defaultNamespaces.logging;
 
 export const fromAlert =
     "Set «JOB», «NS» and, when the alert has one, «POD» from the alert's «job», «namespace» and «pod» labels " +
-    `(the namespaces default to «${svcNs}» for services and «${obsNs}» for the stack; see «namespaces» in the ` +
-    "stack file).";
+    `(the namespaces default to «${svcNs}» for services, «${obsNs}» for the stack and «${loggingNs}» for the ` +
+    "log shipper; see «namespaces» in the stack file).";
 
 /** The shell variables a runbook reads the alert's job and namespace into (see fromAlert). */
 export const jobVar = "$JOB";

@@ -6,7 +6,7 @@ import { forJob, type Hold, type RuleBuilder } from "../core/builder";
 import { durationWords } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
-import { alertJob, fromAlert, jobVar, obsNs, podsOf } from "../core/runbook-snippets";
+import { alertJob, fromAlert, jobVar, nsVar, podsOf } from "../core/runbook-snippets";
 import { jobDown, up } from "../core/scrape";
 import type { Rule } from "../core/types";
 import { stackComponents, stackJob } from "./jobs";
@@ -78,9 +78,9 @@ export const componentRunbooks = runbooks<Components>(__filename, {
         check: [
             fromAlert,
             sh(
-                `kubectl -n ${obsNs} get pods,pvc ${podsOf(jobVar)} -o wide`,
-                `kubectl -n ${obsNs} describe pod <pod> | sed -n '/State:/,/Events:/p'`,
-                `kubectl -n ${obsNs} logs <pod> --previous | tail -50`,
+                `kubectl -n ${nsVar} get pods,pvc ${podsOf(jobVar)} -o wide`,
+                `kubectl -n ${nsVar} describe pod <pod> | sed -n '/State:/,/Events:/p'`,
+                `kubectl -n ${nsVar} logs <pod> --previous | tail -50`,
             ),
             promql(alertJob(up)),
         ].join("\n\n"),
@@ -98,8 +98,8 @@ export const componentRunbooks = runbooks<Components>(__filename, {
             fromAlert,
             promql(`${alertJob(up)} == 0`),
             sh(
-                `kubectl -n ${obsNs} get pods ${podsOf(jobVar)} -o wide`,
-                `kubectl -n ${obsNs} describe pod $POD | sed -n '/Conditions:/,/Events:/p'`,
+                `kubectl -n ${nsVar} get pods ${podsOf(jobVar)} -o wide`,
+                `kubectl -n ${nsVar} describe pod $POD | sed -n '/Conditions:/,/Events:/p'`,
             ),
         ].join("\n\n"),
         act: [

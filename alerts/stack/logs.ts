@@ -7,7 +7,7 @@ import { addDurations, durationWords, formatPercent, formatSeconds, ratioOverWin
 import { logql, promql, sh } from "../core/markdown";
 import { serverErrors } from "../core/matchers";
 import { runbooks } from "../core/runbook";
-import { alertJob, fromAlert, obsNs, podsOf } from "../core/runbook-snippets";
+import { alertJob, fromAlert, loggingNs, obsNs, podsOf } from "../core/runbook-snippets";
 import { up } from "../core/scrape";
 import type { Rule } from "../core/types";
 import { stackJob, statefulSetLogs } from "./jobs";
@@ -185,7 +185,10 @@ export const logRunbooks = runbooks<Logs>(__filename, {
         impact: "Shippers back up, buffer, then drop logs; log search lags behind.",
         check: [
             promql(
-                'histogram_quantile(0.99, sum by (route, le) (rate(loki_request_duration_seconds_bucket{route=~"loki_api_v1_push|api_prom_push"}[5m])))',
+                `histogram_quantile(${num(lokiPushLatency.quantile)}, sum ${by(["route", "le"])} (rate(${selector(
+                    lokiMetrics.requestBucket,
+                    { route: { re: lokiPushRoutes } },
+                )}[${lokiPushLatency.window}])))`,
                 `rate(${lokiMetrics.bytesReceived}[${lokiPushLatency.window}])`,
             ),
             sh(`kubectl -n ${obsNs} top pods ${lokiPods}`),
@@ -208,8 +211,8 @@ export const logRunbooks = runbooks<Logs>(__filename, {
                 `sum ${by(["pod"])} (rate(${selector(alloyMetrics.sent, { job: shipperJob })}[${shipperFailures.window}]))`,
             ),
             sh(
-                `kubectl -n ${obsNs} get pods ${shipperPods} -o wide`,
-                `kubectl -n ${obsNs} logs ${shipperPods} --since=30m | grep -iE 'error|warn' | tail`,
+                `kubectl -n ${loggingNs} get pods ${shipperPods} -o wide`,
+                `kubectl -n ${loggingNs} logs ${shipperPods} --since=30m | grep -iE 'error|warn' | tail`,
             ),
         ].join("\n\n"),
         act: [

@@ -1,15 +1,12 @@
 // alertmanager.yml: a route tree by severity, inhibitions, and receivers. The Slack webhook never
 // appears in the text: Alertmanager reads it from a file the Secret is mounted at.
 import { stringify } from "yaml";
-import type { AlertReceiver } from "../model/alerts";
-import { jobDownAlertNames, watchdogAlertName } from "../model/alerts";
+import { type AlertReceiver, jobDownAlertNames, watchdogAlertName } from "../model/alerts";
 import { regexEscape } from "../model/promql";
 
-/** Mirrors observability.alertmanager.receiver of the stack configuration. */
-export type AlertReceiverSettings = AlertReceiver;
-
 export interface AlertmanagerConfigInputs {
-    receiver: AlertReceiverSettings;
+    /** observability.alertmanager.receiver of the stack configuration. */
+    receiver: AlertReceiver;
     /** Path of the mounted Slack incoming-webhook URL (the Secret's `url` key), read via api_url_file. */
     slackWebhookFile: string;
     /** Heartbeat endpoint that raises an incident when the Watchdog alert stops arriving. */

@@ -13,7 +13,7 @@ export function renderRuleGroups(groups: readonly RuleGroup[]): string {
 }
 
 /** `azora-services.rules.yaml`, part 2 → `azora-services-2.rules.yaml`. */
-export function rulePartFileName(file: string, part: number): string {
+function rulePartFileName(file: string, part: number): string {
     return file.replace(/\.rules\.yaml$/, `-${part}.rules.yaml`);
 }
 

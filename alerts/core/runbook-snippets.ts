@@ -5,7 +5,7 @@ import { defaultNamespaces } from "../../model/namespaces";
 import { type MatcherValue, selector } from "../../model/promql";
 
 export const obsNs = defaultNamespaces.observability;
-export const svcNs = defaultNamespaces.services;
+const svcNs = defaultNamespaces.services;
 export const loggingNs = defaultNamespaces.logging;
 
 export const fromAlert =

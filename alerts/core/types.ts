@@ -1,7 +1,7 @@
 // The shapes of a Prometheus rule file, as written to disk. These are deliberately the loose,
 // on-disk shapes (labels and annotations are plain string maps): `lintRuleGroups` checks what the
 // type system cannot, so a hand-built or mutated group is held to the same rules as a generated one.
-// Generated alerts go through `alert()` in ./rule-builders.ts, whose arguments ARE strictly typed.
+// Generated alerts go through `alert()` in ./builder.ts, whose arguments ARE strictly typed.
 
 import type { Duration } from "../../model/alerts";
 

@@ -11,7 +11,7 @@ export const sloRunbooks = { ...budgetBurnRunbooks };
 
 /** Recording and alerting rules of one service's SLOs: one group per service, records first so
  *  the alerts in the same evaluation read fresh ratios. */
-export function sloRuleGroup(rb: RuleBuilder, s: ServiceSpec): RuleGroup {
+function sloRuleGroup(rb: RuleBuilder, s: ServiceSpec): RuleGroup {
     const rules: Rule[] = sloKinds.flatMap((kind) => sloRecords(rb, s, kind));
     for (const kind of sloKinds) {
         for (const policy of burnRatePolicies) rules.push(sloAlert(rb, s, kind, policy));

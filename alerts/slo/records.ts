@@ -2,7 +2,7 @@
 // window (5xx for availability; slower than the SLO threshold for latency) and over the period.
 import type { ServiceSpec } from "../../model/catalog";
 import { http } from "../../model/metrics";
-import { by, type MatcherValue, num, selector } from "../../model/promql";
+import { type MatcherValue, num, selector } from "../../model/promql";
 import {
     sloObjectiveRecord,
     sloPeriod,
@@ -16,11 +16,9 @@ import { leMatcher } from "../buckets";
 import { lines, type RuleBuilder } from "../core/builder";
 import { serverErrors } from "../core/matchers";
 import type { Rule } from "../core/types";
-import { requests } from "../services/common";
+import { byJob, requests } from "../services/common";
 
 export const sloKinds = ["availability", "latency"] as const satisfies readonly SloKind[];
-
-const byJob = by(["namespace", "job"]);
 
 /** The period ratio averages this window's ratio over the SLO period. */
 export const periodSourceWindow: SloWindow = "5m";

@@ -22,7 +22,7 @@ export const receiverNames = {
 } as const;
 
 /** Alerts are grouped per failure and per job: one notification per broken thing. */
-export const groupBy = ["alertname", "job", "namespace"] as const;
+const groupBy = ["alertname", "job", "namespace"] as const;
 
 export const timings = {
     root: { group_wait: "30s", group_interval: "5m", repeat_interval: "4h" },
@@ -50,7 +50,7 @@ const slackText = [
 const slackColor =
     '{{ if eq .Status "firing" }}{{ if eq .CommonLabels.severity "critical" }}danger{{ else }}warning{{ end }}{{ else }}good{{ end }}';
 
-export const slackTemplates = { title: slackTitle, text: slackText, color: slackColor } as const;
+const slackTemplates = { title: slackTitle, text: slackText, color: slackColor } as const;
 
 interface Receiver {
     name: string;

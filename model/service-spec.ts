@@ -39,7 +39,7 @@ export interface FailureThreshold {
 
 /**
  * An outcome important enough for an alert of its own (each name has its own runbook); without one a
- * business metric raises AzoraBusinessOperationFailures at the platform default (alerts/services.ts).
+ * business metric raises AzoraBusinessOperationFailures at the platform default (alerts/services/business.ts).
  */
 interface BusinessFailureAlert {
     alert: Extract<AlertName, "AzoraAuthFailureRateHigh" | "AzoraPaymentFailures" | "AzoraEnrollmentFailures">;

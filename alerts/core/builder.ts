@@ -5,7 +5,7 @@ import type { AlertName, Duration, Severity } from "../../model/alerts";
 import { num } from "../../model/promql";
 import type { AlertRule, RecordingRule, Rule } from "./types";
 
-export interface AlertSpec<N extends AlertName = AlertName> {
+interface AlertSpec<N extends AlertName = AlertName> {
     name: N;
     expr: string;
     for?: Duration;

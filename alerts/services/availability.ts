@@ -12,9 +12,9 @@ import type { Rule } from "../core/types";
 import { rollback, serviceWorkload } from "./common";
 
 /** Every target of the service down, or none scraped: the service is down. */
-export const serviceDown: Hold = { severity: "critical", for: "3m" };
+const serviceDown: Hold = { severity: "critical", for: "3m" };
 /** One target failing its scrape: the service runs short of a replica. */
-export const targetDown: Hold = { severity: "warning", for: "5m" };
+const targetDown: Hold = { severity: "warning", for: "5m" };
 
 type Availability = Extract<AlertName, "AzoraServiceDown" | "AzoraServiceTargetDown">;
 

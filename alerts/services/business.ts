@@ -26,19 +26,19 @@ export interface BusinessPolicy {
     thresholds: readonly FailureThreshold[];
 }
 
-export const defaultBusinessPolicy: BusinessPolicy = {
+const defaultBusinessPolicy: BusinessPolicy = {
     alert: "AzoraBusinessOperationFailures",
     window: "15m",
     thresholds: [{ severity: "warning", value: 0.1, for: "15m" }],
 };
 /** A failure ratio only counts once at least this many operations failed inside the window. */
-export const minBusinessFailures = 3;
+const minBusinessFailures = 3;
 
 /** The value of a business metric's outcome label (`outcomeLabel` in the catalog) on a failed operation. */
-export const failedOutcome = "failed";
+const failedOutcome = "failed";
 
 /** The static labels a business alert carries: which counter, and the operation's title. */
-export const businessLabels = { metric: "business_metric", operation: "operation" } as const;
+const businessLabels = { metric: "business_metric", operation: "operation" } as const;
 
 /** The catalog's own failure alert for this metric, else the default one. */
 export function businessPolicyFor(metric: BusinessMetric): BusinessPolicy {

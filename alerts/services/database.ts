@@ -12,10 +12,10 @@ import type { Rule } from "../core/types";
 import { serviceLogs } from "./common";
 
 /** A pool this full (in use / max) is one burst away from queueing. */
-export const poolSaturation: FailureThreshold = { severity: "warning", value: 0.9, for: "10m" };
+const poolSaturation: FailureThreshold = { severity: "warning", value: 0.9, for: "10m" };
 /** A full pool (every connection in use) while requests have waited throughout `pendingWindow`. */
-export const poolExhaustion: FailureThreshold = { severity: "critical", value: 1, for: "5m" };
-export const pendingWindow: Duration = "5m";
+const poolExhaustion: FailureThreshold = { severity: "critical", value: 1, for: "5m" };
+const pendingWindow: Duration = "5m";
 
 /** `in use / max` of a job's pools: the ratio the alerts compare, and the one runbooks query. */
 export function poolUsage(job: string): string {

@@ -17,28 +17,28 @@ import { byJob, rate, requests, rollback, serviceLabels, serviceLogs, serviceWor
 import { poolUsage } from "./database";
 
 /** The 5xx ratio (5xx / all) over this window. */
-export const errorRateWindow: Duration = "5m";
-export const errorRateThresholds: readonly FailureThreshold[] = [
+const errorRateWindow: Duration = "5m";
+const errorRateThresholds: readonly FailureThreshold[] = [
     { severity: "warning", value: 0.05, for: "10m" },
     { severity: "critical", value: 0.2, for: "5m" },
 ];
 /** Below this request rate an error ratio is noise (a single failed health check). */
-export const minRequestsPerSecond = 0.1;
+const minRequestsPerSecond = 0.1;
 
 /** A latency percentile alert: the `quantile` over `latencyWindow` above `factor` × the SLO threshold. */
 export interface LatencyQuantile extends Hold {
     quantile: number;
     factor: number;
 }
-export const latencyWindow: Duration = "5m";
-export const latencyQuantiles: readonly LatencyQuantile[] = [
+const latencyWindow: Duration = "5m";
+const latencyQuantiles: readonly LatencyQuantile[] = [
     { quantile: 0.95, factor: 1, severity: "warning", for: "10m" },
     { quantile: 0.99, factor: p99CeilingFactor, severity: "critical", for: "5m" },
 ];
 
 /** Share of the rejected (401/403) among the public gateway's responses over `window`, above
  *  `ratio` while they come at `minPerSecond` or more. */
-export const gatewayAuthErrors: Hold & { statusCodes: readonly string[]; window: Duration; ratio: number; minPerSecond: number } = {
+const gatewayAuthErrors: Hold & { statusCodes: readonly string[]; window: Duration; ratio: number; minPerSecond: number } = {
     statusCodes: ["401", "403"],
     window: "5m",
     ratio: 0.2,

@@ -11,7 +11,7 @@ import { runbooks } from "../core/runbook";
 import { alertJob, fromAlert, jobVar, podsOf } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 
-export const memoryThresholds: readonly FailureThreshold[] = [
+const memoryThresholds: readonly FailureThreshold[] = [
     { severity: "warning", value: 0.85, for: "15m" },
     { severity: "critical", value: 0.95, for: "5m" },
 ];
@@ -59,7 +59,7 @@ export const memoryRunbooks = runbooks<Memory>(__filename, {
             ),
             sh(
                 `kubectl -n $NS top pods ${podsOf(jobVar)}`,
-                `kubectl -n $NS get pods ${podsOf(jobVar)} -o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[0].lastState.terminated.reason}{\"\\n\"}{end}'`,
+                `kubectl -n $NS get pods ${podsOf(jobVar)} -o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[0].lastState.terminated.reason}{"\\n"}{end}'`,
             ),
         ].join("\n\n"),
         act: [

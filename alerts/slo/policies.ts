@@ -3,7 +3,7 @@
 import type { Duration, Severity, Urgency } from "../../model/alerts";
 import type { SloWindow } from "../../model/slo";
 
-export interface BurnRateCondition {
+interface BurnRateCondition {
     long: SloWindow;
     short: SloWindow;
     /** Multiple of the sustainable error rate (1 spends exactly the budget over the period). */

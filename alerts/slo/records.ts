@@ -21,7 +21,7 @@ import { byJob, requests } from "../services/common";
 export const sloKinds = ["availability", "latency"] as const satisfies readonly SloKind[];
 
 /** The period ratio averages this window's ratio over the SLO period. */
-export const periodSourceWindow: SloWindow = "5m";
+const periodSourceWindow: SloWindow = "5m";
 
 function errorRatioExpr(s: ServiceSpec, w: SloWindow): string {
     const all = `sum ${byJob} (rate(${requests(s.name)}[${w}]))`;

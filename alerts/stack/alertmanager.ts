@@ -12,7 +12,7 @@ import type { Rule } from "../core/types";
 import { stackJob, statefulSetLogs } from "./jobs";
 
 /** Alertmanager's own metrics the alerts and runbooks read. */
-export const alertmanagerMetrics = {
+const alertmanagerMetrics = {
     notificationsFailed: "alertmanager_notifications_failed_total",
     notifications: "alertmanager_notifications_total",
     clusterMembers: "alertmanager_cluster_members",
@@ -22,11 +22,11 @@ export const alertmanagerMetrics = {
 const m = alertmanagerMetrics;
 
 /** Failed / all notifications to one integration over `window`. */
-export const deliveryFailures = { window: "5m", ratio: 0.01, severity: "warning", for: "5m" } as const satisfies WindowedHold & { ratio: number };
+const deliveryFailures = { window: "5m", ratio: 0.01, severity: "warning", for: "5m" } as const satisfies WindowedHold & { ratio: number };
 /** A replica seeing fewer members (highest count over `window`) than there are replicas. */
-export const clusterSplit = { window: "5m", severity: "critical", for: "15m" } as const satisfies WindowedHold;
+const clusterSplit = { window: "5m", severity: "critical", for: "15m" } as const satisfies WindowedHold;
 /** The last reload failed and none succeeded within `window`, sustained. */
-export const alertmanagerReloadFailed = { window: "5m", severity: "critical", for: "10m" } as const satisfies WindowedHold;
+const alertmanagerReloadFailed = { window: "5m", severity: "critical", for: "10m" } as const satisfies WindowedHold;
 
 const alertmanagerJob = stackJob("alertmanager");
 

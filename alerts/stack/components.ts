@@ -12,7 +12,7 @@ import type { Rule } from "../core/types";
 import { stackComponents, stackJob } from "./jobs";
 
 /** How bad it is when a component has no healthy replica, and what is lost meanwhile. */
-export const componentDownImpact: Record<StackComponent, { severity: Severity; impact: string }> = {
+const componentDownImpact: Record<StackComponent, { severity: Severity; impact: string }> = {
     prometheus: {
         severity: "critical",
         impact: "no metrics are collected and no alert is evaluated by this replica (the Watchdog heartbeat stops)",
@@ -29,9 +29,9 @@ export const componentDownImpact: Record<StackComponent, { severity: Severity; i
 };
 
 /** No target of a component up for this long; the severity is the component's own (above). */
-export const componentDownFor: Duration = "5m";
+const componentDownFor: Duration = "5m";
 /** One target of a component down: the stack runs degraded. */
-export const componentTargetDown: Hold = { severity: "warning", for: "10m" };
+const componentTargetDown: Hold = { severity: "warning", for: "10m" };
 
 type Components = Extract<AlertName, "ObservabilityComponentDown" | "ObservabilityTargetDown">;
 

@@ -13,7 +13,7 @@ import type { Rule } from "../core/types";
 import { stackJob, statefulSetLogs } from "./jobs";
 
 /** Loki's own metrics the alerts and runbooks read. */
-export const lokiMetrics = {
+const lokiMetrics = {
     requestCount: "loki_request_duration_seconds_count",
     requestBucket: "loki_request_duration_seconds_bucket",
     discardedSamples: "loki_discarded_samples_total",
@@ -21,7 +21,7 @@ export const lokiMetrics = {
     bytesReceived: "loki_distributor_bytes_received_total",
 } as const;
 /** The log shipper is Grafana Alloy: its loki.write component's metrics. */
-export const alloyMetrics = {
+const alloyMetrics = {
     retries: "loki_write_batch_retries_total",
     dropped: "loki_write_dropped_entries_total",
     sent: "loki_write_sent_entries_total",
@@ -30,25 +30,25 @@ export const alloyMetrics = {
 
 /** Fluent Bit's output counters are matched too so the alert survives a change of shipper.
  *  Retries: delivery delayed. Drops: logs lost. */
-export const shipperRetryMetrics = `${alloyMetrics.retries}|fluentbit_output_errors_total`;
-export const shipperDropMetrics = `${alloyMetrics.dropped}|fluentbit_output_(retries_failed|dropped_records)_total`;
+const shipperRetryMetrics = `${alloyMetrics.retries}|fluentbit_output_errors_total`;
+const shipperDropMetrics = `${alloyMetrics.dropped}|fluentbit_output_(retries_failed|dropped_records)_total`;
 
 /** Loki's push routes across versions and protocols (HTTP JSON/protobuf, OTLP, gRPC). */
 const lokiPushRoutes = "loki_api_v1_push|api_prom_push|otlp_v1_logs|/logproto.Pusher/Push";
 
 /** 5xx / all requests per route over `window`. */
-export const lokiRequestErrors = { window: "5m", ratio: 0.1, severity: "critical", for: "15m" } as const satisfies WindowedHold & { ratio: number };
+const lokiRequestErrors = { window: "5m", ratio: 0.1, severity: "critical", for: "15m" } as const satisfies WindowedHold & { ratio: number };
 /** Any line discarded over `window`, sustained. */
-export const lokiDiscards = { window: "5m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
+const lokiDiscards = { window: "5m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
 /** The `quantile` of push requests over `window` above `seconds`. */
-export const lokiPushLatency = { window: "5m", quantile: 0.99, seconds: 1, severity: "warning", for: "15m" } as const satisfies WindowedHold & {
+const lokiPushLatency = { window: "5m", quantile: 0.99, seconds: 1, severity: "warning", for: "15m" } as const satisfies WindowedHold & {
     quantile: number;
     seconds: number;
 };
 /** No line received over `window`, for `for`: nothing arrived for window + for. */
-export const lokiStalled = { window: "10m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
+const lokiStalled = { window: "10m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
 /** The shipper retrying (delivery late) or dropping (logs lost), any over `window`, sustained. */
-export const shipperFailures = {
+const shipperFailures = {
     window: "5m",
     retrying: { metrics: shipperRetryMetrics, severity: "warning", for: "15m" },
     dropping: { metrics: shipperDropMetrics, severity: "critical", for: "10m" },

@@ -12,7 +12,7 @@ import { stackJob, statefulSetLogs } from "./jobs";
 import { prometheusMetrics } from "./prometheus";
 
 /** Always true, never paged on: Alertmanager routes severity "none" away from people. */
-export const heartbeat = { expr: "vector(1)", severity: "none" } as const satisfies { expr: string; severity: Severity };
+const heartbeat = { expr: "vector(1)", severity: "none" } as const satisfies { expr: string; severity: Severity };
 
 type Meta = Extract<AlertName, "Watchdog">;
 

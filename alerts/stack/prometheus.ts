@@ -28,11 +28,11 @@ export const prometheusMetrics = {
 const m = prometheusMetrics;
 
 /** Any failed evaluation within `window`, sustained. */
-export const ruleEvaluationFailures = { window: "5m", severity: "critical", for: "15m" } as const satisfies WindowedHold;
+const ruleEvaluationFailures = { window: "5m", severity: "critical", for: "15m" } as const satisfies WindowedHold;
 /** Queue length / capacity. */
-export const notificationQueueFull = { ratio: 0.8, severity: "warning", for: "15m" } as const satisfies Hold & { ratio: number };
+const notificationQueueFull = { ratio: 0.8, severity: "warning", for: "15m" } as const satisfies Hold & { ratio: number };
 /** Failed / sent notifications to one Alertmanager over `window`, above each ratio for `for`. */
-export const sendErrors = {
+const sendErrors = {
     window: "5m",
     for: "15m",
     thresholds: [
@@ -41,11 +41,11 @@ export const sendErrors = {
     ],
 } as const satisfies { window: Duration; for: Duration; thresholds: readonly { severity: Severity; ratio: number }[] };
 /** No Alertmanager discovered throughout `window`, sustained. */
-export const noAlertmanagers = { window: "5m", severity: "critical", for: "10m" } as const satisfies WindowedHold;
+const noAlertmanagers = { window: "5m", severity: "critical", for: "10m" } as const satisfies WindowedHold;
 /** Any failed compaction (or block reload) within `window`, sustained: slow-moving, so long windows. */
-export const tsdbFailures = { window: "3h", severity: "warning", for: "4h" } as const satisfies WindowedHold;
+const tsdbFailures = { window: "3h", severity: "warning", for: "4h" } as const satisfies WindowedHold;
 /** The last reload failed and none succeeded within `window`, sustained. */
-export const prometheusReloadFailed = { window: "5m", severity: "warning", for: "10m" } as const satisfies WindowedHold;
+const prometheusReloadFailed = { window: "5m", severity: "warning", for: "10m" } as const satisfies WindowedHold;
 
 const prometheusJob = stackJob("prometheus");
 

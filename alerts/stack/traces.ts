@@ -17,7 +17,7 @@ const traceJobs = { re: alternation([stackJob("otelCollector"), stackJob("jaeger
 
 /** The collector's own metrics the alerts and runbooks read. Names differ across releases: the
  *  export failures are matched by a name regex, the refused spans with or without `_total`. */
-export const traceMetrics = {
+const traceMetrics = {
     exportFailedRe: "otelcol_exporter_(send|enqueue)_failed_spans(_total)?",
     refusedSpans: "otelcol_receiver_refused_spans",
     queueSize: "otelcol_exporter_queue_size",
@@ -26,8 +26,8 @@ export const traceMetrics = {
 const m = traceMetrics;
 
 /** Any span failing export (or refused) over `window`, sustained. */
-export const exportFailures = { window: "5m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
-export const refusedSpans = { window: "5m", severity: "warning", for: "10m" } as const satisfies WindowedHold;
+const exportFailures = { window: "5m", severity: "warning", for: "15m" } as const satisfies WindowedHold;
+const refusedSpans = { window: "5m", severity: "warning", for: "10m" } as const satisfies WindowedHold;
 
 const exportFailed = (job: MatcherValue): string => selector("", { __name__: { re: m.exportFailedRe }, job });
 

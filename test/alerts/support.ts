@@ -79,7 +79,10 @@ export function run(tool: Tool, args: string[], cwd?: string, timeoutMs = 120_00
 
 /** Asserts the tool is installed; the failure message says how to install it. */
 export async function requireTool(tool: Tool): Promise<void> {
-    await run(tool, ["--version"]);
+    const r = await run(tool, ["--version"]);
+    if (r.status !== 0 || !/version \d+\.\d+/.test(r.output)) {
+        throw new Error(`${tool} --version exited ${r.status} without a version (${r.output.trim()}); reinstall it with: ${installHint}`);
+    }
 }
 
 const made: string[] = [];

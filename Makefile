@@ -101,7 +101,7 @@ dead-code: deps ## knip: no unused file, export, type or dependency
 
 .PHONY: test
 test: deps toolchain tools cluster-tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration, e2e
-	vitest run --project unit --project policies --project tools
+	vitest run --project unit --project policies --project generators --project tools
 	vitest run --project integration --no-file-parallelism
 
 .PHONY: docs

@@ -1,7 +1,7 @@
-// The generated Prometheus rules, checked by the real promtool (the hand-written cases: cases.test.ts),
-// plus the structural promises: every service gets its rules, every alert has a severity and a
-// runbook, the catalog is the only list of services.
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+// The structural promises of the generated Prometheus rules, in TypeScript alone: every service gets
+// its rules, every alert has a severity and a runbook, the catalog is the only list of services, a
+// file over the ConfigMap budget splits cleanly. The real promtool checks them in promtool.tool.test.ts.
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -13,17 +13,15 @@ import {
     isRecordingRule,
     lintRuleGroups,
     renderRuleFiles,
-    renderRuleGroups,
     ruleFiles,
     ruleGroups,
-    ruleGroupsByFile,
     validateLatencyThresholds,
     type AlertRule,
     type RuleGroup,
 } from "../../alerts";
 import { alertNames } from "../../model/alerts";
 import { sloRecordNames, sloWindows } from "../../model/slo";
-import { realInputs, repoRoot, requireTool, run, runbookBaseUrl, writeRuleFiles } from "./support";
+import { realInputs, repoRoot, runbookBaseUrl } from "./support";
 import { httpDurationBucketsSeconds } from "../../model/metrics";
 
 const groups = ruleGroups(realInputs);
@@ -37,35 +35,6 @@ function jobOf(rule: { labels?: Record<string, string> }): string | undefined {
 function alertsNamed(name: string): AlertRule[] {
     return alerts.filter((a) => a.alert === name);
 }
-
-describe("promtool on the generated rule files", () => {
-    it("promtool is installed (apt-get install -y prometheus prometheus-alertmanager)", async () => {
-        await requireTool("promtool");
-    });
-
-    it.each(Object.values(ruleFiles))("promtool check rules accepts %s with no lint findings", async (file) => {
-        const { dir } = writeRuleFiles();
-        const r = await run("promtool", ["check", "rules", "--lint=all", "--lint-fatal", file], dir);
-        expect(r.status, r.output).toBe(0);
-        expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
-    });
-
-    it("a rule with a broken expression fails promtool check rules with a message naming the alert", async () => {
-        const byFile = ruleGroupsByFile(realInputs);
-        const broken: RuleGroup[] = byFile.services.map((g) => ({
-            ...g,
-            rules: g.rules.map((r) =>
-                isAlertRule(r) && r.alert === "AzoraHighErrorRate" ? { ...r, expr: r.expr.replace(/\)\s*>/, " >") } : r,
-            ),
-        }));
-        const { dir } = writeRuleFiles();
-        writeFileSync(join(dir, "broken.rules.yaml"), renderRuleGroups(broken));
-        const r = await run("promtool", ["check", "rules", "broken.rules.yaml"], dir);
-        expect(r.status).not.toBe(0);
-        expect(r.output).toContain('"AzoraHighErrorRate"');
-        expect(r.output).toMatch(/could not parse expression/);
-    });
-});
 
 describe("rule files that would outgrow a ConfigMap", () => {
     // The real catalog's services and SLO files are 60–130 KiB; a 40 KiB limit forces parts.
@@ -101,10 +70,7 @@ describe("rule files that would outgrow a ConfigMap", () => {
         for (const s of catalog) expect(partsWith(s.name).length, s.name).toBe(1);
     });
 
-    it("promtool check rules accepts every part, group names unique across them", async () => {
-        const { dir, files } = writeRuleFiles(realInputs, false, limit);
-        const r = await run("promtool", ["check", "rules", "--lint=all", "--lint-fatal", ...files], dir);
-        expect(r.status, r.output).toBe(0);
+    it("gives every group a name unique across the parts", () => {
         const names = Object.values(split).flatMap((text) => (parse(text) as { groups: RuleGroup[] }).groups.map((g) => g.name));
         expect(new Set(names).size).toBe(names.length);
     });

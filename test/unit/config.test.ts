@@ -23,9 +23,9 @@ function problemsOf(raw: Record<string, unknown>): string[] {
 function localWith(pathExpr: string, value: unknown): Record<string, unknown> {
     const raw = structuredClone(readStackConfig("local"));
     const keys = pathExpr.split(".");
-    let cursor = raw as Record<string, unknown>;
+    let cursor = raw;
     for (const k of keys.slice(0, -1)) {
-        cursor[k] = (cursor[k] as Record<string, unknown> | undefined) ?? {};
+        cursor[k] = cursor[k] ?? {};
         cursor = cursor[k] as Record<string, unknown>;
     }
     const last = keys[keys.length - 1];

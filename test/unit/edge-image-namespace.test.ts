@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { isSecret, named, ofType, promiseOf, recordResources, type Registered, reveal, settle } from "./harness";
+import { array, isSecret, named, type Obj, ofType, promiseOf, recordResources, type Registered, reveal, settle, strings, text } from "./harness";
 import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig } from "../../components/config";
 import { Edge, edgeAnnotations, securityHeaders } from "../../components/edge";
@@ -7,8 +7,6 @@ import { imageReference, resolveImage } from "../../components/services/image";
 import { AzoraNamespace } from "../../components/namespace";
 import { ServiceSecrets } from "../../components/services/service-secrets";
 import { pipelineDigests, readStackConfig } from "./stack-files";
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
 
 const registered = recordResources();
 let resources: Registered[] = [];
@@ -50,39 +48,39 @@ beforeAll(async () => {
 
 describe("edge", () => {
     it("uses a self-signed ClusterIssuer for the local stack and ACME for staging", () => {
-        const issuers = ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").map((r) => r.inputs as Obj);
-        expect(issuers.find((i) => i.metadata.name === "azora-selfsigned")?.spec).toEqual({ selfSigned: {} });
-        const acme = issuers.find((i) => i.metadata.name === "azora-acme")?.spec.acme;
-        expect(acme.email).toBe("platform@azora.example");
-        expect(acme.server).toContain("acme-staging");
+        const issuers = ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").map((r) => r.inputs);
+        expect(issuers.find((i) => text(i.metadata.name) === "azora-selfsigned")?.spec).toEqual({ selfSigned: {} });
+        const acme = issuers.find((i) => text(i.metadata.name) === "azora-acme")?.spec.acme;
+        expect(acme?.email).toBe("platform@azora.example");
+        expect(acme?.server).toContain("acme-staging");
     });
 
     it("installs cert-manager only where the stack asks for it", () => {
         const installs = ofType(resources, "kubernetes-cert-manager:index:CertManager");
         expect(installs).toHaveLength(1);
-        expect((installs[0].inputs as Obj).installCRDs).toBe(true);
+        expect(installs[0].inputs.installCRDs).toBe(true);
     });
 
     it("installs a pinned cert-manager chart release, never the latest of the day", () => {
         const [install] = ofType(resources, "kubernetes-cert-manager:index:CertManager");
-        expect((install.inputs as Obj).helmOptions.version).toBe(staging.edge.certManagerChartVersion);
+        expect(install.inputs.helmOptions.version).toBe(staging.edge.certManagerChartVersion);
     });
 
     it("terminates TLS for the gateway host with a cert-manager Certificate", () => {
         const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")
-            .map((r) => r.inputs as Obj)
-            .find((i) => i.spec.rules[0].host === "api.azora.localhost.example") as Obj;
-        expect(ing.spec.tls).toEqual([{ hosts: ["api.azora.localhost.example"], secretName: "api-gateway-tls" }]);
-        expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "api-gateway", port: { number: 4000 } });
+            .map((r) => r.inputs)
+            .find((i) => text(i.spec.rules[0].host) === "api.azora.localhost.example");
+        expect(ing?.spec.tls).toEqual([{ hosts: ["api.azora.localhost.example"], secretName: "api-gateway-tls" }]);
+        expect(ing?.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "api-gateway", port: { number: 4000 } });
     });
 
     it("serves an externally provisioned certificate without creating an issuer or Certificate", () => {
         const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")
-            .map((r) => r.inputs as Obj)
-            .find((i) => i.metadata.namespace === "azora-ext");
+            .map((r) => r.inputs)
+            .find((i) => text(i.metadata.namespace) === "azora-ext");
         expect(ing?.spec.tls).toEqual([{ hosts: ["api.external.example"], secretName: "corp-pki-tls" }]);
-        const certificates = ofType(resources, "kubernetes:cert-manager.io/v1:Certificate").map((r) => r.inputs as Obj);
-        expect(certificates.map((c) => c.metadata.namespace)).not.toContain("azora-ext");
+        const certificates = ofType(resources, "kubernetes:cert-manager.io/v1:Certificate").map((r) => r.inputs);
+        expect(certificates.map((c) => text(c.metadata.namespace))).not.toContain("azora-ext");
         expect(ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer")).toHaveLength(2);
     });
 
@@ -106,28 +104,28 @@ describe("edge", () => {
 
 describe("namespaces", () => {
     it("enforce Pod Security restricted by default", () => {
-        const ns = named(resources, "kubernetes:core/v1:Namespace", "azora").inputs as Obj;
+        const ns = named(resources, "kubernetes:core/v1:Namespace", "azora").inputs;
         for (const mode of ["enforce", "audit", "warn"]) {
             expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
         }
     });
 
     it("relax enforcement only when asked, keeping audit and warn at restricted and recording why", () => {
-        const ns = named(resources, "kubernetes:core/v1:Namespace", "azora-logging").inputs as Obj;
+        const ns = named(resources, "kubernetes:core/v1:Namespace", "azora-logging").inputs;
         expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
         expect(ns.metadata.labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
         expect(ns.metadata.annotations["azora.io/pod-security-reason"]).toBe("log shipper hostPath");
     });
 
     it("deny all ingress and egress by default and allow only DNS", () => {
-        const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azora-default-deny").inputs as Obj;
+        const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azora-default-deny").inputs;
         expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-        const dns = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azora-allow-dns").inputs as Obj;
+        const dns = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azora-allow-dns").inputs;
         expect(dns.spec.egress[0].ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
     });
 
     it("cap the namespace with a quota that forbids LoadBalancers and NodePorts", () => {
-        const q = named(resources, "kubernetes:core/v1:ResourceQuota", "azora-quota").inputs as Obj;
+        const q = named(resources, "kubernetes:core/v1:ResourceQuota", "azora-quota").inputs;
         expect(q.spec.hard["services.loadbalancers"]).toBe("0");
         expect(q.spec.hard["services.nodeports"]).toBe("0");
     });
@@ -135,27 +133,27 @@ describe("namespaces", () => {
     it("give deployers rollouts but neither secrets nor exec, and viewers read-only access", () => {
         const roles = ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").filter((r) => r.name.startsWith("azora-azora-"));
         for (const role of roles) {
-            const rules = (role.inputs as Obj).rules as Obj[];
-            const resourcesGranted = rules.flatMap((r) => r.resources as string[]);
+            const rules = array(role.inputs.rules);
+            const resourcesGranted = rules.flatMap((r) => strings(r.resources));
             expect(resourcesGranted).not.toContain("secrets");
             expect(resourcesGranted).not.toContain("pods/exec");
-            expect(rules.flatMap((r) => r.verbs as string[])).not.toContain("*");
+            expect(rules.flatMap((r) => strings(r.verbs))).not.toContain("*");
         }
-        const viewer = named(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role", "azora-azora-viewer").inputs as Obj;
-        expect(new Set((viewer.rules as Obj[]).flatMap((r) => r.verbs))).toEqual(new Set(["get", "list", "watch"]));
+        const viewer = named(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role", "azora-azora-viewer").inputs;
+        expect(new Set(array(viewer.rules).flatMap((r) => array(r.verbs)))).toEqual(new Set(["get", "list", "watch"]));
         expect(ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((r) => r.name.startsWith("azora-logging-"))).toHaveLength(0);
     });
 });
 
 describe("secrets", () => {
     it("regenerate when the rotation epoch changes", () => {
-        const keepers = (name: string) => (named(resources, "random:index/randomPassword:RandomPassword", name).inputs as Obj).keepers;
+        const keepers = (name: string): Obj => named(resources, "random:index/randomPassword:RandomPassword", name).inputs.keepers;
         expect(keepers("azora-pay-webhook_signing_secret")).toEqual({ rotation: "0" });
         expect(keepers("azora-pay-r3-webhook_signing_secret")).toEqual({ rotation: "3" });
     });
 
     it("own third-party credentials set in config, as a Pulumi secret", () => {
-        const ext = named(resources, "kubernetes:core/v1:Secret", "azora-pay-r3-external").inputs as Obj;
+        const ext = named(resources, "kubernetes:core/v1:Secret", "azora-pay-r3-external").inputs;
         expect(isSecret(ext.stringData)).toBe(true);
         expect(reveal<Obj>(ext.stringData)).toEqual({ PAYMENT_PROVIDER_API_KEY: "from-config" });
         expect(ofType(resources, "kubernetes:core/v1:Secret").map((r) => r.name)).not.toContain("azora-pay-external");
@@ -182,7 +180,7 @@ describe("images", () => {
         const settings = { ...local.images, build: { enabled: true, sourceRoot: "/src/azora-os/services", push: true } };
         const img = resolveImage("azora-mint", settings, "1.5.0", {});
         await settle(registered);
-        const built = named(registered, "docker:index/image:Image", "azora-mint-image").inputs as Obj;
+        const built = named(registered, "docker:index/image:Image", "azora-mint-image").inputs;
         expect(built.imageName).toBe("ghcr.io/azora-os/azora-mint:1.5.0");
         expect(built.build.dockerfile).toMatch(/components\/services\/service\.Dockerfile$/);
         expect(built.build.context).toBe("/src/azora-os/services/azora-mint");

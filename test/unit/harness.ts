@@ -8,7 +8,7 @@ import { selectorLabels } from "../../model/labels";
 export interface Registered {
     type: string;
     name: string;
-    inputs: Record<string, unknown>;
+    inputs: Obj;
 }
 
 export const T = {
@@ -34,22 +34,27 @@ export const T = {
 
 export const workloadTypes: readonly string[] = [T.statefulSet, T.deployment, T.daemonSet];
 
+/** The mock engine's installation, which settle waits for (so that a failure to install fails the tests). */
+let installed: Promise<void> = Promise.resolve();
+
 /** Installs the mock engine; every registered resource lands in the returned array. */
 export function recordResources(): Registered[] {
     const resources: Registered[] = [];
-    pulumi.runtime.setMocks(
+    installed = pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-                const state: Record<string, unknown> = { ...args.inputs };
+                // The engine hands over the inputs as plain, untyped JSON.
+                const inputs = args.inputs as Obj;
+                resources.push({ type: args.type, name: args.name, inputs });
+                const state: Record<string, unknown> = { ...inputs };
                 if (args.type === T.randomPassword) state.result = `mock-password-${args.name}`;
                 if (args.type === T.dockerImage) {
-                    state.repoDigest = `${String(args.inputs.imageName).split(":")[0]}@sha256:${"a".repeat(64)}`;
+                    state.repoDigest = `${text(inputs.imageName).split(":")[0]}@sha256:${"a".repeat(64)}`;
                 }
                 return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                return args.inputs;
+                return args.inputs as pulumi.runtime.MockCallResult;
             },
         },
         "azora-platform",
@@ -59,8 +64,9 @@ export function recordResources(): Registered[] {
     return resources;
 }
 
-/** Waits until no registration has arrived for several turns of the event loop. */
+/** Waits for the mock engine, then until no registration has arrived for several turns of the event loop. */
 export async function settle(resources: Registered[]): Promise<void> {
+    await installed;
     let last = -1;
     let quiet = 0;
     for (let i = 0; i < 400 && quiet < 10; i++) {
@@ -86,8 +92,22 @@ export function list(value: unknown): Obj[] {
     return Array.isArray(value) ? (value as Obj[]) : [];
 }
 
+/** The array at a path, where its absence is itself a failure: throws when there is none. */
+export function array(value: unknown): Obj[] {
+    if (!Array.isArray(value)) throw new TypeError(`expected an array, found ${text(value)}`);
+    return value as Obj[];
+}
+
+/**
+ * A leaf at a path as text: what String makes of a string, number, boolean, array or an absent
+ * value, and an object as its JSON rather than "[object Object]".
+ */
+export function text(value: unknown): string {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? JSON.stringify(value) : String(value);
+}
+
 export function strings(value: unknown): string[] {
-    return list(value).map(String);
+    return list(value).map(text);
 }
 
 export function ofType(resources: Registered[], type: string): Registered[] {
@@ -105,7 +125,7 @@ export function named(resources: Registered[], type: string, name: string): Regi
 }
 
 export function nameOf(r: Registered): string {
-    return String((r.inputs as unknown as Obj).metadata?.name);
+    return text(r.inputs.metadata?.name);
 }
 
 export function object(resources: Registered[], type: string, name: string, namespace?: string): Obj {
@@ -113,13 +133,13 @@ export function object(resources: Registered[], type: string, name: string, name
         (r) =>
             r.type === type &&
             nameOf(r) === name &&
-            (namespace === undefined || String((r.inputs as unknown as Obj).metadata.namespace) === namespace),
+            (namespace === undefined || text(r.inputs.metadata.namespace) === namespace),
     );
     if (found.length !== 1) {
         const have = ofType(resources, type).map(nameOf).join(", ");
         throw new Error(`expected one ${type} named ${name}, found ${found.length}; have: ${have}`);
     }
-    return found[0].inputs as unknown as Obj;
+    return found[0].inputs;
 }
 
 export function workloads(resources: Registered[]): Registered[] {
@@ -132,16 +152,20 @@ export function podSpec(workload: Obj): Obj {
 
 export function container(workload: Obj, name?: string): Obj {
     const cs = list(podSpec(workload).containers);
-    const found = name ? cs.find((c) => String(c.name) === name) : cs[0];
+    const found = name ? cs.find((c) => text(c.name) === name) : cs[0];
     if (!found) throw new Error(`no container ${name ?? "(first)"}`);
     return found;
 }
 
+/** A ConfigMap's entry as text; throws when the ConfigMap has no such entry. */
+function dataText(configMap: Obj, key: string): string {
+    const value: unknown = configMap.data[key];
+    if (typeof value !== "string") throw new Error(`ConfigMap ${text(configMap.metadata.name)} has no key ${key}`);
+    return value;
+}
+
 export function configText(resources: Registered[], name: string, key: string, namespace?: string): string {
-    const cm = object(resources, T.configMap, name, namespace);
-    const text: unknown = cm.data[key];
-    if (typeof text !== "string") throw new Error(`ConfigMap ${name} has no key ${key}`);
-    return text;
+    return dataText(object(resources, T.configMap, name, namespace), key);
 }
 
 export function configYaml(resources: Registered[], name: string, key: string, namespace?: string): Obj {
@@ -150,7 +174,7 @@ export function configYaml(resources: Registered[], name: string, key: string, n
 
 /** A ConfigMap's YAML entry, parsed. */
 export function dataYaml(configMap: Obj, key: string): Obj {
-    return parse(String(configMap.data[key])) as Obj;
+    return parse(dataText(configMap, key)) as Obj;
 }
 
 /** The engine's marker for a secret value in serialized inputs. */

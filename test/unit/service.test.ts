@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { isSecret, named, ofType, recordResources, type Registered, reveal, settle } from "./harness";
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON here
+import { array, isSecret, list, named, type Obj, ofType, recordResources, type Registered, reveal, settle, text } from "./harness";
 import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig, PlatformSettings } from "../../components/config";
 import type { NetworkContext } from "../../components/services/network";
@@ -78,8 +76,8 @@ beforeAll(async () => {
     resources = [...registered];
 });
 
-const deploymentOf = (name: string) => named(resources, K.deployment, name).inputs as Obj;
-const podOf = (name: string) => deploymentOf(name).spec.template.spec as Obj;
+const deploymentOf = (name: string): Obj => named(resources, K.deployment, name).inputs;
+const podOf = (name: string): Obj => deploymentOf(name).spec.template.spec;
 
 describe.each(catalog.map((s) => s.name))("service %s", (name) => {
     const spec = findService(catalog, name);
@@ -120,7 +118,7 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
     });
 
     it("spreads replicas across zones and nodes", () => {
-        const keys = (podOf(name).topologySpreadConstraints as Obj[]).map((t) => t.topologyKey);
+        const keys = array(podOf(name).topologySpreadConstraints).map((t) => t.topologyKey);
         expect(keys).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
     });
 
@@ -131,8 +129,8 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
     });
 
     it("sizes the Node.js heap to three quarters of its memory limit", () => {
-        const limitMiB = memoryBytes(podOf(name).containers[0].resources.limits.memory) / 2 ** 20;
-        const data = (named(resources, K.configMap, `${name}-config`).inputs as Obj).data;
+        const limitMiB = memoryBytes(text(podOf(name).containers[0].resources.limits.memory)) / 2 ** 20;
+        const data = named(resources, K.configMap, `${name}-config`).inputs.data;
         expect(data.NODE_OPTIONS).toBe(`--enable-source-maps --max-old-space-size=${Math.floor(limitMiB * 0.75)}`);
     });
 
@@ -141,50 +139,50 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
     });
 
     it("reads every secret by reference, never as a literal value", () => {
-        const env = podOf(name).containers[0].env as Obj[];
+        const env = array(podOf(name).containers[0].env);
         for (const key of spec.generatedSecrets.map((g) => g.key)) {
-            expect(env.find((e) => e.name === key)?.valueFrom.secretKeyRef).toBeDefined();
+            expect(env.find((e) => text(e.name) === key)?.valueFrom.secretKeyRef).toBeDefined();
         }
         for (const e of env) expect(e.value).toBeUndefined();
     });
 
     it("has an HPA on CPU and memory whose minimum the PDB never blocks", () => {
-        const hpa = named(resources, K.hpa, name).inputs as Obj;
+        const hpa = named(resources, K.hpa, name).inputs;
         expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name });
         expect(hpa.spec.minReplicas).toBe(settings.workloads.replicas.min);
-        expect(hpa.spec.metrics.map((m: Obj) => m.resource.name)).toEqual(["cpu", "memory"]);
+        expect(array(hpa.spec.metrics).map((m) => m.resource.name)).toEqual(["cpu", "memory"]);
         expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(settings.workloads.scaleDownStabilizationSeconds);
-        const pdb = named(resources, K.pdb, name).inputs as Obj;
+        const pdb = named(resources, K.pdb, name).inputs;
         expect(pdb.spec.maxUnavailable).toBe(1);
         expect(pdb.spec.selector.matchLabels).toEqual(deploymentOf(name).spec.selector.matchLabels);
     });
 
     it("exposes only a ClusterIP Service", () => {
-        expect((named(resources, K.service, name).inputs as Obj).spec.type).toBe("ClusterIP");
+        expect(named(resources, K.service, name).inputs.spec.type).toBe("ClusterIP");
     });
 
     it("admits ingress only from declared callers, Prometheus and (for the gateway) the ingress controller", () => {
-        const np = named(resources, K.netpol, name).inputs as Obj;
+        const np = named(resources, K.netpol, name).inputs;
         const callers = catalog.filter((c) => (c.calls as string[]).includes(name)).map((c) => c.name);
-        const podPeers = (np.spec.ingress as Obj[])
-            .flatMap((r) => r.from as Obj[])
+        const podPeers = array(np.spec.ingress)
+            .flatMap((r) => array(r.from))
             .filter((p) => p.podSelector && !p.namespaceSelector)
-            .map((p) => p.podSelector.matchLabels["app.kubernetes.io/name"]);
+            .map((p) => text(p.podSelector.matchLabels["app.kubernetes.io/name"]));
         expect(podPeers.sort()).toEqual(callers.sort());
-        const nsPeers = (np.spec.ingress as Obj[]).flatMap((r) => r.from as Obj[]).filter((p) => p.namespaceSelector);
-        const namespaces = nsPeers.map((p) => p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
+        const nsPeers = array(np.spec.ingress).flatMap((r) => array(r.from)).filter((p) => p.namespaceSelector);
+        const namespaces = nsPeers.map((p) => text(p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]));
         expect(namespaces).toContain("azora-observability");
         expect(namespaces.includes("ingress-nginx")).toBe(spec.public);
     });
 
     it("may call only its declared dependencies, the OTLP collector and declared externals", () => {
-        const np = named(resources, K.netpol, name).inputs as Obj;
-        const podPeers = (np.spec.egress as Obj[])
-            .flatMap((r) => (r.to ?? []) as Obj[])
+        const np = named(resources, K.netpol, name).inputs;
+        const podPeers = array(np.spec.egress)
+            .flatMap((r) => list(r.to))
             .filter((p) => p.podSelector && !p.namespaceSelector)
-            .map((p) => p.podSelector.matchLabels["app.kubernetes.io/name"]);
+            .map((p) => text(p.podSelector.matchLabels["app.kubernetes.io/name"]));
         expect(podPeers.sort()).toEqual([...spec.calls].sort());
-        const internet = (np.spec.egress as Obj[]).filter((r) => (r.to as Obj[]).some((p) => p.ipBlock?.cidr === "0.0.0.0/0"));
+        const internet = array(np.spec.egress).filter((r) => array(r.to).some((p) => text(p.ipBlock?.cidr) === "0.0.0.0/0"));
         expect(internet.length).toBe(spec.externalEndpoints.length > 0 ? 1 : 0);
     });
 
@@ -194,11 +192,11 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
         expect(jobs.length).toBe(spec.database ? 1 : 0);
         expect(cron.length).toBe(spec.database && settings.database.backup.enabled ? 1 : 0);
         if (spec.database) {
-            const job = jobs[0].inputs as Obj;
+            const job = jobs[0].inputs;
             expect(job.metadata.name).toMatch(new RegExp(`^${name}-migrate-[a-f0-9]{10}$`));
             expect(job.spec.ttlSecondsAfterFinished).toBe(settings.database.migrationJobTtlSeconds);
             expect(job.spec.template.spec.containers[0].command).toEqual(spec.database.migrateCommand);
-            expect((cron[0].inputs as Obj).spec.schedule).toBe(settings.database.backup.schedule);
+            expect(cron[0].inputs.spec.schedule).toBe(settings.database.backup.schedule);
         }
     });
 });
@@ -209,14 +207,14 @@ describe("platform-wide service properties", () => {
         expect(roles).toEqual(catalog.filter((s) => s.kubernetesApi).map((s) => `${s.name}-reader`));
         const pod = podOf("health-monitor");
         expect(pod.automountServiceAccountToken).toBe(false);
-        expect(pod.volumes.find((v: Obj) => v.name === "kube-api-access").projected.sources[0].serviceAccountToken.expirationSeconds).toBe(3600);
-        const rules = (named(resources, K.role, "health-monitor-reader").inputs as Obj).rules;
+        expect(array(pod.volumes).find((v) => text(v.name) === "kube-api-access")?.projected.sources[0].serviceAccountToken.expirationSeconds).toBe(3600);
+        const rules = named(resources, K.role, "health-monitor-reader").inputs.rules;
         expect(rules[0].verbs).toEqual(["get", "list", "watch"]);
     });
 
     it("puts no secret value in any ConfigMap", () => {
         for (const cm of ofType(resources, K.configMap)) {
-            for (const key of Object.keys((cm.inputs as Obj).data)) {
+            for (const key of Object.keys(cm.inputs.data)) {
                 expect(key).not.toMatch(/PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/);
             }
         }
@@ -224,7 +222,7 @@ describe("platform-wide service properties", () => {
 
     it("generates each service's secrets into its own Secret, kept as Pulumi secrets", () => {
         for (const spec of catalog) {
-            const stringData = (named(resources, K.secret, `${spec.name}-secrets`).inputs as Obj).stringData;
+            const stringData = named(resources, K.secret, `${spec.name}-secrets`).inputs.stringData;
             expect(isSecret(stringData)).toBe(true);
             const data = reveal<Obj>(stringData);
             for (const g of spec.generatedSecrets) expect(data[g.key]).toBeTruthy();
@@ -233,14 +231,14 @@ describe("platform-wide service properties", () => {
     });
 
     it("tells each service where its dependencies are", () => {
-        const data = (named(resources, K.configMap, "azora-pay-config").inputs as Obj).data;
+        const data = named(resources, K.configMap, "azora-pay-config").inputs.data;
         expect(data.AUTH_SERVICE_URL).toBe("http://auth-service.azora.svc.cluster.local:4001");
         expect(data.AZORA_MINT_URL).toBe("http://azora-mint.azora.svc.cluster.local:4006");
         expect(data.FEATURE_NEW_CHECKOUT).toBe("true");
     });
 
     it("references third-party credentials from the operators' Secret when config sets none", () => {
-        const env = podOf("azora-pay").containers[0].env as Obj[];
-        expect(env.find((e) => e.name === "PAYMENT_PROVIDER_API_KEY")?.valueFrom.secretKeyRef.name).toBe("azora-pay-external");
+        const env = array(podOf("azora-pay").containers[0].env);
+        expect(env.find((e) => text(e.name) === "PAYMENT_PROVIDER_API_KEY")?.valueFrom.secretKeyRef.name).toBe("azora-pay-external");
     });
 });

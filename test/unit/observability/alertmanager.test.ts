@@ -15,6 +15,7 @@ import {
     settle,
     strings,
     T,
+    text,
 } from "../harness";
 
 const ns = "azora-observability";
@@ -45,8 +46,8 @@ beforeAll(async () => {
 
 const inNs = (type: string, namespace: string): Obj[] =>
     ofType(resources, type)
-        .map((r) => r.inputs as unknown as Obj)
-        .filter((o) => String(o.metadata.namespace) === namespace);
+        .map((r) => r.inputs)
+        .filter((o) => text(o.metadata.namespace) === namespace);
 const one = (type: string, namespace: string, name: string): Obj => object(resources, type, name, namespace);
 
 describe("Alertmanager clustering", () => {
@@ -70,7 +71,7 @@ describe("Alertmanager clustering", () => {
         const headless = one(T.service, ns, "alertmanager-headless");
         expect(headless.spec.clusterIP).toBe("None");
         expect(headless.spec.publishNotReadyAddresses).toBe(true);
-        expect(list(headless.spec.ports).map((p) => `${String(p.protocol)}/${Number(p.port)}`)).toEqual([
+        expect(list(headless.spec.ports).map((p) => `${text(p.protocol)}/${Number(p.port)}`)).toEqual([
             "TCP/9093",
             "TCP/9094",
             "UDP/9094",
@@ -118,7 +119,7 @@ describe("Alertmanager Slack webhook", () => {
         const sts = one(T.statefulSet, ns, "alertmanager");
         const dir = slackWebhookFile.slice(0, slackWebhookFile.lastIndexOf("/"));
         expect(list(container(sts).volumeMounts)).toContainEqual({ name: "slack-webhook", mountPath: dir, readOnly: true });
-        const volume = list(podSpec(sts).volumes).find((v) => String(v.name) === "slack-webhook");
+        const volume = list(podSpec(sts).volumes).find((v) => text(v.name) === "slack-webhook");
         expect(volume?.secret).toEqual({
             secretName: "alertmanager-slack",
             items: [{ key: "url", path: slackWebhookFile.slice(dir.length + 1) }],
@@ -129,7 +130,7 @@ describe("Alertmanager Slack webhook", () => {
     it("mounts an existing Secret instead of creating one", () => {
         expect(inNs(T.secret, other)).toEqual([]);
         const volume = list(podSpec(one(T.statefulSet, other, "alertmanager")).volumes).find(
-            (v) => String(v.name) === "slack-webhook",
+            (v) => text(v.name) === "slack-webhook",
         );
         expect(volume?.secret.secretName).toBe("team-slack");
     });

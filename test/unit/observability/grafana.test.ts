@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { datasources } from "../../../model/datasources";
 import { Grafana, dashboardSlug } from "../../../components/observability/grafana";
-import { configText, configYaml, container, list, object, Obj, ofType, podSpec, promiseOf, recordResources, selectorOf, settle, strings, T } from "../harness";
+import { configText, configYaml, container, list, object, Obj, ofType, podSpec, promiseOf, recordResources, selectorOf, settle, strings, T, text } from "../harness";
 import { settings } from "./settings";
 
 const ns = "azora-observability";
@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 const byUid = (uid: string): Obj => {
     const found = list(configYaml(resources, "grafana-datasources", "datasources.yaml").datasources).find(
-        (d) => String(d.uid) === uid,
+        (d) => text(d.uid) === uid,
     );
     if (!found) throw new Error(`no datasource ${uid}`);
     return found;
@@ -54,7 +54,7 @@ describe("Grafana datasources", () => {
         const field = list(byUid(datasources.loki.uid).jsonData.derivedFields)[0];
         expect(field.datasourceUid).toBe(datasources.jaeger.uid);
         expect(field.url).toBe("$${__value.raw}");
-        const match = new RegExp(String(field.matcherRegex)).exec('{"msg":"ok","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}');
+        const match = new RegExp(text(field.matcherRegex)).exec('{"msg":"ok","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}');
         expect(match?.[1]).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
     });
 
@@ -70,8 +70,8 @@ describe("Grafana datasources", () => {
 describe("Grafana dashboards", () => {
     it("puts each dashboard in its own ConfigMap, all projected into the provider's directory", () => {
         const sts = object(resources, T.statefulSet, "grafana");
-        const projected = list(podSpec(sts).volumes).find((v) => String(v.name) === "dashboards");
-        expect(list(projected?.projected.sources).map((s) => String(s.configMap.name)).sort()).toEqual([
+        const projected = list(podSpec(sts).volumes).find((v) => text(v.name) === "dashboards");
+        expect(list(projected?.projected.sources).map((s) => text(s.configMap.name)).sort()).toEqual([
             "grafana-dashboard-azora-security",
             "grafana-dashboard-azora-system-overview",
         ]);
@@ -94,7 +94,7 @@ describe("Grafana dashboards", () => {
 
 describe("Grafana security", () => {
     it("generates the admin password and exports it as a secret", async () => {
-        const passwords = ofType(resources, T.randomPassword).map((r) => r.inputs as unknown as Obj);
+        const passwords = ofType(resources, T.randomPassword).map((r) => r.inputs);
         expect(passwords.every((p) => Number(p.length) >= 32)).toBe(true);
         expect(await pulumi.isSecret(grafana.adminPassword)).toBe(true);
         expect(await promiseOf(grafana.adminPassword)).toMatch(/^mock-password-grafana-admin-password$/);
@@ -105,8 +105,8 @@ describe("Grafana security", () => {
         const env = list(container(sts).env);
         expect(env).toContainEqual({ name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: "/etc/grafana/secrets/admin-password" });
         expect(env).toContainEqual({ name: "GF_SECURITY_SECRET_KEY__FILE", value: "/etc/grafana/secrets/secret-key" });
-        expect(env.some((e) => /PASSWORD$|SECRET_KEY$/.test(String(e.name)))).toBe(false);
-        const secretVolume = list(podSpec(sts).volumes).find((v) => String(v.name) === "secrets");
+        expect(env.some((e) => /PASSWORD$|SECRET_KEY$/.test(text(e.name)))).toBe(false);
+        const secretVolume = list(podSpec(sts).volumes).find((v) => text(v.name) === "secrets");
         expect(secretVolume?.secret.secretName).toBe("grafana-admin");
     });
 
@@ -144,7 +144,7 @@ describe("Grafana workload and network", () => {
     it("keeps its sqlite database on a claim template when persistence is enabled", () => {
         const sts = object(resources, T.statefulSet, "grafana");
         expect(sts.spec.replicas).toBe(1);
-        expect(list(sts.spec.volumeClaimTemplates).map((c) => String(c.metadata.name))).toEqual(["data"]);
+        expect(list(sts.spec.volumeClaimTemplates).map((c) => text(c.metadata.name))).toEqual(["data"]);
         expect(list(container(sts).volumeMounts)).toContainEqual({ name: "data", mountPath: "/var/lib/grafana" });
     });
 
@@ -161,7 +161,7 @@ describe("Grafana workload and network", () => {
 
     it("reaches exactly its four datasources", () => {
         const np = object(resources, T.networkPolicy, "grafana");
-        const to = list(np.spec.egress).map((r) => `${String(r.to[0].podSelector.matchLabels["app.kubernetes.io/name"])}:${strings(list(r.ports).map((p) => p.port)).join()}`);
+        const to = list(np.spec.egress).map((r) => `${text(r.to[0].podSelector.matchLabels["app.kubernetes.io/name"])}:${strings(list(r.ports).map((p) => p.port)).join()}`);
         expect(to).toEqual(["prometheus:9090", "loki:3100", "jaeger:16686", "alertmanager:9093"]);
     });
 });

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { alloyConfig, LogShipper, logShipperExemption } from "../../../components/observability/log-shipper";
 import { images } from "../../../components/observability/images";
-import { configText, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T } from "../harness";
+import { configText, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T, text } from "../harness";
 
 const ns = "azora-observability";
 const push = `http://loki.${ns}.svc.cluster.local:3100/loki/api/v1/push`;
@@ -20,7 +20,7 @@ describe("log shipper exemption", () => {
     it("mounts only /var/log/pods from the host, read-only", () => {
         const hostPaths = list(podSpec(ds()).volumes).filter((v) => v.hostPath !== undefined);
         expect(hostPaths).toEqual([{ name: "pod-logs", hostPath: { path: "/var/log/pods", type: "Directory" } }]);
-        expect(list(container(ds()).volumeMounts).find((m) => String(m.name) === "pod-logs")).toEqual({
+        expect(list(container(ds()).volumeMounts).find((m) => text(m.name) === "pod-logs")).toEqual({
             name: "pod-logs",
             mountPath: "/var/log/pods",
             readOnly: true,
@@ -56,7 +56,7 @@ describe("log shipper workload", () => {
     });
 
     it("keeps its read positions in its own emptyDir", () => {
-        expect(list(podSpec(ds()).volumes).find((v) => String(v.name) === "storage")?.emptyDir).toEqual({ sizeLimit: "256Mi" });
+        expect(list(podSpec(ds()).volumes).find((v) => text(v.name) === "storage")?.emptyDir).toEqual({ sizeLimit: "256Mi" });
         expect(strings(container(ds()).args)).toContain("--storage.path=/var/lib/alloy/data");
     });
 

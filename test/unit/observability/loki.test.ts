@@ -1,7 +1,7 @@
 // Loki: a single binary whose retention the compactor really enforces.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Loki } from "../../../components/observability/loki";
-import { configYaml, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T } from "../harness";
+import { configYaml, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T, text } from "../harness";
 
 const ns = "azora-observability";
 const resources = recordResources();
@@ -53,7 +53,7 @@ describe("Loki workload", () => {
             resources: { requests: { storage: "100Gi" } },
         });
         expect(list(sts("scratch").spec.volumeClaimTemplates)).toEqual([]);
-        expect(list(podSpec(sts("scratch")).volumes).find((v) => String(v.name) === "data")?.emptyDir).toEqual({ sizeLimit: "2Gi" });
+        expect(list(podSpec(sts("scratch")).volumes).find((v) => text(v.name) === "data")?.emptyDir).toEqual({ sizeLimit: "2Gi" });
     });
 
     it("accepts pushes from the log shipper and queries from Grafana and Prometheus, and sends nothing", () => {

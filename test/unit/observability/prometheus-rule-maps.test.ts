@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { configMapDataBudgetBytes, packFiles } from "../../../components/k8s/config-maps";
 import { Prometheus } from "../../../components/observability/prometheus";
-import { configYaml, list, object, ofType, podSpec, recordResources, settle, strings, T, type Obj } from "../harness";
+import { configYaml, list, object, ofType, podSpec, recordResources, settle, strings, T, text, type Obj } from "../harness";
 import { settings } from "./settings";
 
 const ns = "azora-observability";
@@ -48,11 +48,11 @@ describe("packFiles", () => {
 describe("Prometheus with rule files over one ConfigMap", () => {
     const ruleMaps = (): Obj[] =>
         ofType(resources, T.configMap)
-            .map((r) => r.inputs as unknown as Obj)
-            .filter((cm) => String(cm.metadata.name).startsWith("prometheus-rules"));
+            .map((r) => r.inputs)
+            .filter((cm) => text(cm.metadata.name).startsWith("prometheus-rules"));
 
     it("spreads them over ConfigMaps named prometheus-rules, prometheus-rules-2, … each within the budget", () => {
-        expect(ruleMaps().map((cm) => String(cm.metadata.name)).sort()).toEqual(["prometheus-rules", "prometheus-rules-2"]);
+        expect(ruleMaps().map((cm) => text(cm.metadata.name)).sort()).toEqual(["prometheus-rules", "prometheus-rules-2"]);
         for (const cm of ruleMaps()) expect(dataBytes(cm)).toBeLessThanOrEqual(configMapDataBudgetBytes);
     });
 
@@ -62,8 +62,8 @@ describe("Prometheus with rule files over one ConfigMap", () => {
     });
 
     it("mounts all of them as one projected rules volume, and loads every file", () => {
-        const volume = list(podSpec(object(resources, T.statefulSet, "prometheus")).volumes).find((v) => String(v.name) === "rules");
-        expect(list(volume?.projected?.sources).map((s) => String(s.configMap.name)).sort()).toEqual(["prometheus-rules", "prometheus-rules-2"]);
+        const volume = list(podSpec(object(resources, T.statefulSet, "prometheus")).volumes).find((v) => text(v.name) === "rules");
+        expect(list(volume?.projected?.sources).map((s) => text(s.configMap.name)).sort()).toEqual(["prometheus-rules", "prometheus-rules-2"]);
         const config = configYaml(resources, "prometheus-config", "prometheus.yml");
         expect(strings(config.rule_files)).toEqual(Object.keys(rules).sort().map((f) => `/etc/prometheus/rules/${f}`));
     });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { Prometheus } from "../../../components/observability/prometheus";
 import { observabilityWorkloads as w } from "../../../model/workloads";
-import { configYaml, container, list, object, Obj, ofType, podSpec, recordResources, selectorOf, settle, strings, T } from "../harness";
+import { configYaml, container, list, object, Obj, ofType, podSpec, recordResources, selectorOf, settle, strings, T, text } from "../harness";
 import { settings } from "./settings";
 
 const ns = "azora-observability";
@@ -29,14 +29,14 @@ beforeAll(async () => {
 
 const config = (): Obj => configYaml(resources, "prometheus-config", "prometheus.yml");
 const job = (name: string): Obj => {
-    const found = list(config().scrape_configs).find((j) => String(j.job_name) === name);
+    const found = list(config().scrape_configs).find((j) => text(j.job_name) === name);
     if (!found) throw new Error(`no scrape job ${name}`);
     return found;
 };
 
 describe("Prometheus scrape configuration", () => {
     it("has one job per catalog service, named after it", () => {
-        const jobs = list(config().scrape_configs).map((j) => String(j.job_name));
+        const jobs = list(config().scrape_configs).map((j) => text(j.job_name));
         for (const s of catalog) expect(jobs).toContain(s.name);
     });
 
@@ -55,13 +55,13 @@ describe("Prometheus scrape configuration", () => {
 
     it("labels every target with namespace and pod (job comes from the job name)", () => {
         for (const j of list(config().scrape_configs)) {
-            const targets = list(j.relabel_configs).map((r) => String(r.target_label));
+            const targets = list(j.relabel_configs).map((r) => text(r.target_label));
             expect(targets).toEqual(expect.arrayContaining(["namespace", "pod"]));
         }
     });
 
     it("scrapes the stack itself under the workload names", () => {
-        const jobs = list(config().scrape_configs).map((j) => String(j.job_name));
+        const jobs = list(config().scrape_configs).map((j) => text(j.job_name));
         expect(jobs).toEqual(
             expect.arrayContaining(["prometheus", "alertmanager", "grafana", "loki", "log-shipper", "jaeger", "otel-collector"]),
         );
@@ -108,11 +108,11 @@ describe("Prometheus workload", () => {
         const claims = list(sts().spec.volumeClaimTemplates);
         expect(claims).toHaveLength(1);
         expect(claims[0].spec.resources.requests.storage).toBe("50Gi");
-        expect(list(podSpec(sts()).volumes).map((v) => String(v.name))).not.toContain("data");
+        expect(list(podSpec(sts()).volumes).map((v) => text(v.name))).not.toContain("data");
     });
 
     it("rolls its pods when the configuration or a rule changes", () => {
-        expect(String(sts().spec.template.metadata.annotations["checksum/config"])).toMatch(/^[a-f0-9]{64}$/);
+        expect(text(sts().spec.template.metadata.annotations["checksum/config"])).toMatch(/^[a-f0-9]{64}$/);
     });
 
     it("mounts the API token on the pod spec, not through its ServiceAccount", () => {
@@ -123,8 +123,8 @@ describe("Prometheus workload", () => {
 
 describe("Prometheus discovery RBAC", () => {
     it("is a read-only Role in each scraped namespace, bound to its ServiceAccount, without wildcards", () => {
-        const roles = ofType(resources, T.role).map((r) => r.inputs as unknown as Obj);
-        expect(roles.map((r) => String(r.metadata.namespace)).sort()).toEqual([servicesNs, ns].sort());
+        const roles = ofType(resources, T.role).map((r) => r.inputs);
+        expect(roles.map((r) => text(r.metadata.namespace)).sort()).toEqual([servicesNs, ns].sort());
         for (const role of roles) {
             for (const rule of list(role.rules)) {
                 expect(strings(rule.verbs)).toEqual(["get", "list", "watch"]);
@@ -132,7 +132,7 @@ describe("Prometheus discovery RBAC", () => {
             }
             expect(list(role.rules).flatMap((r) => strings(r.resources)).sort()).toEqual(["endpointslices", "pods", "services"]);
         }
-        for (const binding of ofType(resources, T.roleBinding).map((r) => r.inputs as unknown as Obj)) {
+        for (const binding of ofType(resources, T.roleBinding).map((r) => r.inputs)) {
             expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "prometheus", namespace: ns }]);
             expect(binding.roleRef.kind).toBe("Role");
         }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { ObservabilityStack } from "../../../components/observability";
 import { images } from "../../../components/observability/images";
-import { container, isSecret, list, nameOf, object, Obj, ofType, podSpec, promiseOf, recordResources, Registered, reveal, selectorOf, settle, strings, T, workloads } from "../harness";
+import { configText, container, isSecret, list, nameOf, object, Obj, ofType, podSpec, promiseOf, recordResources, Registered, reveal, selectorOf, settle, strings, T, text, workloads } from "../harness";
 import { settings } from "./settings";
 
 const ns = "azora-observability";
@@ -59,10 +59,10 @@ describe("ObservabilityStack", () => {
 
     it("names every Kubernetes object explicitly and puts it in the observability namespace (discovery RBAC aside)", () => {
         for (const r of kube()) {
-            const meta = (r.inputs as unknown as Obj).metadata;
+            const meta = r.inputs.metadata;
             expect(typeof meta.name, `${r.type} ${r.name}`).toBe("string");
             const allowed = r.type === T.role || r.type === T.roleBinding ? [ns, servicesNs] : [ns];
-            expect(allowed, `${r.type} ${String(meta.name)}`).toContain(String(meta.namespace));
+            expect(allowed, `${r.type} ${text(meta.name)}`).toContain(text(meta.namespace));
         }
     });
 
@@ -82,7 +82,7 @@ describe("ObservabilityStack", () => {
         };
         for (const w of workloads(resources)) {
             const name = nameOf(w);
-            const pod = podSpec(w.inputs as unknown as Obj);
+            const pod = podSpec(w.inputs);
             expect(pod.securityContext, name).toMatchObject({
                 runAsNonRoot: true,
                 runAsUser: uids[name],
@@ -100,14 +100,14 @@ describe("ObservabilityStack", () => {
                     capabilities: { drop: ["ALL"] },
                     seccompProfile: { type: "RuntimeDefault" },
                 });
-                expect(list(c.volumeMounts).map((m) => String(m.mountPath)), name).toContain("/tmp");
+                expect(list(c.volumeMounts).map((m) => text(m.mountPath)), name).toContain("/tmp");
             }
         }
     });
 
     it("gives every container CPU and memory requests and limits", () => {
         for (const w of workloads(resources)) {
-            for (const c of list(podSpec(w.inputs as unknown as Obj).containers)) {
+            for (const c of list(podSpec(w.inputs).containers)) {
                 expect(Object.keys(c.resources.requests).sort(), nameOf(w)).toEqual(["cpu", "memory"]);
                 expect(Object.keys(c.resources.limits).sort(), nameOf(w)).toEqual(["cpu", "memory"]);
             }
@@ -125,17 +125,17 @@ describe("ObservabilityStack", () => {
             "otel-collector": ["/"],
         };
         for (const w of workloads(resources)) {
-            const c = container(w.inputs as unknown as Obj);
+            const c = container(w.inputs);
             for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
                 expect(c[probe], `${nameOf(w)} ${probe}`).toBeDefined();
-                expect(health[nameOf(w)], `${nameOf(w)} ${probe}`).toContain(String(c[probe].httpGet.path));
+                expect(health[nameOf(w)], `${nameOf(w)} ${probe}`).toContain(text(c[probe].httpGet.path));
             }
         }
     });
 
     it("pins every image to a tag and a sha256 digest from an allowed upstream registry", () => {
         for (const w of workloads(resources)) {
-            const image = String(container(w.inputs as unknown as Obj).image);
+            const image = text(container(w.inputs).image);
             expect(image).toMatch(
                 /^(quay\.io\/prometheus|docker\.io\/(grafana|jaegertracing|otel))\/[a-z-]+:[A-Za-z0-9._-]+@sha256:[a-f0-9]{64}$/,
             );
@@ -145,7 +145,7 @@ describe("ObservabilityStack", () => {
     it("gives each workload its own ServiceAccount and mounts an API token only into Prometheus", () => {
         for (const w of workloads(resources)) {
             const name = nameOf(w);
-            const pod = podSpec(w.inputs as unknown as Obj);
+            const pod = podSpec(w.inputs);
             expect(pod.serviceAccountName, name).toBe(name);
             expect(object(resources, T.serviceAccount, name).automountServiceAccountToken, name).toBe(false);
             expect(pod.automountServiceAccountToken, name).toBe(name === "prometheus");
@@ -162,14 +162,14 @@ describe("ObservabilityStack", () => {
 
     it("never repeats the namespace's DNS allowance in a workload policy", () => {
         for (const np of ofType(resources, T.networkPolicy)) {
-            const ports = list((np.inputs as unknown as Obj).spec.egress).flatMap((r) => list(r.ports));
+            const ports = list(np.inputs.spec.egress).flatMap((r) => list(r.ports));
             expect(ports.map((p) => Number(p.port)), nameOf(np)).not.toContain(53);
         }
     });
 
     it("exposes the stack through ClusterIP Services only", () => {
         for (const svc of ofType(resources, T.service)) {
-            expect((svc.inputs as unknown as Obj).spec.type, nameOf(svc)).toBe("ClusterIP");
+            expect(svc.inputs.spec.type, nameOf(svc)).toBe("ClusterIP");
         }
     });
 
@@ -189,10 +189,10 @@ describe("ObservabilityStack", () => {
         const password = await promiseOf(stack.grafanaAdminPassword);
         expect(password).toMatch(/^mock-password-/);
         for (const cm of ofType(resources, T.configMap)) {
-            const text = JSON.stringify(cm.inputs);
-            expect(text, nameOf(cm)).not.toContain(password);
-            expect(text, nameOf(cm)).not.toContain(slackUrl);
-            expect(text, nameOf(cm)).not.toContain("hooks.slack.com");
+            const json = JSON.stringify(cm.inputs);
+            expect(json, nameOf(cm)).not.toContain(password);
+            expect(json, nameOf(cm)).not.toContain(slackUrl);
+            expect(json, nameOf(cm)).not.toContain("hooks.slack.com");
         }
     });
 
@@ -200,10 +200,10 @@ describe("ObservabilityStack", () => {
         // The Kubernetes SDK marks a Secret's whole stringData secret.
         const slack = object(resources, T.secret, "alertmanager-slack");
         expect(isSecret(slack.stringData)).toBe(true);
-        expect((reveal(slack.stringData) as Obj).url).toBe(slackUrl);
+        expect(reveal<Obj>(slack.stringData).url).toBe(slackUrl);
         const grafana = object(resources, T.secret, "grafana-admin");
         expect(isSecret(grafana.stringData)).toBe(true);
-        expect(Object.keys(reveal(grafana.stringData) as Obj).sort()).toEqual(["admin-password", "secret-key"]);
+        expect(Object.keys(reveal<Obj>(grafana.stringData)).sort()).toEqual(["admin-password", "secret-key"]);
     });
 
     it("outputs the in-cluster endpoints and the admin password as a secret", async () => {
@@ -216,11 +216,11 @@ describe("ObservabilityStack", () => {
     });
 
     it("wires the log shipper to Loki, the collector to Jaeger and Grafana to every backend", () => {
-        const alloy = String(object(resources, T.configMap, "log-shipper-config").data["config.alloy"]);
+        const alloy = configText(resources, "log-shipper-config", "config.alloy");
         expect(alloy).toContain(`url = "http://loki.${ns}.svc.cluster.local:3100/loki/api/v1/push"`);
-        const otel = String(object(resources, T.configMap, "otel-collector-config").data["config.yaml"]);
+        const otel = configText(resources, "otel-collector-config", "config.yaml");
         expect(otel).toContain(`endpoint: jaeger.${ns}.svc.cluster.local:4317`);
-        const ds = String(object(resources, T.configMap, "grafana-datasources").data["datasources.yaml"]);
+        const ds = configText(resources, "grafana-datasources", "datasources.yaml");
         for (const url of ["prometheus", "loki", "jaeger", "alertmanager"]) expect(ds).toContain(`http://${url}.${ns}.svc`);
     });
 

@@ -121,7 +121,7 @@ describe("the dashboard set", () => {
                 "azora-system-overview.json",
             ],
         );
-        for (const [file, text] of Object.entries(files)) expect(file).toBe(`${JSON.parse(text).uid}.json`);
+        for (const [file, text] of Object.entries(files)) expect(file).toBe(`${String((JSON.parse(text) as { uid?: unknown }).uid)}.json`);
     });
 
     it("gives every dashboard a unique, stable uid azora-<slug> of at most 40 characters", () => {
@@ -141,7 +141,7 @@ describe("the dashboard set", () => {
         for (const d of dashboards) {
             expect(d.tags).toEqual(["azora"]);
             expect(d.refresh).toMatch(/^\d+[smh]$/);
-            expect(d.time).toEqual({ from: expect.stringMatching(/^now-\d+[mhd]$/), to: "now" });
+            expect(d.time).toEqual({ from: expect.stringMatching(/^now-\d+[mhd]$/) as unknown, to: "now" });
         }
     });
 
@@ -178,7 +178,8 @@ describe("the dashboard set", () => {
         for (const d of dashboards) {
             for (const p of panelsOf(d).filter((x) => !x.isRow)) {
                 expect(p.title.length, `${String(d.uid)} panel`).toBeGreaterThan(0);
-                expect(String(p.panel.description ?? "").length, `${String(d.uid)} › ${p.title}`).toBeGreaterThan(0);
+                const description = p.panel.description;
+                expect(typeof description === "string" ? description.length : 0, `${String(d.uid)} › ${p.title}`).toBeGreaterThan(0);
                 expect(targetsOf(p.panel).map((t) => t.refId)).toEqual(targetsOf(p.panel).map((_, i) => String.fromCharCode(65 + i)));
             }
         }

@@ -111,7 +111,7 @@ function checkRegex(pattern: string, where: string): void {
     try {
         new RegExp(body);
     } catch (e) {
-        throw new Error(`${where}: invalid regex ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+        throw new Error(`${where}: invalid regex ${JSON.stringify(pattern)}: ${(e as Error).message}`, { cause: e });
     }
 }
 

@@ -20,7 +20,7 @@ describe("docs/operations", () => {
         const broken: string[] = [];
         for (const d of docs) {
             for (const m of d.text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
-                const target = m[1]!;
+                const target = m[1];
                 if (/^[a-z]+:/.test(target)) continue;
                 if (!existsSync(path.resolve(path.dirname(d.file), target))) broken.push(`${path.basename(d.file)} → ${target}`);
             }
@@ -33,7 +33,7 @@ describe("docs/operations", () => {
         const missing: string[] = [];
         for (const d of docs) {
             for (const m of d.text.matchAll(/`([.\w/-]+\.(?:ts|ya?ml|json|sh|md|Dockerfile))`/g)) {
-                const p = m[1]!;
+                const p = m[1];
                 if (!roots.some((r) => p.startsWith(r)) || p.includes("<")) continue;
                 if (!existsSync(path.join(repoRoot, p))) missing.push(`${path.basename(d.file)}: ${p}`);
             }
@@ -43,7 +43,7 @@ describe("docs/operations", () => {
 
     it("names the workflows that exist", () => {
         const workflows = new Set(readdirSync(path.join(repoRoot, ".github/workflows")));
-        const named = new Set(docs.flatMap((d) => [...d.text.matchAll(/\b([a-z-]+\.yml)\b/g)].map((m) => m[1]!)));
+        const named = new Set(docs.flatMap((d) => [...d.text.matchAll(/\b([a-z-]+\.yml)\b/g)].map((m) => m[1])));
         const unknown = [...named].filter((w) => !workflows.has(w) && !/^(Pulumi|PulumiPolicy)/.test(w));
         expect(unknown).toEqual([]);
     });

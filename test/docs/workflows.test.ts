@@ -58,6 +58,10 @@ type Yaml = Record<string, unknown>;
 function loadYaml(file: string): Yaml {
     return parse(readFileSync(file, "utf8")) as Yaml;
 }
+/** A scalar as text: the string itself, "" for anything else (absent, a number, a mapping). */
+function str(value: unknown): string {
+    return typeof value === "string" ? value : "";
+}
 function at(value: unknown, ...keys: string[]): unknown {
     let v = value;
     for (const k of keys) v = v !== null && typeof v === "object" ? (v as Yaml)[k] : undefined;
@@ -166,7 +170,7 @@ describe("the pipeline's shape", () => {
         expect([...stacks].sort()).toEqual(realStacks);
         for (const s of stacks) expect(readdirSync(path.join(repoRoot, "policies/config"))).toContain(`${s}.json`);
         const steps = at(pr, "jobs", "preview", "steps") as Yaml[];
-        const pulumi = steps.find((s) => String(s.uses ?? "").startsWith("pulumi/actions@"));
+        const pulumi = steps.find((s) => str(s.uses).startsWith("pulumi/actions@"));
         expect(at(pulumi, "with")).toMatchObject({
             command: "preview",
             "comment-on-pr": true,
@@ -184,7 +188,7 @@ describe("the pipeline's shape", () => {
         const job = at(stack, "jobs", "deploy");
         expect(at(job, "environment", "name")).toBe("${{ inputs.stack }}");
         expect(at(job, "concurrency")).toEqual({ group: "deploy-${{ inputs.stack }}", "cancel-in-progress": false });
-        const runs = (at(job, "steps") as Yaml[]).map((s) => String(s.run ?? "")).join("\n");
+        const runs = (at(job, "steps") as Yaml[]).map((s) => str(s.run)).join("\n");
         expect(runs).toMatch(/pulumi preview [^\n]*--expect-no-changes/);
         const drift = readFileSync(path.join(workflowsDir, "drift.yml"), "utf8");
         expect(drift).toMatch(/pulumi refresh [^\n]*--preview-only --expect-no-changes/);
@@ -205,9 +209,9 @@ describe("the pipeline's shape", () => {
             (s) => at(loadYaml(path.join(repoRoot, `Pulumi.${s}.yaml`)), "config", "azora-platform:images", "registry") as string,
         );
         expect(new Set(registries)).toEqual(new Set([at(images, "env", "REGISTRY")]));
-        const trivy = (at(images, "jobs", "build", "steps") as Yaml[]).find((s) => String(s.uses ?? "").startsWith("aquasecurity/trivy-action@"));
+        const trivy = (at(images, "jobs", "build", "steps") as Yaml[]).find((s) => str(s.uses).startsWith("aquasecurity/trivy-action@"));
         expect(at(trivy, "with")).toMatchObject({ severity: "CRITICAL", "exit-code": "1", "ignore-unfixed": true });
-        const build = (at(images, "jobs", "build", "steps") as Yaml[]).filter((s) => String(s.uses ?? "").startsWith("docker/build-push-action@"));
+        const build = (at(images, "jobs", "build", "steps") as Yaml[]).filter((s) => str(s.uses).startsWith("docker/build-push-action@"));
         for (const b of build) expect(at(b, "with", "file")).toBe("components/services/service.Dockerfile");
     });
 });

@@ -50,9 +50,9 @@ export function parseConfigFile(raw: unknown): PolicyConfigFile {
             out[key] = value;
         } else if (isObject(value)) {
             if (value.enforcementLevel !== undefined && !isLevel(value.enforcementLevel)) {
-                throw new Error(`parsing enforcement level for "${key}": ${String(value.enforcementLevel)} is not valid`);
+                throw new Error(`parsing enforcement level for "${key}": ${JSON.stringify(value.enforcementLevel)} is not valid`);
             }
-            out[key] = value as PolicyConfigObject;
+            out[key] = value;
         } else {
             throw new Error(`parsing "${key}": must be an enforcement level or an object`);
         }

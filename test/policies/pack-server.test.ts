@@ -9,7 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { type JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { EnforcementLevel, PolicyConfigJSONSchema } from "../../policies/lib/types";
@@ -49,6 +49,11 @@ function options(): pb.AnalyzerResourceOptions {
     return o;
 }
 
+/** An object as the engine sends it over the wire: its plain JSON (undefined members dropped), as a Struct. */
+function structOf(value: object): Struct {
+    return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)) as Record<string, JavaScriptValue>);
+}
+
 function diagnosticsOf(res: pb.AnalyzeResponse): Diagnostic[] {
     return res.getDiagnosticsList().map((d) => ({
         policy: d.getPolicyname(),
@@ -78,7 +83,7 @@ describe("the policy pack served by Pulumi's policy runner", () => {
             const resolved = resolvePolicyConfig(served, file);
             const pc = new pb.PolicyConfig();
             pc.setEnforcementlevel(LEVEL_TO_PROTO[resolved.enforcementLevel]);
-            pc.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(resolved.properties))));
+            pc.setProperties(structOf(resolved.properties));
             map.set(p.getName(), pc);
         }
         await unary(client.configure.bind(client), req);
@@ -89,7 +94,7 @@ describe("the policy pack served by Pulumi's policy runner", () => {
         req.setType(r.type);
         req.setName(r.name);
         req.setUrn(urnOf(r));
-        req.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
+        req.setProperties(structOf(r.props));
         req.setOptions(options());
         return diagnosticsOf(await unary(client.analyze.bind(client), req));
     }
@@ -102,7 +107,7 @@ describe("the policy pack served by Pulumi's policy runner", () => {
                 ar.setType(r.type);
                 ar.setName(r.name);
                 ar.setUrn(urnOf(r));
-                ar.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
+                ar.setProperties(structOf(r.props));
                 ar.setOptions(options());
                 return ar;
             }),

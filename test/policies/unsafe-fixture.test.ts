@@ -32,13 +32,15 @@ describe("the unsafe fixture", () => {
     let violations: Violation[] = [];
 
     beforeAll(async () => {
-        pulumi.runtime.setMocks(
+        await pulumi.runtime.setMocks(
             {
                 newResource: (args: pulumi.runtime.MockResourceArgs) => {
-                    registered.push({ type: args.type, name: args.name, props: args.inputs });
-                    return { id: `${args.name}-id`, state: args.inputs };
+                    // The engine hands over the inputs as plain, untyped JSON.
+                    const props = args.inputs as TestResource["props"];
+                    registered.push({ type: args.type, name: args.name, props });
+                    return { id: `${args.name}-id`, state: props };
                 },
-                call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
+                call: (args: pulumi.runtime.MockCallArgs) => args.inputs as pulumi.runtime.MockCallResult,
             },
             "azora-unsafe-fixture",
             "unsafe",

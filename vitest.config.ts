@@ -2,9 +2,6 @@ import { defineConfig } from "vitest/config";
 
 // Unit suites are fast and hermetic; integration suites drive the real Pulumi CLI and tools,
 // so they run one file at a time with generous timeouts (they are not timing assertions).
-/** Tests that run an external tool but are not yet named *.tool.test.ts. */
-const externalToolTests = ["test/dashboards/promql.test.ts", "test/dashboards/slo-panels.test.ts", "test/docs/workflows.test.ts"];
-
 export default defineConfig({
     test: {
         projects: [
@@ -15,7 +12,7 @@ export default defineConfig({
                 test: {
                     name: "generators",
                     include: ["test/alerts/**/*.test.ts", "test/dashboards/**/*.test.ts", "test/docs/**/*.test.ts"],
-                    exclude: ["**/*.tool.test.ts", ...externalToolTests],
+                    exclude: ["**/*.tool.test.ts"],
                     environment: "node",
                 },
             },
@@ -23,7 +20,7 @@ export default defineConfig({
             {
                 test: {
                     name: "tools",
-                    include: ["test/**/*.tool.test.ts", ...externalToolTests],
+                    include: ["test/**/*.tool.test.ts"],
                     environment: "node",
                     testTimeout: 60_000,
                 },

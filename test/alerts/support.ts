@@ -32,7 +32,7 @@ export const promtoolCaseFiles = readdirSync(alertsDir, { recursive: true, encod
 /** The name a case file gets beside the rule files it tests: promtool resolves `rule_files`
  *  against the case file's own directory, so the cases are copied flat. */
 export function caseCopyName(caseFile: string): string {
-    return caseFile.replace(/[\/]/g, "-");
+    return caseFile.replace(/\//g, "-");
 }
 
 export interface RunResult {

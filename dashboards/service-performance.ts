@@ -8,7 +8,7 @@
 
 import type { ServiceSpec } from "../model/catalog";
 import { dbPool, http, lokiServiceLabel, node } from "../model/metrics";
-import { sloRules } from "../model/slo";
+import { sloRules, sloWindows } from "../model/slo";
 import { assemble, dashboardUrl, customVariable, exploreUrl, promql, timeseriesPanel, type Section } from "./panels";
 import { num, quote } from "../model/promql";
 import { cpuCores, memoryBytes } from "../model/quantity";
@@ -52,7 +52,7 @@ function selectedServices(services: readonly ServiceSpec[]): Section {
             width: 6,
         }),
         timeseriesPanel({
-            title: "Availability SLI error ratio (5m)",
+            title: `Availability SLI error ratio (${sloWindows[0]})`,
             description: `The SLO recording rule ${sloRules.errorRatio5m} per selected service.`,
             queries: [promql(`${sloRules.errorRatio5m}{${selected}}`, "{{job}}")],
             unit: units.PercentUnit,

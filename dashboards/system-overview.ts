@@ -4,7 +4,9 @@
 
 import type { ServiceSpec } from "../model/catalog";
 import { http } from "../model/metrics";
-import { sloRules } from "../model/slo";
+import { durationSeconds, durationWords } from "../model/durations";
+import { num } from "../model/promql";
+import { pagePolicy, sloPeriod, sloRules, sloWindows } from "../model/slo";
 import { assemble, dashboardUrl, promql, statPanel, tablePanel, timeseriesPanel, type DataLink } from "./panels";
 import { jobsOf, RATE } from "./promql";
 import { units, type dashboard } from "./sdk";
@@ -14,6 +16,9 @@ const drillDownToService: DataLink = {
     title: "Service performance for ${__field.labels.job}",
     url: dashboardUrl("servicePerformance", { service: "${__field.labels.job}" }),
 };
+
+/** The fastest burn rate that pages: the panel's threshold line is where the page alert starts. */
+const fastBurn = Math.max(...pagePolicy.conditions.map((c) => c.factor));
 
 export function systemOverview(services: readonly ServiceSpec[]): dashboard.Dashboard {
     const jobs = jobsOf(services);
@@ -114,7 +119,7 @@ export function systemOverview(services: readonly ServiceSpec[]): dashboard.Dash
             links: [drillDownToService],
         }),
         statPanel({
-            title: "SLO error budget remaining (30d)",
+            title: `SLO error budget remaining (${sloPeriod})`,
             description:
                 "1 - (30-day error ratio / error budget), per service; the budget is 1 - availability target " +
                 `from the catalog (${sloRules.objective}). Reads the ${sloRules.errorRatio30d} recording rule.`,
@@ -128,13 +133,14 @@ export function systemOverview(services: readonly ServiceSpec[]): dashboard.Dash
             links: [drillDownToService],
         }),
         timeseriesPanel({
-            title: "Error budget burn rate (5m)",
+            title: `Error budget burn rate (${sloWindows[0]})`,
             description:
                 "5-minute error ratio divided by the error budget, per service: 1 spends the budget exactly " +
-                `over 30 days, 14.4 exhausts 2% of it in an hour. Reads ${sloRules.errorRatio5m}.`,
+                `over ${durationWords(sloPeriod)}, ${fastBurn} exhausts ${num((100 * fastBurn * durationSeconds("1h")) / durationSeconds(sloPeriod))}% ` +
+                `of it in an hour. Reads ${sloRules.errorRatio5m}.`,
             queries: [promql(`${perJob(sloRules.errorRatio5m)} / on (job) ${budget}`, "{{job}}")],
             unit: units.Short,
-            threshold: 14.4,
+            threshold: fastBurn,
             width: 24,
             links: [drillDownToService],
         }),

@@ -3,13 +3,13 @@ import type { AlertName } from "../../model/alerts";
 import { callersOf, type ServiceSpec } from "../../model/catalog";
 import { by, selector } from "../../model/promql";
 import type { Hold, RuleBuilder } from "../core/builder";
-import { durationWords } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
 import { alertJob, fromAlert } from "../core/runbook-snippets";
 import { jobDown, up } from "../core/scrape";
 import type { Rule } from "../core/types";
 import { rollback, serviceWorkload } from "./common";
+import { durationWords } from "../../model/durations";
 
 /** Every target of the service down, or none scraped: the service is down. */
 const serviceDown: Hold = { severity: "critical", for: "3m" };

@@ -6,7 +6,7 @@ import { http, node } from "../../model/metrics";
 import { by, num, quote, selector } from "../../model/promql";
 import { p99CeilingFactor } from "../buckets";
 import type { Hold, RuleBuilder } from "../core/builder";
-import { durationWords, formatPercent, formatSeconds, ratioThresholdsText } from "../core/format";
+import { formatPercent, formatSeconds, ratioThresholdsText } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { serverErrors } from "../core/matchers";
 import { runbooks } from "../core/runbook";
@@ -15,6 +15,7 @@ import type { Rule } from "../core/types";
 import { businessPolicyFor } from "./business";
 import { byJob, rate, requests, rollback, serviceLabels, serviceLogs, serviceWorkload, shareAbove } from "./common";
 import { poolUsage } from "./database";
+import { durationWords } from "../../model/durations";
 
 /** The 5xx ratio (5xx / all) over this window. */
 const errorRateWindow: Duration = "5m";

@@ -6,14 +6,15 @@ import type { ServiceSpec } from "../../model/catalog";
 import { num, selector } from "../../model/promql";
 import { sloPeriod, sloRecordNames, type SloKind, type SloWindow, sloWindows } from "../../model/slo";
 import { lines, type RuleBuilder } from "../core/builder";
-import { durationSeconds, durationWords, formatPercent, formatSeconds } from "../core/format";
+import { formatPercent, formatSeconds } from "../core/format";
 import { promql, table } from "../core/markdown";
 import { runbooks, type Runbook } from "../core/runbook";
 import { alertJob, fromAlert } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 import { routeErrors, routeLatency } from "../services/http";
-import { burnRatePolicies, type BurnRatePolicy, pagePolicy, ticketPolicy } from "./policies";
+import { burnRatePolicies, type BurnRatePolicy, pagePolicy, ticketPolicy } from "../../model/slo";
 import { objective } from "./records";
+import { durationSeconds, durationWords } from "../../model/durations";
 
 type BudgetBurn = Extract<AlertName, "AzoraAvailabilityBudgetBurn" | "AzoraLatencyBudgetBurn">;
 

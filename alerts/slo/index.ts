@@ -4,7 +4,7 @@ import type { ServiceSpec } from "../../model/catalog";
 import { forJob, type RuleBuilder } from "../core/builder";
 import type { Rule, RuleGroup } from "../core/types";
 import { budgetBurnRunbooks, sloAlert } from "./budget-burn";
-import { burnRatePolicies } from "./policies";
+import { burnRatePolicies } from "../../model/slo";
 import { sloKinds, sloRecords } from "./records";
 
 export const sloRunbooks = { ...budgetBurnRunbooks };

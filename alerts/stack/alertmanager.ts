@@ -4,12 +4,13 @@ import type { AlertName } from "../../model/alerts";
 import { by, selector } from "../../model/promql";
 import { observabilityWorkloads } from "../../model/workloads";
 import { hold, type WindowedHold, lines, rateShareAbove, type RuleBuilder } from "../core/builder";
-import { durationWords, formatPercent, ratioOverWindow } from "../core/format";
+import { formatPercent, ratioOverWindow } from "../core/format";
 import { promql, sh } from "../core/markdown";
 import { runbooks } from "../core/runbook";
 import { obsNs, podsOf } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 import { stackJob, statefulSetLogs } from "./jobs";
+import { durationWords } from "../../model/durations";
 
 /** Alertmanager's own metrics the alerts and runbooks read. */
 const alertmanagerMetrics = {

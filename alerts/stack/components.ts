@@ -3,13 +3,13 @@ import type { AlertName, Duration, Severity } from "../../model/alerts";
 import { alternation, selector } from "../../model/promql";
 import { type StackComponent } from "../../model/workloads";
 import { forJob, type Hold, type RuleBuilder } from "../core/builder";
-import { durationWords } from "../core/format";
 import { promql, sh, table } from "../core/markdown";
 import { runbooks } from "../core/runbook";
 import { alertJob, fromAlert, jobVar, nsVar, podsOf } from "../core/runbook-snippets";
 import { jobDown, up } from "../core/scrape";
 import type { Rule } from "../core/types";
 import { stackComponents, stackJob } from "./jobs";
+import { durationWords } from "../../model/durations";
 
 /** How bad it is when a component has no healthy replica, and what is lost meanwhile. */
 const componentDownImpact: Record<StackComponent, { severity: Severity; impact: string }> = {

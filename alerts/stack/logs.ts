@@ -3,7 +3,7 @@ import type { AlertName, Duration, Severity } from "../../model/alerts";
 import { by, num, selector } from "../../model/promql";
 import { observabilityWorkloads } from "../../model/workloads";
 import { type Hold, hold, type WindowedHold, rateShareAbove, type RuleBuilder } from "../core/builder";
-import { addDurations, durationWords, formatPercent, formatSeconds, ratioOverWindow } from "../core/format";
+import { addDurations, formatPercent, formatSeconds, ratioOverWindow } from "../core/format";
 import { logql, promql, sh } from "../core/markdown";
 import { serverErrors } from "../core/matchers";
 import { runbooks } from "../core/runbook";
@@ -11,6 +11,7 @@ import { alertJob, fromAlert, loggingNs, obsNs, podsOf } from "../core/runbook-s
 import { up } from "../core/scrape";
 import type { Rule } from "../core/types";
 import { stackJob, statefulSetLogs } from "./jobs";
+import { durationWords } from "../../model/durations";
 
 /** Loki's own metrics the alerts and runbooks read. */
 const lokiMetrics = {

@@ -3,12 +3,13 @@ import type { AlertName, Duration, Severity } from "../../model/alerts";
 import { by, num, selector } from "../../model/promql";
 import { observabilityWorkloads } from "../../model/workloads";
 import { type Hold, hold, type WindowedHold, lines, type RuleBuilder } from "../core/builder";
-import { durationWords, formatPercent } from "../core/format";
+import { formatPercent } from "../core/format";
 import { promql, sh } from "../core/markdown";
 import { runbooks } from "../core/runbook";
 import { obsNs, podsOf } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 import { promForward, stackJob, statefulSetLogs } from "./jobs";
+import { durationWords } from "../../model/durations";
 
 /** Prometheus's own metrics the alerts and runbooks read. */
 export const prometheusMetrics = {

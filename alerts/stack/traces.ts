@@ -4,12 +4,12 @@ import { node } from "../../model/metrics";
 import { alternation, by, counterSelector, type MatcherValue, selector } from "../../model/promql";
 import { observabilityWorkloads } from "../../model/workloads";
 import { hold, type WindowedHold, lines, type RuleBuilder } from "../core/builder";
-import { durationWords } from "../core/format";
 import { promql, sh } from "../core/markdown";
 import { runbooks } from "../core/runbook";
 import { alertJob, fromAlert, jobVar, podsOf, spaceMatchers } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 import { stackJob } from "./jobs";
+import { durationWords } from "../../model/durations";
 
 /** The trace pipeline: the OTel Collector and Jaeger v2, which is built on the collector and
  *  exports the same otelcol_* metrics (its exporter writes to trace storage). */

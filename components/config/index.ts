@@ -8,7 +8,7 @@ import { platformSchema, PlatformSettings } from "./schema";
 export * from "./schema";
 
 /** Top-level config keys of the stack, under the project's namespace. */
-export const configKeys = Object.keys(platformSchema.shape) as (keyof PlatformSettings)[];
+const configKeys = Object.keys(platformSchema.shape) as (keyof PlatformSettings)[];
 
 export class ConfigError extends Error {
     constructor(

@@ -10,9 +10,9 @@ import { z } from "zod";
 import { accessSchema, imagesSchema, kubernetesSchema, namespacesSchema } from "./cluster-schema";
 import { edgeSchema } from "./edge-schema";
 import { observabilitySchema } from "./observability-schema";
-import { databaseSchema, secretsSchema, type serviceOverride, workloadsSchema } from "./workloads-schema";
+import { databaseSchema, secretsSchema, workloadsSchema } from "./workloads-schema";
 
-export const environments = ["local", "e2e", "dev", "staging", "prod"] as const;
+const environments = ["local", "e2e", "dev", "staging", "prod"] as const;
 
 export const platformSchema = z.strictObject({
     environment: z
@@ -47,17 +47,13 @@ export const platformSchema = z.strictObject({
         ),
 });
 
-export type PlatformConfigInput = z.input<typeof platformSchema>;
 export type PlatformSettings = z.output<typeof platformSchema>;
-export type KubernetesSettings = PlatformSettings["kubernetes"];
 export type ImageSettings = PlatformSettings["images"];
 export type WorkloadSettings = PlatformSettings["workloads"];
 export type NamespaceSettings = PlatformSettings["namespaces"];
-export type SecretSettings = PlatformSettings["secrets"];
 export type DatabaseSettings = PlatformSettings["database"];
 export type EdgeSettings = PlatformSettings["edge"];
 export type ObservabilitySettings = PlatformSettings["observability"];
 export type AccessSettings = PlatformSettings["access"];
-export type ServiceOverride = z.output<typeof serviceOverride>;
 
 export { observabilitySchema };

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { cidr, cron, featureFlags, hostname, imageTag, quantity, replicaBounds, resourceSpec, serviceName } from "./fields";
 
-export const serviceOverride = z
+const serviceOverride = z
     .strictObject({
         replicas: replicaBounds.optional().describe("HPA bounds of this service (replaces `workloads.replicas`)."),
         resources: resourceSpec.optional().describe("Requests and limits of this service (replaces the catalog's sizing)."),

@@ -1,7 +1,8 @@
 // How thresholds and queries read in the runbooks: the prose helpers the parts state their rules' values with.
 import { describe, expect, it } from "vitest";
-import { addDurations, durationSeconds, durationWords, ratioThresholdsText } from "../../alerts/core/format";
+import { addDurations, ratioThresholdsText } from "../../alerts/core/format";
 import { alertJob, spaceMatchers } from "../../alerts/core/runbook-snippets";
+import { durationSeconds, durationWords } from "../../model/durations";
 
 describe("durations in runbook prose", () => {
     it("spell a duration out, singular for one", () => {

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessSettings, NamespaceSettings } from "./config";
 import { dnsEgress } from "./k8s/network-policy";
+import { grantRole, groupSubject } from "./k8s/rbac";
 import { sharedLabels } from "../model/labels";
 
 export interface AzoraNamespaceArgs {
@@ -122,7 +123,16 @@ export class AzoraNamespace extends pulumi.ComponentResource {
         opts: pulumi.CustomResourceOptions,
     ) {
         const readable = {
-            core: ["pods", "pods/log", "services", "endpoints", "configmaps", "events", "serviceaccounts", "persistentvolumeclaims"],
+            core: [
+                "pods",
+                "pods/log",
+                "services",
+                "endpoints",
+                "configmaps",
+                "events",
+                "serviceaccounts",
+                "persistentvolumeclaims",
+            ],
             apps: ["deployments", "replicasets", "statefulsets", "daemonsets"],
             batch: ["jobs", "cronjobs"],
             other: [
@@ -150,17 +160,7 @@ export class AzoraNamespace extends pulumi.ComponentResource {
             ["azora-deployer", deployerRules, args.access.deployerGroups],
         ];
         for (const [roleName, rules, groups] of roles) {
-            new k8s.rbac.v1.Role(`${name}-${roleName}`, { metadata: meta(roleName), rules }, opts);
-            if (groups.length === 0) continue;
-            new k8s.rbac.v1.RoleBinding(
-                `${name}-${roleName}`,
-                {
-                    metadata: meta(roleName),
-                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
-                    subjects: groups.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g })),
-                },
-                opts,
-            );
+            grantRole({ parent: this, prefix: name }, roleName, meta(roleName), rules, groups.map(groupSubject), opts);
         }
     }
 }

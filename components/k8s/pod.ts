@@ -45,7 +45,7 @@ export interface ContainerProps extends Omit<
     volumeMounts?: VolumeMount[];
 }
 
-type SpreadPolicy = "DoNotSchedule" | "ScheduleAnyway";
+export type SpreadPolicy = "DoNotSchedule" | "ScheduleAnyway";
 
 export interface PodProps {
     /** The workload's app.kubernetes.io/name: the topology spread selects its pods by it. */

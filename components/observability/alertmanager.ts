@@ -3,14 +3,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec } from "../../model/catalog";
-import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
-import { checksum, clusterService, configMap, metadata, podDisruptionBudget, serviceAccount } from "../k8s/objects";
-import { networkPolicy, podsOf, publicInternet, tcp, type TrafficRule, udp } from "../k8s/network-policy";
+import { publicInternet, tcp, type TrafficRule, udp } from "../k8s/network-policy";
+import type { ServicePortSpec } from "../k8s/objects";
+import { httpProbes } from "../k8s/pod";
 import { dataStorage, type Persistence } from "../k8s/storage";
-import { type StackPlacement, workloadLabels } from "./workload";
+import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { alertmanagerPodHost, observabilityWorkloads as w, slackWebhookFile } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
-import { imageRef, images } from "./images";
+import { images } from "./images";
 import { slackSecretKey } from "../../model/secrets";
 
 export { slackWebhookFile };
@@ -44,11 +44,9 @@ export class Alertmanager extends pulumi.ComponentResource {
 
     constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:observability:Alertmanager", name, {}, opts);
-        const owner = { parent: this, prefix: name };
         const ns = args.namespace;
         const wl = w.alertmanager;
-        const image = images.alertmanager;
-        const ids = workloadLabels(wl.name, args.environment, image);
+        const am = new StackWorkload(this, name, wl.name, ns, args.environment, images.alertmanager);
         const replicas = args.replicas;
         const clustered = replicas > 1;
 
@@ -58,10 +56,8 @@ export class Alertmanager extends pulumi.ComponentResource {
             );
         }
 
-        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
-        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), {
-            "alertmanager.yml": args.configYaml,
-        });
+        const sa = am.serviceAccount();
+        const config = am.configMap(`${wl.name}-config`, { "alertmanager.yml": args.configYaml });
 
         let slackSecretName: pulumi.Input<string> | undefined;
         if (args.slack && "existingSecret" in args.slack) {
@@ -70,7 +66,7 @@ export class Alertmanager extends pulumi.ComponentResource {
             const secret = new k8s.core.v1.Secret(
                 `${name}-slack`,
                 {
-                    metadata: metadata(`${wl.name}-slack`, ns, ids.labels),
+                    metadata: am.meta(`${wl.name}-slack`),
                     type: "Opaque",
                     stringData: { [slackSecretKey]: pulumi.secret(args.slack.url) },
                 },
@@ -79,21 +75,18 @@ export class Alertmanager extends pulumi.ComponentResource {
             slackSecretName = secret.metadata.name;
         }
 
-        const headless = clusterService(
-            owner,
-            metadata(wl.headlessService, ns, ids.labels),
-            ids.selector,
-            [
-                { name: "http", port: wl.port },
-                { name: "mesh-tcp", port: wl.clusterPort, protocol: "TCP" },
-                { name: "mesh-udp", port: wl.clusterPort, protocol: "UDP" },
-            ],
-            // Peers must resolve each other before any of them is ready: readiness waits for gossip to settle.
-            { role: `${wl.headlessService}-svc`, headless: true, publishNotReadyAddresses: true },
-        );
-        clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
-            role: `${wl.name}-svc`,
+        const http = { name: "http", port: wl.port };
+        const mesh: ServicePortSpec[] = [
+            { name: "mesh-tcp", port: wl.clusterPort, protocol: "TCP" },
+            { name: "mesh-udp", port: wl.clusterPort, protocol: "UDP" },
+        ];
+        // Peers must resolve each other before any of them is ready: readiness waits for gossip to settle.
+        const headless = am.service([http, ...mesh], {
+            objectName: wl.headlessService,
+            headless: true,
+            publishNotReadyAddresses: true,
         });
+        am.service([http]);
 
         const clusterArgs = clustered
             ? [
@@ -105,11 +98,9 @@ export class Alertmanager extends pulumi.ComponentResource {
             : // An empty listen address turns gossip off for a single replica.
               ["--cluster.listen-address="];
 
-        const storage = dataStorage("data", args.persistence ?? { enabled: false, size: "256Mi" }, ids.labels);
+        const storage = dataStorage("data", args.persistence ?? { enabled: false, size: "256Mi" }, am.ids.labels);
         const slackMount = slackWebhookFile.slice(0, slackWebhookFile.lastIndexOf("/"));
-        const container: ContainerProps = {
-            name: wl.name,
-            image: imageRef(image),
+        const container = am.container({
             resources: args.resources ?? defaultResources,
             args: [
                 "--config.file=/etc/alertmanager/config/alertmanager.yml",
@@ -119,79 +110,52 @@ export class Alertmanager extends pulumi.ComponentResource {
                 ...clusterArgs,
             ],
             env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-            ports: [
-                { name: "http", containerPort: wl.port, protocol: "TCP" },
-                ...(clustered
-                    ? [
-                          { name: "mesh-tcp", containerPort: wl.clusterPort, protocol: "TCP" },
-                          { name: "mesh-udp", containerPort: wl.clusterPort, protocol: "UDP" },
-                      ]
-                    : []),
-            ],
+            ports: containerPorts([http, ...(clustered ? mesh : [])]),
             ...httpProbes({ liveness: "/-/healthy", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
             volumeMounts: [
                 { name: "config", mountPath: "/etc/alertmanager/config", readOnly: true },
                 { name: "data", mountPath: "/alertmanager" },
                 ...(slackSecretName ? [{ name: "slack-webhook", mountPath: slackMount, readOnly: true }] : []),
             ],
-        };
+        });
 
-        new k8s.apps.v1.StatefulSet(
-            `${name}-statefulset`,
-            {
-                metadata: metadata(wl.name, ns, ids.labels),
-                spec: {
-                    replicas,
-                    serviceName: headless.metadata.name,
-                    podManagementPolicy: "Parallel",
-                    selector: { matchLabels: ids.selector },
-                    template: {
-                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(args.configYaml) } },
-                        spec: hardenedPod({
-                            name: wl.name,
-                            serviceAccountName: sa.metadata.name,
-                            spread: "ScheduleAnyway",
-                            identity: { uid: image.uid },
-                            containers: [container],
-                            volumes: [
-                                { name: "config", configMap: { name: config.metadata.name } },
-                                ...storage.volumes,
-                                ...(slackSecretName
-                                    ? [
-                                          {
-                                              name: "slack-webhook",
-                                              secret: {
-                                                  secretName: slackSecretName,
-                                                  items: [{ key: slackSecretKey, path: "url" }],
-                                                  defaultMode: 0o440,
-                                              },
-                                          },
-                                      ]
-                                    : []),
-                            ],
-                        }),
-                    },
-                    volumeClaimTemplates: storage.claimTemplates,
-                },
-            },
-            { parent: this },
-        );
+        am.statefulSet({
+            replicas,
+            serviceName: headless.metadata.name,
+            podManagementPolicy: "Parallel",
+            configTexts: [args.configYaml],
+            pod: am.pod({
+                serviceAccountName: sa.metadata.name,
+                containers: [container],
+                volumes: [
+                    { name: "config", configMap: { name: config.metadata.name } },
+                    ...storage.volumes,
+                    ...(slackSecretName
+                        ? [
+                              {
+                                  name: "slack-webhook",
+                                  secret: {
+                                      secretName: slackSecretName,
+                                      items: [{ key: slackSecretKey, path: "url" }],
+                                      defaultMode: 0o440,
+                                  },
+                              },
+                          ]
+                        : []),
+                ],
+            }),
+            claimTemplates: storage.claimTemplates,
+        });
         // One replica has nothing to spare: a budget would only block drains.
-        if (replicas > 1) podDisruptionBudget(owner, metadata(wl.name, ns, ids.labels), ids.selector, "pdb");
+        if (replicas > 1) am.disruptionBudget();
 
-        const mesh: TrafficRule[] = clustered
-            ? [{ peers: [podsOf(wl.name)], ports: [...tcp(wl.clusterPort), ...udp(wl.clusterPort)] }]
+        const gossip: TrafficRule[] = clustered
+            ? [{ peers: [am.peer(wl.name)], ports: [...tcp(wl.clusterPort), ...udp(wl.clusterPort)] }]
             : [];
-        networkPolicy(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            {
-                ingress: [{ peers: [podsOf(w.prometheus.name), podsOf(w.grafana.name)], ports: tcp(wl.port) }, ...mesh],
-                egress: [...mesh, ...(args.allowInternetEgress ? [{ peers: [publicInternet], ports: tcp(443) }] : [])],
-            },
-            "netpol",
-        );
+        am.networkPolicy({
+            ingress: [{ peers: [am.peer(w.prometheus.name), am.peer(w.grafana.name)], ports: tcp(wl.port) }, ...gossip],
+            egress: [...gossip, ...(args.allowInternetEgress ? [{ peers: [publicInternet], ports: tcp(443) }] : [])],
+        });
 
         this.url = serviceUrl(wl.name, ns, wl.port);
         this.registerOutputs({ url: this.url });

@@ -4,15 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ResourceSpec } from "../../model/catalog";
-import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
-import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
-import { namespacePeer, networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { namespacePeer, tcp } from "../k8s/network-policy";
+import { httpProbes } from "../k8s/pod";
 import { dataStorage, type Persistence } from "../k8s/storage";
-import { type StackPlacement, workloadLabels } from "./workload";
+import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
 import { dashboardProviderYaml, datasourcesYaml, grafanaIni, grafanaPaths } from "./grafana-config";
-import { imageRef, images } from "./images";
+import { images } from "./images";
 
 export interface GrafanaArgs extends StackPlacement {
     /** Must be 1: sqlite lives on one pod's volume and Grafana keeps login sessions in its database. */
@@ -47,11 +46,9 @@ export class Grafana extends pulumi.ComponentResource {
 
     constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:observability:Grafana", name, {}, opts);
-        const owner = { parent: this, prefix: name };
         const ns = args.namespace;
         const wl = w.grafana;
-        const image = images.grafana;
-        const ids = workloadLabels(wl.name, args.environment, image);
+        const grafana = new StackWorkload(this, name, wl.name, ns, args.environment, images.grafana);
 
         if (args.replicas !== 1) {
             throw new Error(
@@ -60,7 +57,7 @@ export class Grafana extends pulumi.ComponentResource {
             );
         }
 
-        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
+        const sa = grafana.serviceAccount();
 
         const adminPassword = new random.RandomPassword(
             `${name}-admin-password`,
@@ -71,7 +68,7 @@ export class Grafana extends pulumi.ComponentResource {
         const secret = new k8s.core.v1.Secret(
             `${name}-admin`,
             {
-                metadata: metadata(`${wl.name}-admin`, ns, ids.labels),
+                metadata: grafana.meta(`${wl.name}-admin`),
                 type: "Opaque",
                 stringData: { "admin-password": adminPassword.result, "secret-key": secretKey.result },
             },
@@ -81,11 +78,11 @@ export class Grafana extends pulumi.ComponentResource {
         const ini = grafanaIni();
         const datasources = datasourcesYaml(ns);
         const provider = dashboardProviderYaml();
-        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "grafana.ini": ini });
-        const datasourceCm = configMap(owner, metadata(`${wl.name}-datasources`, ns, ids.labels), {
+        const config = grafana.configMap(`${wl.name}-config`, { "grafana.ini": ini });
+        const datasourceCm = grafana.configMap(`${wl.name}-datasources`, {
             "datasources.yaml": datasources,
         });
-        const providerCm = configMap(owner, metadata(`${wl.name}-dashboard-provider`, ns, ids.labels), {
+        const providerCm = grafana.configMap(`${wl.name}-dashboard-provider`, {
             "azora.yaml": provider,
         });
 
@@ -102,20 +99,17 @@ export class Grafana extends pulumi.ComponentResource {
                 throw new Error(`grafana: dashboard "${key}" is not valid JSON: ${(e as Error).message}`, { cause: e });
             }
             dashboardMaps.push(
-                configMap(owner, metadata(`${wl.name}-dashboard-${slug}`, ns, ids.labels), {
+                grafana.configMap(`${wl.name}-dashboard-${slug}`, {
                     [`${slug}.json`]: args.dashboards[key],
                 }),
             );
         }
 
-        const storage = dataStorage("data", args.persistence, ids.labels);
-        const svc = clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
-            role: `${wl.name}-svc`,
-        });
+        const storage = dataStorage("data", args.persistence, grafana.ids.labels);
+        const http = { name: "http", port: wl.port };
+        const svc = grafana.service([http]);
 
-        const container: ContainerProps = {
-            name: wl.name,
-            image: imageRef(image),
+        const container = grafana.container({
             resources: args.resources ?? defaultResources,
             env: [
                 { name: "GF_PATHS_CONFIG", value: `${grafanaPaths.config}/grafana.ini` },
@@ -124,7 +118,7 @@ export class Grafana extends pulumi.ComponentResource {
                 { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: `${grafanaPaths.secrets}/admin-password` },
                 { name: "GF_SECURITY_SECRET_KEY__FILE", value: `${grafanaPaths.secrets}/secret-key` },
             ],
-            ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
+            ports: containerPorts([http]),
             ...httpProbes({ liveness: "/api/health", readiness: "/api/health", startup: "/api/health", port: wl.port }),
             volumeMounts: [
                 { name: "config", mountPath: grafanaPaths.config, readOnly: true },
@@ -134,70 +128,45 @@ export class Grafana extends pulumi.ComponentResource {
                 { name: "secrets", mountPath: grafanaPaths.secrets, readOnly: true },
                 { name: "data", mountPath: grafanaPaths.data },
             ],
-        };
+        });
 
         // A StatefulSet, not a Deployment: one sqlite writer with its own claim, replaced in place.
-        new k8s.apps.v1.StatefulSet(
-            `${name}-statefulset`,
-            {
-                metadata: metadata(wl.name, ns, ids.labels),
-                spec: {
-                    replicas: 1,
-                    serviceName: svc.metadata.name,
-                    selector: { matchLabels: ids.selector },
-                    template: {
-                        metadata: {
-                            labels: ids.labels,
-                            // Dashboards are left out: the file provider re-reads them every minute without a restart.
-                            annotations: { "checksum/config": checksum(ini, datasources, provider) },
-                        },
-                        spec: hardenedPod({
-                            name: wl.name,
-                            serviceAccountName: sa.metadata.name,
-                            spread: "ScheduleAnyway",
-                            identity: { uid: image.uid },
-                            containers: [container],
-                            volumes: [
-                                { name: "config", configMap: { name: config.metadata.name } },
-                                { name: "datasources", configMap: { name: datasourceCm.metadata.name } },
-                                { name: "dashboard-provider", configMap: { name: providerCm.metadata.name } },
-                                dashboardMaps.length > 0
-                                    ? {
-                                          name: "dashboards",
-                                          projected: {
-                                              sources: dashboardMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
-                                          },
-                                      }
-                                    : { name: "dashboards", emptyDir: { sizeLimit: "1Mi" } },
-                                { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
-                                ...storage.volumes,
-                            ],
-                        }),
-                    },
-                    volumeClaimTemplates: storage.claimTemplates,
-                },
-            },
-            { parent: this },
-        );
+        grafana.statefulSet({
+            serviceName: svc.metadata.name,
+            // Dashboards are left out: the file provider re-reads them every minute without a restart.
+            configTexts: [ini, datasources, provider],
+            pod: grafana.pod({
+                serviceAccountName: sa.metadata.name,
+                containers: [container],
+                volumes: [
+                    { name: "config", configMap: { name: config.metadata.name } },
+                    { name: "datasources", configMap: { name: datasourceCm.metadata.name } },
+                    { name: "dashboard-provider", configMap: { name: providerCm.metadata.name } },
+                    dashboardMaps.length > 0
+                        ? {
+                              name: "dashboards",
+                              projected: { sources: dashboardMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })) },
+                          }
+                        : { name: "dashboards", emptyDir: { sizeLimit: "1Mi" } },
+                    { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
+                    ...storage.volumes,
+                ],
+            }),
+            claimTemplates: storage.claimTemplates,
+        });
 
-        networkPolicy(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            {
-                ingress: [
-                    { peers: [namespacePeer(args.ingressControllerNamespace)], ports: tcp(wl.port) },
-                    { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.port) },
-                ],
-                egress: [
-                    { peers: [podsOf(w.prometheus.name)], ports: tcp(w.prometheus.port) },
-                    { peers: [podsOf(w.loki.name)], ports: tcp(w.loki.port) },
-                    { peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.queryPort) },
-                    { peers: [podsOf(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
-                ],
-            },
-            "netpol",
-        );
+        grafana.networkPolicy({
+            ingress: [
+                { peers: [namespacePeer(args.ingressControllerNamespace)], ports: tcp(wl.port) },
+                { peers: [grafana.peer(w.prometheus.name)], ports: tcp(wl.port) },
+            ],
+            egress: [
+                { peers: [grafana.peer(w.prometheus.name)], ports: tcp(w.prometheus.port) },
+                { peers: [grafana.peer(w.loki.name)], ports: tcp(w.loki.port) },
+                { peers: [grafana.peer(w.jaeger.name)], ports: tcp(w.jaeger.queryPort) },
+                { peers: [grafana.peer(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
+            ],
+        });
 
         this.url = serviceUrl(wl.name, ns, wl.port);
         this.adminPassword = pulumi.secret(adminPassword.result);

@@ -11,10 +11,6 @@ import { Loki } from "./loki";
 import { OtelCollector } from "./otel-collector";
 import { Prometheus } from "./prometheus";
 
-
-
-
-
 export interface ObservabilityStackArgs {
     namespace: string;
     servicesNamespace: string;

@@ -1,18 +1,16 @@
 // Jaeger v2 as one binary: OTLP receivers (4317/4318), the query UI/API (16686), storage in memory
 // or in Badger on a volume. Only the OTel Collector sends it spans.
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ResourceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
-import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
-import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
-import { networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { httpProbes } from "../k8s/pod";
+import { podsOf, tcp } from "../k8s/network-policy";
 import { dataStorage } from "../k8s/storage";
-import { type StackPlacement, workloadLabels } from "./workload";
+import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { serviceAddress, serviceUrl } from "../../model/urls";
-import { imageRef, images } from "./images";
+import { images } from "./images";
 
 export interface JaegerArgs extends StackPlacement {
     settings: ObservabilitySettings["jaeger"];
@@ -87,89 +85,56 @@ export class Jaeger extends pulumi.ComponentResource {
 
     constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:observability:Jaeger", name, {}, opts);
-        const owner = { parent: this, prefix: name };
         const ns = args.namespace;
         const wl = w.jaeger;
-        const image = images.jaeger;
-        const ids = workloadLabels(wl.name, args.environment, image);
+        const jaeger = new StackWorkload(this, name, wl.name, ns, args.environment, images.jaeger);
 
         const configText = jaegerConfig(args.settings);
-        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
-        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "config.yaml": configText });
-        const svc = clusterService(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            [
-                { name: "otlp-grpc", port: wl.otlpGrpcPort },
-                { name: "otlp-http", port: wl.otlpHttpPort },
-                { name: "query", port: wl.queryPort },
-                { name: "metrics", port: wl.metricsPort },
-            ],
-            { role: `${wl.name}-svc` },
-        );
+        const sa = jaeger.serviceAccount();
+        const config = jaeger.configMap(`${wl.name}-config`, { "config.yaml": configText });
+        const ports = [
+            { name: "otlp-grpc", port: wl.otlpGrpcPort },
+            { name: "otlp-http", port: wl.otlpHttpPort },
+            { name: "query", port: wl.queryPort },
+            { name: "metrics", port: wl.metricsPort },
+        ];
+        const svc = jaeger.service(ports);
 
         const badger = args.settings.storage === "badger";
         // Memory storage needs no volume; Badger on emptyDir survives container restarts only.
-        const storage = badger ? dataStorage("data", args.settings.persistence, ids.labels) : { volumes: [], claimTemplates: [] };
-        const container: ContainerProps = {
-            name: wl.name,
-            image: imageRef(image),
+        const storage = badger
+            ? dataStorage("data", args.settings.persistence, jaeger.ids.labels)
+            : { volumes: [], claimTemplates: [] };
+        const container = jaeger.container({
             resources: args.resources ?? defaultResources,
             args: ["--config=/etc/jaeger/config/config.yaml"],
-            ports: [
-                { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
-                { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
-                { name: "query", containerPort: wl.queryPort, protocol: "TCP" },
-                { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
-                { name: "health", containerPort: wl.adminPort, protocol: "TCP" },
-            ],
+            ports: containerPorts([...ports, { name: "health", port: wl.adminPort }]),
             ...httpProbes({ liveness: "/status", readiness: "/status", startup: "/status", port: wl.adminPort }),
             volumeMounts: [
                 { name: "config", mountPath: "/etc/jaeger/config", readOnly: true },
                 ...(badger ? [{ name: "data", mountPath: badgerDir }] : []),
             ],
-        };
+        });
 
-        new k8s.apps.v1.StatefulSet(
-            `${name}-statefulset`,
-            {
-                metadata: metadata(wl.name, ns, ids.labels),
-                spec: {
-                    replicas: 1,
-                    serviceName: svc.metadata.name,
-                    selector: { matchLabels: ids.selector },
-                    template: {
-                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPod({
-                            name: wl.name,
-                            serviceAccountName: sa.metadata.name,
-                            spread: "ScheduleAnyway",
-                            identity: { uid: image.uid },
-                            containers: [container],
-                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
-                        }),
-                    },
-                    volumeClaimTemplates: storage.claimTemplates,
-                },
-            },
-            { parent: this },
-        );
+        jaeger.statefulSet({
+            serviceName: svc.metadata.name,
+            configTexts: [configText],
+            pod: jaeger.pod({
+                serviceAccountName: sa.metadata.name,
+                containers: [container],
+                volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
+            }),
+            claimTemplates: storage.claimTemplates,
+        });
 
-        networkPolicy(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            {
-                ingress: [
-                    { peers: [podsOf(w.otelCollector.name)], ports: tcp(wl.otlpGrpcPort) },
-                    { peers: [podsOf(w.grafana.name)], ports: tcp(wl.queryPort) },
-                    { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort) },
-                ],
-                egress: [],
-            },
-            "netpol",
-        );
+        jaeger.networkPolicy({
+            ingress: [
+                { peers: [podsOf(w.otelCollector.name)], ports: tcp(wl.otlpGrpcPort) },
+                { peers: [podsOf(w.grafana.name)], ports: tcp(wl.queryPort) },
+                { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort) },
+            ],
+            egress: [],
+        });
 
         this.url = serviceUrl(wl.name, ns, wl.queryPort);
         this.otlpGrpcEndpoint = serviceAddress(wl.name, ns, wl.otlpGrpcPort);

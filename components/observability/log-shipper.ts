@@ -5,12 +5,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec } from "../../model/catalog";
-import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
-import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
-import { networkPolicy, podsOf, tcp } from "../k8s/network-policy";
-import { type StackPlacement, workloadLabels } from "./workload";
+import { tcp } from "../k8s/network-policy";
+import { httpProbes } from "../k8s/pod";
+import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
-import { imageRef, images } from "./images";
+import { images } from "./images";
 
 export interface LogShipperArgs extends StackPlacement {
     /** Loki's push endpoint, e.g. http://loki.<ns>.svc.cluster.local:3100/loki/api/v1/push. */
@@ -108,19 +107,16 @@ loki.write "loki" {
 export class LogShipper extends pulumi.ComponentResource {
     constructor(name: string, args: LogShipperArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:observability:LogShipper", name, {}, opts);
-        const owner = { parent: this, prefix: name };
         const ns = args.namespace;
         const wl = w.logShipper;
-        const image = images.alloy;
-        const ids = workloadLabels(wl.name, args.environment, image);
+        const shipper = new StackWorkload(this, name, wl.name, ns, args.environment, images.alloy);
 
         const configText = alloyConfig(args.lokiPushUrl, args.environment);
-        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
-        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "config.alloy": configText });
+        const sa = shipper.serviceAccount();
+        const config = shipper.configMap(`${wl.name}-config`, { "config.alloy": configText });
+        const http = { name: "http", port: wl.port };
 
-        const container: ContainerProps = {
-            name: wl.name,
-            image: imageRef(image),
+        const container = shipper.container({
             resources: args.resources ?? defaultResources,
             command: ["/bin/alloy"],
             args: [
@@ -130,7 +126,7 @@ export class LogShipper extends pulumi.ComponentResource {
                 `--server.http.listen-addr=0.0.0.0:${wl.port}`,
                 "--disable-reporting",
             ],
-            ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
+            ports: containerPorts([http]),
             ...httpProbes({ liveness: "/-/ready", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
             volumeMounts: [
                 { name: "config", mountPath: "/etc/alloy/config", readOnly: true },
@@ -138,21 +134,21 @@ export class LogShipper extends pulumi.ComponentResource {
                 { name: "storage", mountPath: storagePath },
                 { name: "pod-logs", mountPath: podLogDirectory, readOnly: true },
             ],
-        };
+        });
 
         new k8s.apps.v1.DaemonSet(
             `${name}-daemonset`,
             {
-                metadata: metadata(wl.name, ns, ids.labels),
+                metadata: shipper.meta(),
                 spec: {
-                    selector: { matchLabels: ids.selector },
+                    selector: { matchLabels: shipper.ids.selector },
                     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-                    template: {
-                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPod({
-                            name: wl.name,
+                    template: shipper.template(
+                        [configText],
+                        shipper.pod({
                             serviceAccountName: sa.metadata.name,
-                            identity: { uid: image.uid, supplementalGroups: logShipperExemption.supplementalGroups.slice() },
+                            spread: false,
+                            supplementalGroups: logShipperExemption.supplementalGroups.slice(),
                             containers: [container],
                             volumes: [
                                 { name: "config", configMap: { name: config.metadata.name } },
@@ -162,27 +158,19 @@ export class LogShipper extends pulumi.ComponentResource {
                             // Every node runs pods whose logs we want, tainted or not.
                             tolerations: [{ operator: "Exists" }],
                         }),
-                    },
+                    ),
                 },
             },
             { parent: this },
         );
         // Prometheus discovers the shipper's metrics through this Service's EndpointSlices.
-        clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
-            role: `${wl.name}-svc`,
-        });
+        shipper.service([http]);
 
-        const stackNs = args.stackNamespace && args.stackNamespace !== ns ? args.stackNamespace : undefined;
-        networkPolicy(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            {
-                ingress: [{ peers: [podsOf(w.prometheus.name, stackNs)], ports: tcp(wl.port) }],
-                egress: [{ peers: [podsOf(w.loki.name, stackNs)], ports: tcp(w.loki.port) }],
-            },
-            "netpol",
-        );
+        const stackNs = args.stackNamespace ?? ns;
+        shipper.networkPolicy({
+            ingress: [{ peers: [shipper.peer(w.prometheus.name, stackNs)], ports: tcp(wl.port) }],
+            egress: [{ peers: [shipper.peer(w.loki.name, stackNs)], ports: tcp(w.loki.port) }],
+        });
 
         this.registerOutputs({});
     }

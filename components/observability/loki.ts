@@ -1,17 +1,15 @@
 // Loki, single binary (-target=all) on the filesystem with a TSDB index. Retention is enforced by
 // the compactor: limits_config.retention_period alone deletes nothing.
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ResourceSpec } from "../../model/catalog";
-import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
-import { checksum, clusterService, configMap, metadata, serviceAccount } from "../k8s/objects";
-import { networkPolicy, podsOf, tcp } from "../k8s/network-policy";
+import { tcp } from "../k8s/network-policy";
+import { httpProbes } from "../k8s/pod";
 import { dataStorage, type Persistence } from "../k8s/storage";
-import { type StackPlacement, workloadLabels } from "./workload";
+import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
-import { imageRef, images } from "./images";
+import { images } from "./images";
 
 export interface LokiArgs extends StackPlacement {
     /** Hours, e.g. "168h". */
@@ -89,31 +87,22 @@ export class Loki extends pulumi.ComponentResource {
 
     constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:observability:Loki", name, {}, opts);
-        const owner = { parent: this, prefix: name };
         const ns = args.namespace;
         const wl = w.loki;
-        const image = images.loki;
-        const ids = workloadLabels(wl.name, args.environment, image);
-        const shipperNs = args.logShipperNamespace ?? ns;
+        const loki = new StackWorkload(this, name, wl.name, ns, args.environment, images.loki);
 
         const configText = lokiConfig(args.retention);
-        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
-        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "loki.yaml": configText });
-        // gRPC (9095) stays inside the pod: the single binary's components reach each other over loopback.
-        const svc = clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
-            role: `${wl.name}-svc`,
-        });
+        const sa = loki.serviceAccount();
+        const config = loki.configMap(`${wl.name}-config`, { "loki.yaml": configText });
+        // gRPC stays inside the pod: the single binary's components reach each other over loopback.
+        const http = { name: "http", port: wl.port };
+        const svc = loki.service([http]);
 
-        const storage = dataStorage("data", args.persistence, ids.labels);
-        const container: ContainerProps = {
-            name: wl.name,
-            image: imageRef(image),
+        const storage = dataStorage("data", args.persistence, loki.ids.labels);
+        const container = loki.container({
             resources: args.resources ?? defaultResources,
             args: ["-config.file=/etc/loki/config/loki.yaml", "-target=all"],
-            ports: [
-                { name: "http", containerPort: wl.port, protocol: "TCP" },
-                { name: "grpc", containerPort: wl.grpcPort, protocol: "TCP" },
-            ],
+            ports: containerPorts([http, { name: "grpc", port: wl.grpcPort }]),
             ...httpProbes({
                 // /ready also reflects the ingester joining the ring; liveness only asks "is the process serving".
                 liveness: "/loki/api/v1/status/buildinfo",
@@ -126,54 +115,34 @@ export class Loki extends pulumi.ComponentResource {
                 { name: "config", mountPath: "/etc/loki/config", readOnly: true },
                 { name: "data", mountPath: dataDir },
             ],
-        };
+        });
 
-        new k8s.apps.v1.StatefulSet(
-            `${name}-statefulset`,
-            {
-                metadata: metadata(wl.name, ns, ids.labels),
-                spec: {
-                    replicas: 1,
-                    serviceName: svc.metadata.name,
-                    selector: { matchLabels: ids.selector },
-                    template: {
-                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPod({
-                            name: wl.name,
-                            serviceAccountName: sa.metadata.name,
-                            spread: "ScheduleAnyway",
-                            // Lets the ingester flush its in-memory chunks on shutdown.
-                            terminationGracePeriodSeconds: 300,
-                            identity: { uid: image.uid },
-                            containers: [container],
-                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
-                        }),
-                    },
-                    volumeClaimTemplates: storage.claimTemplates,
+        loki.statefulSet({
+            serviceName: svc.metadata.name,
+            configTexts: [configText],
+            pod: loki.pod({
+                serviceAccountName: sa.metadata.name,
+                // Lets the ingester flush its in-memory chunks on shutdown.
+                terminationGracePeriodSeconds: 300,
+                containers: [container],
+                volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...storage.volumes],
+            }),
+            claimTemplates: storage.claimTemplates,
+        });
+
+        loki.networkPolicy({
+            ingress: [
+                {
+                    peers: [
+                        loki.peer(w.logShipper.name, args.logShipperNamespace),
+                        loki.peer(w.grafana.name),
+                        loki.peer(w.prometheus.name),
+                    ],
+                    ports: tcp(wl.port),
                 },
-            },
-            { parent: this },
-        );
-
-        networkPolicy(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            {
-                ingress: [
-                    {
-                        peers: [
-                            podsOf(w.logShipper.name, shipperNs === ns ? undefined : shipperNs),
-                            podsOf(w.grafana.name),
-                            podsOf(w.prometheus.name),
-                        ],
-                        ports: tcp(wl.port),
-                    },
-                ],
-                egress: [],
-            },
-            "netpol",
-        );
+            ],
+            egress: [],
+        });
 
         this.url = serviceUrl(wl.name, ns, wl.port);
         this.pushUrl = `${this.url}/loki/api/v1/push`;

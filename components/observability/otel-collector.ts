@@ -6,12 +6,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ResourceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
-import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
-import { checksum, clusterService, configMap, metadata, podDisruptionBudget, serviceAccount } from "../k8s/objects";
-import { namespacePeer, networkPolicy, podsOf, tcp } from "../k8s/network-policy";
-import { type StackPlacement, workloadLabels } from "./workload";
+import { namespacePeer, tcp } from "../k8s/network-policy";
+import { httpProbes } from "../k8s/pod";
+import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { observabilityWorkloads as w } from "../../model/workloads";
-import { imageRef, images } from "./images";
+import { images } from "./images";
 import { serviceUrl } from "../../model/urls";
 
 export interface OtelCollectorArgs extends StackPlacement {
@@ -112,65 +111,47 @@ export class OtelCollector extends pulumi.ComponentResource {
 
     constructor(name: string, args: OtelCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:observability:OtelCollector", name, {}, opts);
-        const owner = { parent: this, prefix: name };
         const ns = args.namespace;
         const wl = w.otelCollector;
-        const image = images.otelCollector;
-        const ids = workloadLabels(wl.name, args.environment, image);
+        const collector = new StackWorkload(this, name, wl.name, ns, args.environment, images.otelCollector);
         const minReplicas = args.settings.replicas;
         const maxReplicas = Math.max(args.maxReplicas ?? Math.min(10, minReplicas * 3), minReplicas);
 
         const configText = otelCollectorConfig(args.settings.samplingPercentage, args.jaegerOtlpEndpoint);
-        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
-        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), { "config.yaml": configText });
-        clusterService(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            [
-                { name: "otlp-grpc", port: wl.otlpGrpcPort },
-                { name: "otlp-http", port: wl.otlpHttpPort },
-                { name: "metrics", port: wl.metricsPort },
-                { name: "span-metrics", port: wl.spanMetricsPort },
-            ],
-            { role: `${wl.name}-svc` },
-        );
+        const sa = collector.serviceAccount();
+        const config = collector.configMap(`${wl.name}-config`, { "config.yaml": configText });
+        const ports = [
+            { name: "otlp-grpc", port: wl.otlpGrpcPort },
+            { name: "otlp-http", port: wl.otlpHttpPort },
+            { name: "metrics", port: wl.metricsPort },
+            { name: "span-metrics", port: wl.spanMetricsPort },
+        ];
+        collector.service(ports);
 
-        const container: ContainerProps = {
-            name: wl.name,
-            image: imageRef(image),
+        const container = collector.container({
             resources: args.resources ?? defaultResources,
             args: ["--config=/etc/otelcol/config/config.yaml"],
-            ports: [
-                { name: "otlp-grpc", containerPort: wl.otlpGrpcPort, protocol: "TCP" },
-                { name: "otlp-http", containerPort: wl.otlpHttpPort, protocol: "TCP" },
-                { name: "metrics", containerPort: wl.metricsPort, protocol: "TCP" },
-                { name: "span-metrics", containerPort: wl.spanMetricsPort, protocol: "TCP" },
-                { name: "health", containerPort: wl.healthPort, protocol: "TCP" },
-            ],
+            ports: containerPorts([...ports, { name: "health", port: wl.healthPort }]),
             ...httpProbes({ liveness: "/", readiness: "/", startup: "/", port: wl.healthPort }),
             volumeMounts: [{ name: "config", mountPath: "/etc/otelcol/config", readOnly: true }],
-        };
+        });
 
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: metadata(wl.name, ns, ids.labels),
+                metadata: collector.meta(),
                 spec: {
                     // No replicas: the HorizontalPodAutoscaler owns the count (minReplicas = settings.replicas).
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-                    selector: { matchLabels: ids.selector },
-                    template: {
-                        metadata: { labels: ids.labels, annotations: { "checksum/config": checksum(configText) } },
-                        spec: hardenedPod({
-                            name: wl.name,
+                    selector: { matchLabels: collector.ids.selector },
+                    template: collector.template(
+                        [configText],
+                        collector.pod({
                             serviceAccountName: sa.metadata.name,
-                            spread: "ScheduleAnyway",
-                            identity: { uid: image.uid },
                             containers: [container],
                             volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
                         }),
-                    },
+                    ),
                 },
             },
             { parent: this },
@@ -178,7 +159,7 @@ export class OtelCollector extends pulumi.ComponentResource {
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(
             `${name}-hpa`,
             {
-                metadata: metadata(wl.name, ns, ids.labels),
+                metadata: collector.meta(),
                 spec: {
                     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
                     minReplicas,
@@ -191,21 +172,15 @@ export class OtelCollector extends pulumi.ComponentResource {
             { parent: this },
         );
         // Autoscaled: the HPA may run it above one replica at any time, so it always has a budget.
-        podDisruptionBudget(owner, metadata(wl.name, ns, ids.labels), ids.selector, "pdb");
+        collector.disruptionBudget();
 
-        networkPolicy(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            {
-                ingress: [
-                    { peers: [namespacePeer(args.servicesNamespace)], ports: tcp(wl.otlpGrpcPort, wl.otlpHttpPort) },
-                    { peers: [podsOf(w.prometheus.name)], ports: tcp(wl.metricsPort, wl.spanMetricsPort) },
-                ],
-                egress: [{ peers: [podsOf(w.jaeger.name)], ports: tcp(w.jaeger.otlpGrpcPort) }],
-            },
-            "netpol",
-        );
+        collector.networkPolicy({
+            ingress: [
+                { peers: [namespacePeer(args.servicesNamespace)], ports: tcp(wl.otlpGrpcPort, wl.otlpHttpPort) },
+                { peers: [collector.peer(w.prometheus.name)], ports: tcp(wl.metricsPort, wl.spanMetricsPort) },
+            ],
+            egress: [{ peers: [collector.peer(w.jaeger.name)], ports: tcp(w.jaeger.otlpGrpcPort) }],
+        });
 
         this.otlpGrpcUrl = serviceUrl(wl.name, ns, wl.otlpGrpcPort);
         this.otlpHttpUrl = serviceUrl(wl.name, ns, wl.otlpHttpPort);

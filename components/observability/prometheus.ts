@@ -5,15 +5,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
-import { type ContainerProps, hardenedPod, httpProbes } from "../k8s/pod";
-import { checksum, clusterService, configMap, metadata, podDisruptionBudget, serviceAccount } from "../k8s/objects";
-import { apiServerPorts, cidrPeers, namespacePeer, networkPolicy, podsOf, tcp, type TrafficRule } from "../k8s/network-policy";
-import { dataStorage } from "../k8s/storage";
 import { packFiles } from "../k8s/config-maps";
-import { type StackPlacement, workloadLabels } from "./workload";
+import { apiServerPorts, cidrPeers, namespacePeer, tcp, type TrafficRule } from "../k8s/network-policy";
+import { metadata } from "../k8s/objects";
+import { httpProbes } from "../k8s/pod";
+import { grantRole, serviceAccountSubject } from "../k8s/rbac";
+import { dataStorage } from "../k8s/storage";
+import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { alertmanagerPodHost, observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
-import { imageRef, images } from "./images";
+import { images } from "./images";
 import { prometheusConfig, rulesDirectory, serviceScrapeTargets, stackScrapeTargets } from "./prometheus-config";
 
 export interface PrometheusArgs extends StackPlacement {
@@ -53,11 +54,9 @@ export class Prometheus extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:observability:Prometheus", name, {}, opts);
-        const owner = { parent: this, prefix: name };
         const ns = args.namespace;
         const wl = w.prometheus;
-        const image = images.prometheus;
-        const ids = workloadLabels(wl.name, args.environment, image);
+        const prometheus = new StackWorkload(this, name, wl.name, ns, args.environment, images.prometheus);
         const replicas = args.settings.replicas;
         const logShipperNs = args.logShipperNamespace ?? ns;
 
@@ -82,39 +81,27 @@ export class Prometheus extends pulumi.ComponentResource {
             .sort()
             .map((k) => `${k}\n${args.ruleFiles[k]}`);
 
-        const sa = serviceAccount(owner, metadata(wl.name, ns, ids.labels), "sa");
+        const sa = prometheus.serviceAccount();
         const discoveryNamespaces = [...new Set([args.servicesNamespace, ns, logShipperNs])];
         for (const target of discoveryNamespaces) {
-            const roleName = `${wl.name}-discovery`;
-            const meta = metadata(roleName, target, ids.labels);
-            const role = new k8s.rbac.v1.Role(
-                `${name}-role-${target}`,
-                { metadata: meta, rules: discoveryRules },
-                { parent: this },
-            );
-            new k8s.rbac.v1.RoleBinding(
-                `${name}-rolebinding-${target}`,
-                {
-                    metadata: meta,
-                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-                    subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
-                },
-                { parent: this },
+            grantRole(
+                prometheus.owner,
+                { role: `role-${target}`, binding: `rolebinding-${target}` },
+                metadata(`${wl.name}-discovery`, target, prometheus.ids.labels),
+                discoveryRules,
+                [serviceAccountSubject(wl.name, ns)],
             );
         }
 
-        const config = configMap(owner, metadata(`${wl.name}-config`, ns, ids.labels), {
-            "prometheus.yml": configText,
-        });
+        const config = prometheus.configMap(`${wl.name}-config`, { "prometheus.yml": configText });
         // As many ConfigMaps as the rule files need (one for the ten-service catalog), mounted as one directory.
         const ruleMaps = packFiles(args.ruleFiles).map((data, i) =>
-            configMap(owner, metadata(i === 0 ? `${wl.name}-rules` : `${wl.name}-rules-${i + 1}`, ns, ids.labels), data),
+            prometheus.configMap(i === 0 ? `${wl.name}-rules` : `${wl.name}-rules-${i + 1}`, data),
         );
 
-        const storage = dataStorage("data", args.settings.persistence, ids.labels);
-        const container: ContainerProps = {
-            name: wl.name,
-            image: imageRef(image),
+        const storage = dataStorage("data", args.settings.persistence, prometheus.ids.labels);
+        const http = { name: "http", port: wl.port };
+        const container = prometheus.container({
             resources: args.settings.resources ?? defaultResources,
             args: [
                 "--config.file=/etc/prometheus/config/prometheus.yml",
@@ -125,7 +112,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 "--enable-feature=exemplar-storage",
             ],
             env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-            ports: [{ name: "http", containerPort: wl.port, protocol: "TCP" }],
+            ports: containerPorts([http]),
             ...httpProbes({
                 liveness: "/-/healthy",
                 readiness: "/-/ready",
@@ -140,79 +127,52 @@ export class Prometheus extends pulumi.ComponentResource {
                 { name: "rules", mountPath: rulesDirectory, readOnly: true },
                 { name: "data", mountPath: "/prometheus" },
             ],
-        };
-
-        const svc = clusterService(owner, metadata(wl.name, ns, ids.labels), ids.selector, [{ name: "http", port: wl.port }], {
-            role: `${wl.name}-svc`,
         });
-        new k8s.apps.v1.StatefulSet(
-            `${name}-statefulset`,
-            {
-                metadata: metadata(wl.name, ns, ids.labels),
-                spec: {
-                    replicas,
-                    serviceName: svc.metadata.name,
-                    podManagementPolicy: "Parallel",
-                    selector: { matchLabels: ids.selector },
-                    template: {
-                        metadata: {
-                            labels: ids.labels,
-                            annotations: { "checksum/config": checksum(configText, ...rulesText) },
-                        },
-                        spec: hardenedPod({
-                            name: wl.name,
-                            serviceAccountName: sa.metadata.name,
-                            spread: "ScheduleAnyway",
-                            mountServiceAccountToken: true,
-                            terminationGracePeriodSeconds: 600,
-                            identity: { uid: image.uid },
-                            containers: [container],
-                            volumes: [
-                                { name: "config", configMap: { name: config.metadata.name } },
-                                {
-                                    name: "rules",
-                                    projected: { sources: ruleMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })) },
-                                },
-                                ...storage.volumes,
-                            ],
-                        }),
-                    },
-                    volumeClaimTemplates: storage.claimTemplates,
-                },
-            },
-            { parent: this },
-        );
-        // One replica has nothing to spare: a budget would only block drains.
-        if (replicas > 1) podDisruptionBudget(owner, metadata(wl.name, ns, ids.labels), ids.selector, "pdb");
 
-        const inStack = (peer: string, ...ports: number[]): TrafficRule => ({ peers: [podsOf(peer)], ports: tcp(...ports) });
-        networkPolicy(
-            owner,
-            metadata(wl.name, ns, ids.labels),
-            ids.selector,
-            {
-                ingress: [{ peers: [podsOf(w.grafana.name), podsOf(wl.name)], ports: tcp(wl.port) }],
-                egress: [
-                    // Every catalog service's metrics port, and nothing else in that namespace.
-                    {
-                        peers: [namespacePeer(args.servicesNamespace)],
-                        ports: tcp(...[...new Set(args.services.map((s) => s.port))].sort((a, b) => a - b)),
-                    },
-                    inStack(wl.name, wl.port),
-                    { peers: [podsOf(w.alertmanager.name)], ports: tcp(w.alertmanager.port) },
-                    inStack(w.grafana.name, w.grafana.port),
-                    inStack(w.loki.name, w.loki.port),
-                    {
-                        peers: [podsOf(w.logShipper.name, logShipperNs === ns ? undefined : logShipperNs)],
-                        ports: tcp(w.logShipper.port),
-                    },
-                    inStack(w.jaeger.name, w.jaeger.metricsPort),
-                    inStack(w.otelCollector.name, w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort),
-                    { peers: cidrPeers(args.apiServerCidrs), ports: tcp(...apiServerPorts) },
+        const svc = prometheus.service([http]);
+        prometheus.statefulSet({
+            replicas,
+            serviceName: svc.metadata.name,
+            podManagementPolicy: "Parallel",
+            configTexts: [configText, ...rulesText],
+            pod: prometheus.pod({
+                serviceAccountName: sa.metadata.name,
+                mountServiceAccountToken: true,
+                terminationGracePeriodSeconds: 600,
+                containers: [container],
+                volumes: [
+                    { name: "config", configMap: { name: config.metadata.name } },
+                    { name: "rules", projected: { sources: ruleMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })) } },
+                    ...storage.volumes,
                 ],
-            },
-            "netpol",
-        );
+            }),
+            claimTemplates: storage.claimTemplates,
+        });
+        // One replica has nothing to spare: a budget would only block drains.
+        if (replicas > 1) prometheus.disruptionBudget();
+
+        const scrape = (workload: string, ports: number[], namespace = ns): TrafficRule => ({
+            peers: [prometheus.peer(workload, namespace)],
+            ports: tcp(...ports),
+        });
+        prometheus.networkPolicy({
+            ingress: [{ peers: [prometheus.peer(w.grafana.name), prometheus.peer(wl.name)], ports: tcp(wl.port) }],
+            egress: [
+                // Every catalog service's metrics port, and nothing else in that namespace.
+                {
+                    peers: [namespacePeer(args.servicesNamespace)],
+                    ports: tcp(...[...new Set(args.services.map((s) => s.port))].sort((a, b) => a - b)),
+                },
+                scrape(wl.name, [wl.port]),
+                scrape(w.alertmanager.name, [w.alertmanager.port]),
+                scrape(w.grafana.name, [w.grafana.port]),
+                scrape(w.loki.name, [w.loki.port]),
+                scrape(w.logShipper.name, [w.logShipper.port], logShipperNs),
+                scrape(w.jaeger.name, [w.jaeger.metricsPort]),
+                scrape(w.otelCollector.name, [w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort]),
+                { peers: cidrPeers(args.apiServerCidrs), ports: tcp(...apiServerPorts) },
+            ],
+        });
 
         this.serviceName = wl.name;
         this.url = serviceUrl(wl.name, ns, wl.port);

@@ -10,6 +10,7 @@ import { selectorLabels, standardLabels } from "../../model/labels";
 import { memoryBytes } from "../../model/quantity";
 import { serviceUrl } from "../../model/urls";
 import { networkPolicy } from "../k8s/network-policy";
+import { grantRole, serviceAccountSubject } from "../k8s/rbac";
 import { clusterService, podDisruptionBudget, serviceAccount, type Owner } from "../k8s/objects";
 import { fieldEnv, hardenedPod, httpProbes, type ContainerProps } from "../k8s/pod";
 import { egressRules, ingressRules, type NetworkContext } from "./network";
@@ -59,7 +60,7 @@ export class AzoraService extends pulumi.ComponentResource {
         const meta = { name: spec.name, namespace: ns, labels };
 
         const sa = serviceAccount(owner, meta);
-        const apiAccess = this.kubernetesApiAccess(spec, meta, child);
+        const apiAccess = this.kubernetesApiAccess(owner, spec, meta);
 
         const dbConn = spec.database && args.database ? args.database : undefined;
         const configData = serviceConfigData({
@@ -205,28 +206,18 @@ export class AzoraService extends pulumi.ComponentResource {
     /** Least-privilege API access: a namespaced read-only Role and a short-lived projected token,
      *  so token automount stays off everywhere. */
     private kubernetesApiAccess(
+        owner: Owner,
         spec: ServiceSpec,
         meta: { name: string; namespace: string; labels: Record<string, string> },
-        opts: pulumi.CustomResourceOptions,
     ) {
         if (!spec.kubernetesApi) return undefined;
         const roleName = `${spec.name}-reader`;
-        new k8s.rbac.v1.Role(
-            roleName,
-            {
-                metadata: { ...meta, name: roleName },
-                rules: [{ apiGroups: [""], resources: spec.kubernetesApi.resources, verbs: spec.kubernetesApi.verbs }],
-            },
-            opts,
-        );
-        new k8s.rbac.v1.RoleBinding(
-            roleName,
-            {
-                metadata: { ...meta, name: roleName },
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
-                subjects: [{ kind: "ServiceAccount", name: spec.name, namespace: meta.namespace }],
-            },
-            opts,
+        grantRole(
+            owner,
+            "reader",
+            { ...meta, name: roleName },
+            [{ apiGroups: [""], resources: spec.kubernetesApi.resources, verbs: spec.kubernetesApi.verbs }],
+            [serviceAccountSubject(spec.name, meta.namespace)],
         );
         const volumeName = "kube-api-access";
         return {

@@ -32,7 +32,7 @@ export interface StackPlacement {
 }
 
 /** Labels of a stack workload's objects (component = the workload's name, version = its image tag). */
-export function workloadLabels(name: string, environment: string, image?: ImagePin): WorkloadLabels {
+function workloadLabels(name: string, environment: string, image?: ImagePin): WorkloadLabels {
     return {
         labels: standardLabels({ name, component: name, environment, version: image?.tag }),
         selector: selectorLabels(name),

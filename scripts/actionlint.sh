@@ -10,8 +10,11 @@ set -euo pipefail
 # Tagged versions only: the module proxy serves tags; raw commit hashes are not reachable here.
 ACTIONLINT_VERSION="v1.7.12"
 module="github.com/rhysd/actionlint/cmd/actionlint"
-dir="${AZORA_TOOLCHAIN_DIR:-$HOME/.cache/azora-platform/toolchain}"
-bin="$dir/bin/actionlint"
+TOOLCHAIN_DIR="${AZORA_TOOLCHAIN_DIR:-$HOME/.cache/azora-platform/toolchain}"
+bin="$TOOLCHAIN_DIR/bin/actionlint"
+# go_env (the Go settings) and reports (the version check) of scripts/toolchain.sh.
+# shellcheck source=SCRIPTDIR/lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 fail() { echo "actionlint: $*" >&2; exit 1; }
 
@@ -31,24 +34,25 @@ ensure_shellcheck() {
 
 ensure_shellcheck
 
-if [ "$(installed_version)" = "$ACTIONLINT_VERSION" ]; then
+if reports "$bin" "$ACTIONLINT_VERSION" -version; then
   echo "$bin"
   exit 0
 fi
 
 command -v go >/dev/null || fail "go not on PATH — install Go (the Pulumi toolchain needs it too) and retry"
-mkdir -p "$dir/bin"
+mkdir -p "$TOOLCHAIN_DIR/bin"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 started=$(date +%s)
-# The same Go settings as scripts/toolchain.sh: the module proxy only (no VCS fallback, which would turn a
-# refusal into a hang), a module cache inside the toolchain cache, never another Go toolchain.
-export GOPROXY=https://proxy.golang.org GOMODCACHE="$dir/gomodcache" GOTOOLCHAIN=local GOWORK=off
-if ! GOBIN="$dir/bin" CGO_ENABLED=0 GOFLAGS="-modcacherw -buildvcs=false" \
+# The Go settings of scripts/toolchain.sh: the module proxy only (no VCS fallback, which would turn a
+# refusal into a hang), a module cache inside the toolchain cache, never another Go toolchain. Not its
+# wrapper-module settings: `go install` of a tagged module needs no -mod=mod, and keeps checksum verification.
+go_env
+if ! GOBIN="$TOOLCHAIN_DIR/bin" \
   go install -trimpath -ldflags="-s -w" "$module@$ACTIONLINT_VERSION" >"$log" 2>&1; then
   fail "go install $module@$ACTIONLINT_VERSION failed: $(grep -m1 -v '^go: downloading' "$log" || echo 'no output') (GOPROXY=$GOPROXY)"
 fi
 got="$(installed_version)"
 [ "$got" = "$ACTIONLINT_VERSION" ] || fail "built $bin but it reports version '${got:-nothing}', expected $ACTIONLINT_VERSION"
-echo "actionlint: built $ACTIONLINT_VERSION into $dir/bin in $(( $(date +%s) - started ))s" >&2
+echo "actionlint: built $ACTIONLINT_VERSION into $TOOLCHAIN_DIR/bin in $(( $(date +%s) - started ))s" >&2
 echo "$bin"

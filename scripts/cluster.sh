@@ -121,145 +121,21 @@ esac
 
 # ---------------------------------------------------------------------- helpers
 
-STEP="starting"
-STEP_LOG=""
-STEP_FIX="re-run bash scripts/cluster.sh $COMMAND"
-
-log() { printf 'cluster: %s\n' "$*"; }
-
-# The script's stderr, kept on fd 9: a failure inside a function whose output goes to a
-# step log (run kc ...) still reaches the terminal.
-exec 9>&2
-
-# die CAUSE FIX — the one line a failure prints; exit status 3 tells enclosing shells
-# (subshells, command substitutions) that the line has been printed already.
-die() {
-	trap - ERR
-	rm -f "$BIN"/.*.tmp 2>/dev/null || true
-	printf 'cluster: %s — %s\n' "$1" "$2" >&9
-	exit 3
-}
-
-# Any unexpected failure: name the step, the last error line of its log, and the fix.
-# shellcheck disable=SC2317 # invoked through the ERR trap
-on_error() {
-	local rc=$?
-	if ((rc == 3)); then
-		trap - ERR
-		exit 3
-	fi
-	local cause="$STEP failed"
-	if [[ -n "$STEP_LOG" && -s "$STEP_LOG" ]]; then
-		local last
-		# Prefer a real error line over stack frames and download chatter.
-		last="$(grep -vE '^go: downloading|^[[:space:]]|^goroutine |^[^ ]+\(.*\)$' "$STEP_LOG" |
-			grep -E '^(panic|fatal|error)|[Ee]rror:|ERROR|403|Forbidden|not available|cannot |no such file|undefined:|failed' | tail -n 1 || true)"
-		[[ -z "$last" ]] && last="$(grep -v '^go: downloading' "$STEP_LOG" | tail -n 1 || true)"
-		cause="$cause: ${last:0:300} (log: $STEP_LOG)"
-	fi
-	die "$cause" "$STEP_FIX"
-}
-trap on_error ERR
-
-# step NAME FIX — start a step; its commands append to logs/NAME.log.
-step() {
-	STEP="$1"
-	STEP_FIX="$2"
-	STEP_LOG="$LOGS/$1.log"
-	: >"$STEP_LOG"
-}
-
-# run CMD... — run a command with output to the step log.
-run() { "$@" >>"$STEP_LOG" 2>&1; }
+# Steps and failures, Go settings, module downloads, version checks: scripts/lib/go-build.sh.
+# GOMODCACHE is the toolchain's, so the modules both builds need are downloaded once.
+# shellcheck source=SCRIPTDIR/lib/go-build.sh
+source "$SCRIPT_DIR/lib/go-build.sh"
+SCRIPT_NAME=cluster
+init_steps "re-run bash scripts/cluster.sh $COMMAND"
+go_env_wrapper_modules
 
 # elapsed SECONDS — 7m05s
 elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
-
-# Go settings for every build: as scripts/toolchain.sh (see there for why each is set).
-# GOMODCACHE is the toolchain's, so the modules both builds need are downloaded once.
-export GOPROXY=https://proxy.golang.org
-export GOSUMDB=off
-export GONOSUMDB='*'
-export GOFLAGS='-mod=mod -modcacherw -buildvcs=false'
-export GOMODCACHE="$TOOLCHAIN_DIR/gomodcache"
-export GOTOOLCHAIN=local
-export GOWORK=off
-export CGO_ENABLED=0
-
-# modinfo MODULE VERSION FIELD — download a module version through the proxy and print
-# FIELD (Dir: the extracted module, GoMod: its go.mod, Info: its .info) from `go mod download -json`.
-modinfo() {
-	local json val err
-	json="$(go mod download -json "$1@$2" 2>>"$STEP_LOG")" || true
-	val="$(sed -n "s/^[[:space:]]*\"$3\": \"\(.*\)\",\{0,1\}\$/\1/p" <<<"$json")"
-	if [[ -z "$val" || ! -e "$val" ]]; then
-		printf '%s\n' "$json" >>"$STEP_LOG"
-		err="$(sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$json" | head -n 1 | sed 's/\\n\\t/ /g')"
-		die "the Go module proxy did not serve $1@$2${err:+ ($err)}" \
-			"check that https://proxy.golang.org is reachable; if it refuses this version, change the pin in scripts/cluster.sh"
-	fi
-	printf '%s\n' "$val"
-}
 
 # module_time MODULE VERSION — the version's commit time from the proxy's .info (RFC 3339),
 # used as the build date (reproducible, unlike the time of the build).
 module_time() {
 	sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' "$(modinfo "$1" "$2" Info)"
-}
-
-# copy_replaces MODULE VERSION WRAPPER_DIR — copy MODULE's non-local replace directives
-# (read from the proxy's .mod) into the wrapper module, as its own build would apply them.
-copy_replaces() {
-	local gomod
-	gomod="$(modinfo "$1" "$2" GoMod)"
-	awk '
-		/^replace[[:space:]]*\($/ { inblock = 1; next }
-		inblock && /^\)/ { inblock = 0; next }
-		/^replace[[:space:]]/ { sub(/^replace[[:space:]]+/, ""); print; next }
-		inblock { print }
-	' "$gomod" | sed 's://.*$::' | while read -r line; do
-		[[ -z "$line" ]] && continue
-		local lhs rhs old new newver
-		lhs="${line%%=>*}"
-		rhs="${line#*=>}"
-		read -r old _ <<<"$lhs"
-		read -r new newver _ <<<"$rhs"
-		# Local paths (./x, ../x, /x) point into the upstream repository: not applicable.
-		[[ -z "${newver:-}" || "$new" == .* || "$new" == /* ]] && continue
-		(cd "$3" && go mod edit -replace="$old=$new@$newver")
-		echo "replace $old => $new $newver (from $1)" >>"$STEP_LOG"
-	done
-}
-
-# built_from BINARY MODULE@VERSION... — true if BINARY's Go build info (go version -m)
-# lists every MODULE at exactly VERSION (for a replaced module, the replacement's version).
-built_from() {
-	local bin="$1" info mv
-	shift
-	[[ -x "$bin" ]] || return 1
-	info="$(go version -m "$bin" 2>/dev/null)" || return 1
-	for mv in "$@"; do
-		awk -v m="${mv%@*}" -v v="${mv##*@}" '
-			($1 == "mod" || $1 == "dep") && $2 == m && $3 == v { found = 1 }
-			($1 == "dep") { dep = $2 }
-			($1 == "=>") && dep == m && $2 == m && $3 == v { found = 1 }
-			END { exit !found }' <<<"$info" || return 1
-	done
-}
-
-# reports BINARY EXPECTED ARGS... — true if `BINARY ARGS...` prints EXPECTED as its first line.
-reports() {
-	local bin="$1" want="$2" got
-	shift 2
-	[[ -x "$bin" ]] || return 1
-	got="$("$bin" "$@" 2>/dev/null | head -n 1)" || true
-	[[ "$got" == "$want" ]]
-}
-
-# install_bin TMP DEST — move a verified temporary binary into place.
-install_bin() {
-	chmod 0755 "$1"
-	mv -f "$1" "$2"
 }
 
 # --------------------------------------------------------------------- build
@@ -285,7 +161,7 @@ etcd_ok() {
 # kwokctl carries K8S_VERSION as its default Kubernetes version (set at link time).
 kwok_ok() {
 	built_from "$BIN/$1" "sigs.k8s.io/kwok@$KWOK_VERSION" &&
-		{ [[ "$1" != kwokctl ]] || grep -qaF -- "$K8S_VERSION" "$BIN/$1"; }
+		{ [[ "$1" != kwokctl ]] || carries "$BIN/$1" "$K8S_VERSION"; }
 }
 
 # The k8s.io/kubernetes wrapper module: requires the tag and replaces every staging module
@@ -413,7 +289,7 @@ build_kwok() {
 		-ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$K8S_VERSION" \
 		-o "$BIN/.$name.tmp" "sigs.k8s.io/kwok/cmd/$name")
 	{ built_from "$BIN/.$name.tmp" "sigs.k8s.io/kwok@$KWOK_VERSION" &&
-		{ [[ "$name" != kwokctl ]] || grep -qaF -- "$K8S_VERSION" "$BIN/.$name.tmp"; }; } ||
+		{ [[ "$name" != kwokctl ]] || carries "$BIN/.$name.tmp" "$K8S_VERSION"; }; } ||
 		die "built $name lacks sigs.k8s.io/kwok $KWOK_VERSION (log: $STEP_LOG)" "delete $BUILD and re-run bash scripts/cluster.sh build"
 	install_bin "$BIN/.$name.tmp" "$BIN/$name"
 	log "built $BIN/$name in $(elapsed $((SECONDS - start)))"
@@ -625,11 +501,7 @@ cmd_status() {
 
 # ------------------------------------------------------------------- preflight
 
-command -v go >/dev/null 2>&1 || die "go not found" "install Go ≥1.26 (https://go.dev/dl) and put it on PATH"
-GO_VERSION="$(go env GOVERSION 2>/dev/null || true)"
-if [[ ! "$GO_VERSION" =~ ^go1\.([0-9]+) ]] || ((BASH_REMATCH[1] < 26)); then
-	die "found ${GO_VERSION:-an unknown Go}, need Go ≥1.26 (k8s.io/kubernetes $K8S_VERSION requires it)" "install Go ≥1.26 (https://go.dev/dl) and put it first on PATH"
-fi
+require_go "k8s.io/kubernetes $K8S_VERSION requires it"
 
 mkdir -p "$BIN" "$BUILD" "$LOGS" "$KWOK_WORKDIR" "$GOMODCACHE" ||
 	die "cannot create $CLUSTER_DIR" "set AZORA_CLUSTER_DIR to a writable directory"

@@ -100,148 +100,19 @@ fi
 
 # ---------------------------------------------------------------------- helpers
 
-STEP="starting"
-STEP_LOG=""
-STEP_FIX="re-run bash scripts/toolchain.sh"
-
-log() { printf 'toolchain: %s\n' "$*"; }
-
-# die CAUSE FIX — the one line a failure prints; exit status 3 tells enclosing shells
-# (subshells, command substitutions) that the line has been printed already.
-die() {
-	trap - ERR
-	rm -f "$BIN"/.*.tmp "$PLUGINS"/*.tmp 2>/dev/null || true
-	printf 'toolchain: %s — %s\n' "$1" "$2" >&2
-	exit 3
-}
-
-# Any unexpected failure: name the step, the last error line of its log, and the fix.
-# shellcheck disable=SC2317 # invoked through the ERR trap
-on_error() {
-	local rc=$?
-	if ((rc == 3)); then
-		trap - ERR
-		exit 3
-	fi
-	local cause="$STEP failed"
-	if [[ -n "$STEP_LOG" && -s "$STEP_LOG" ]]; then
-		local last
-		# Prefer a real error line over stack frames and download chatter.
-		last="$(grep -vE '^go: downloading|^[[:space:]]|^goroutine |^[^ ]+\(.*\)$' "$STEP_LOG" |
-			grep -E '^(panic|fatal|error)|[Ee]rror:|403|Forbidden|not available|cannot |no such file|undefined:|failed' | tail -n 1 || true)"
-		[[ -z "$last" ]] && last="$(grep -v '^go: downloading' "$STEP_LOG" | tail -n 1 || true)"
-		cause="$cause: ${last:0:300} (log: $STEP_LOG)"
-	fi
-	die "$cause" "$STEP_FIX"
-}
-trap on_error ERR
-
-# step NAME FIX — start a step; its commands append to logs/NAME.log.
-step() {
-	STEP="$1"
-	STEP_FIX="$2"
-	STEP_LOG="$LOGS/$1.log"
-	: >"$STEP_LOG"
-}
-
-# run CMD... — run a command with output to the step log.
-run() { "$@" >>"$STEP_LOG" 2>&1; }
-
-# Go settings for every build.
-#  - GOPROXY: the module proxy only. No ",direct": VCS hosts are unreachable here, so a
-#    fallback would only turn a clear proxy refusal into a long hang.
-#  - GOSUMDB=off (and GONOSUMDB='*'): sum.golang.org is unreachable, so checksum-database
-#    verification cannot run; integrity rests on the proxy over TLS and on the go.sum
-#    each wrapper module records (there is no GONOSUMCHECK in Go; GOSUMDB=off is the
-#    switch).
-#  - GOFLAGS=-mod=mod: the wrapper modules are generated without go.sum; let the go
-#    command record requirements and checksums as it resolves them.
-#  - GOTOOLCHAIN=local: never try to download another Go toolchain.
-#  - GOWORK=off: ignore any go.work above the cache directory.
-#  - GOMODCACHE: a module cache of our own inside the toolchain cache (made writable
-#    with -modcacherw so `rm -rf` of the cache works), so cleaning ~/go/pkg/mod does
-#    not break a build in progress and fresh clones reuse the downloads. The build
-#    cache (GOCACHE) stays the default.
-export GOPROXY=https://proxy.golang.org
-export GOSUMDB=off
-export GONOSUMDB='*'
-export GOFLAGS='-mod=mod -modcacherw -buildvcs=false'
-export GOMODCACHE="$TOOLCHAIN_DIR/gomodcache"
-export GOTOOLCHAIN=local
-export GOWORK=off
-export CGO_ENABLED=0
+# Steps and failures, Go settings, module downloads, version checks: scripts/lib/go-build.sh.
+# shellcheck source=SCRIPTDIR/lib/go-build.sh
+source "$SCRIPT_DIR/lib/go-build.sh"
+SCRIPT_NAME=toolchain
+init_steps "re-run bash scripts/toolchain.sh"
+go_env_wrapper_modules
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
-# modinfo MODULE VERSION FIELD — download a module version through the proxy and print
-# FIELD (Dir: the extracted module, GoMod: its go.mod) from `go mod download -json`.
-modinfo() {
-	local json val err
-	json="$(go mod download -json "$1@$2" 2>>"$STEP_LOG")" || true
-	val="$(sed -n "s/^[[:space:]]*\"$3\": \"\(.*\)\",\{0,1\}\$/\1/p" <<<"$json")"
-	if [[ -z "$val" || ! -e "$val" ]]; then
-		printf '%s\n' "$json" >>"$STEP_LOG"
-		err="$(sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$json" | head -n 1 | sed 's/\\n\\t/ /g')"
-		die "the Go module proxy did not serve $1@$2${err:+ ($err)}" \
-			"check that https://proxy.golang.org is reachable; if it refuses this version, change the pin in scripts/toolchain.sh"
-	fi
-	printf '%s\n' "$val"
-}
-
-# copy_replaces MODULE VERSION WRAPPER_DIR — copy MODULE's non-local replace directives
-# (read from the proxy's .mod) into the wrapper module, as its own build would apply them.
-copy_replaces() {
-	local gomod
-	gomod="$(modinfo "$1" "$2" GoMod)"
-	awk '
-		/^replace[[:space:]]*\($/ { inblock = 1; next }
-		inblock && /^\)/ { inblock = 0; next }
-		/^replace[[:space:]]/ { sub(/^replace[[:space:]]+/, ""); print; next }
-		inblock { print }
-	' "$gomod" | sed 's://.*$::' | while read -r line; do
-		[[ -z "$line" ]] && continue
-		local lhs rhs old new newver
-		lhs="${line%%=>*}"
-		rhs="${line#*=>}"
-		read -r old _ <<<"$lhs"
-		read -r new newver _ <<<"$rhs"
-		# Local paths (./x, ../x, /x) point into the upstream repository: not applicable.
-		[[ -z "${newver:-}" || "$new" == .* || "$new" == /* ]] && continue
-		(cd "$3" && go mod edit -replace="$old=$new@$newver")
-		echo "replace $old => $new $newver (from $1)" >>"$STEP_LOG"
-	done
-}
-
-# built_from BINARY MODULE@VERSION... — true if BINARY's Go build info (go version -m)
-# lists every MODULE at exactly VERSION.
-built_from() {
-	local bin="$1" info mv
-	shift
-	[[ -x "$bin" ]] || return 1
-	info="$(go version -m "$bin" 2>/dev/null)" || return 1
-	for mv in "$@"; do
-		awk -v m="${mv%@*}" -v v="${mv##*@}" \
-			'($1 == "mod" || $1 == "dep") && $2 == m && $3 == v { found = 1 } END { exit !found }' <<<"$info" || return 1
-	done
-}
-
-# carries BINARY STRING — true if STRING (a version set with -ldflags -X) is in BINARY.
-# (-trimpath keeps -ldflags out of the build info, so look in the binary itself.)
-carries() { [[ -f "$1" ]] && grep -qaF -- "$2" "$1"; }
-
-# install_bin TMP DEST — move a verified temporary binary into place.
-install_bin() {
-	chmod 0755 "$1"
-	mv -f "$1" "$2"
-}
-
 # ------------------------------------------------------------------- preflight
 
-command -v go >/dev/null 2>&1 || die "go not found" "install Go ≥1.26 (https://go.dev/dl) and put it on PATH"
-GO_VERSION="$(go env GOVERSION 2>/dev/null || true)"
-if [[ ! "$GO_VERSION" =~ ^go1\.([0-9]+) ]] || ((BASH_REMATCH[1] < 26)); then
-	die "found ${GO_VERSION:-an unknown Go}, need Go ≥1.26" "install Go ≥1.26 (https://go.dev/dl) and put it first on PATH"
-fi
+# shellcheck disable=SC2119 # nothing to add to "need Go ≥1.26"
+require_go
 command -v node >/dev/null 2>&1 || die "node not found (needed to write the random provider's embedded schema)" \
 	"install Node.js ≥20.19 and put it on PATH"
 
@@ -281,7 +152,7 @@ EOF
 	log "built $BIN/pulumi"
 }
 
-if [[ -x "$BIN/pulumi" && "$("$BIN/pulumi" version 2>/dev/null || true)" == "$PULUMI_VERSION" ]]; then
+if reports "$BIN/pulumi" "$PULUMI_VERSION" version; then
 	log "pulumi $PULUMI_VERSION: ok"
 else
 	build_pulumi
@@ -465,7 +336,7 @@ EOF
 	log "built $RANDOM_BIN"
 }
 
-if [[ -x "$RANDOM_BIN" && "$("$RANDOM_BIN" --version 2>/dev/null || true)" == "$RANDOM_PLUGIN_VERSION" ]] &&
+if reports "$RANDOM_BIN" "$RANDOM_PLUGIN_VERSION" --version &&
 	built_from "$RANDOM_BIN" "github.com/terraform-providers/terraform-provider-random@$TF_RANDOM_MODULE_VERSION" \
 		"github.com/pulumi/pulumi-terraform-bridge/v3@$TF_BRIDGE_VERSION"; then
 	log "pulumi-resource-random $RANDOM_PLUGIN_VERSION: ok"

@@ -5,7 +5,7 @@
 //                                     [--mock-services N] [--patch file.patch] [--profile]
 //                                     [--node-options "<flags for the program's node process>"] [--keep]
 //
-// Everything runs in throw-away copies of the project made by test/integration/harness.ts
+// Everything runs in throw-away copies of the project made by scripts/lib/workspace.ts
 // (createWorkspace: own file backend, own stack files, own render directories); the developer's
 // state and rendered/ are never touched. --patch applies a diff to those copies only, to measure
 // a proposed change before it is made. One extra, untimed local preview is always profiled
@@ -17,7 +17,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import * as os from "os";
 import * as path from "path";
 import { parse, parseAllDocuments, stringify } from "yaml";
-import { createWorkspace, pulumiEnv, repoRoot, type Workspace } from "../../test/integration/harness";
+import { createWorkspace, pulumiEnv, repoRoot, type Workspace } from "../lib/workspace";
 import type { ConfigSizes } from "./config-sizes";
 import type { MockEvalResult } from "./mock-eval";
 import { type CpuProfile, type HeapProfile, type ProgramBreakdown, programBreakdown } from "./profile";

@@ -1,111 +1,11 @@
-// Drives the real Pulumi CLI against a throw-away copy of the project: its own file backend, its own
-// stack files and render directory, so tests never touch the developer's state or rendered/.
-import { spawn } from "child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+// The integration suites' helpers. The throw-away workspace (a copy of the project with its own file
+// backend, stack files and render directory) and the Pulumi CLI environment live in scripts/lib/workspace.ts,
+// which the bench uses too: scripts/ never imports test/.
+import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import { parseAllDocuments, parse, stringify } from "yaml";
+import { parseAllDocuments } from "yaml";
 
-export const repoRoot = path.resolve(__dirname, "../..");
-export const toolchainDir = process.env.AZORA_TOOLCHAIN_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/toolchain");
-
-const copied = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "model", "alerts", "dashboards", "test/fixtures"];
-
-export interface RunResult {
-    code: number;
-    stdout: string;
-    stderr: string;
-    output: string;
-}
-
-export interface Workspace {
-    dir: string;
-    backend: string;
-    run(args: string[], opts?: { passphrase?: string; env?: Record<string, string>; cwd?: string }): Promise<RunResult>;
-    /** Creates (or selects) a stack in this workspace's backend. */
-    initStack(stack: string, passphrase: string, cwd?: string): Promise<void>;
-    /** Rewrites the workspace's copy of a stack file. */
-    editStack(stack: string, edit: (config: Record<string, unknown>) => void): void;
-    dispose(): void;
-}
-
-export function pulumiEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return {
-        ...process.env,
-        PATH: `${path.join(toolchainDir, "bin")}:${path.join(repoRoot, "node_modules/.bin")}:${process.env.PATH}`,
-        PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(toolchainDir, "pulumi-home"),
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-        PULUMI_SKIP_CONFIRMATIONS: "true",
-        NO_COLOR: "1",
-        ...extra,
-    };
-}
-
-export function createWorkspace(prefix = "azora-it-"): Workspace {
-    const dir = mkdtempSync(path.join(tmpdir(), prefix));
-    for (const entry of copied) {
-        const from = path.join(repoRoot, entry);
-        if (existsSync(from)) cpSync(from, path.join(dir, entry), { recursive: true });
-    }
-    for (const f of readdirSync(repoRoot).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
-        cpSync(path.join(repoRoot, f), path.join(dir, f));
-    }
-    symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
-    // The policy pack is used in place: it is an independent project with its own dependencies.
-    symlinkSync(path.join(repoRoot, "policies"), path.join(dir, "policies"));
-    const backend = path.join(dir, ".state");
-    mkdirSync(backend);
-    cpSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-
-    const run: Workspace["run"] = (args, opts = {}) => {
-        const env = pulumiEnv({
-            PULUMI_BACKEND_URL: `file://${backend}`,
-            ...(opts.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: opts.passphrase } : {}),
-            ...opts.env,
-        });
-        return runCommand("pulumi", [...args, "--non-interactive"], opts.cwd ?? dir, env);
-    };
-
-    return {
-        dir,
-        backend,
-        run,
-        async initStack(stack, passphrase, cwd) {
-            const selected = await run(["stack", "select", stack], { passphrase, cwd });
-            if (selected.code === 0) return;
-            const created = await run(["stack", "init", stack, "--secrets-provider", "passphrase"], { passphrase, cwd });
-            if (created.code !== 0) throw new Error(`stack init ${stack} failed:\n${created.output}`);
-        },
-        editStack(stack, edit) {
-            const file = path.join(dir, `Pulumi.${stack}.yaml`);
-            const doc = parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-            edit(doc.config);
-            writeFileSync(file, stringify(doc));
-        },
-        dispose() {
-            rmSync(dir, { recursive: true, force: true });
-        },
-    };
-}
-
-/** Runs a command without blocking the test worker (a long synchronous spawn starves its RPC). */
-export function runCommand(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on("data", (b: Buffer) => out.push(b));
-        child.stderr.on("data", (b: Buffer) => err.push(b));
-        child.on("error", (e) => reject(new Error(`could not run ${cmd} (${e.message}) — run 'make toolchain' first`)));
-        child.on("close", (code) => {
-            const stdout = Buffer.concat(out).toString("utf8");
-            const stderr = Buffer.concat(err).toString("utf8");
-            resolve({ code: code ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` });
-        });
-    });
-}
+export { createWorkspace, pulumiEnv, repoRoot, runCommand, toolchainDir, type RunResult, type Workspace } from "../../scripts/lib/workspace";
 
 export interface Manifest {
     apiVersion: string;

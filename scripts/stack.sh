@@ -7,7 +7,7 @@ stack="${1:-}"
 cd "$(dirname "$0")/.."
 fail() { echo "stack: $*" >&2; exit 1; }
 [ -n "$stack" ] || fail "no stack named — usage: scripts/stack.sh <local|e2e|dev|staging|prod>"
-[ -f "Pulumi.$stack.yaml" ] || fail "unknown stack '$stack' — expected one of: $(ls Pulumi.*.yaml | sed -E 's/Pulumi\.(.*)\.yaml/\1/' | tr '\n' ' ')"
+[ -f "Pulumi.$stack.yaml" ] || fail "unknown stack '$stack' — expected one of: $(printf '%s\n' Pulumi.*.yaml | sed -E 's/Pulumi\.(.*)\.yaml/\1/' | tr '\n' ' ')"
 command -v pulumi >/dev/null || fail "pulumi not on PATH — run 'make toolchain' (or put the Pulumi CLI on PATH)"
 if [ "$stack" = local ]; then
   export PULUMI_CONFIG_PASSPHRASE=azora-local

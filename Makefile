@@ -79,21 +79,23 @@ preview: deps toolchain ## pulumi preview of STACK with the policy pack
 	bash scripts/stack.sh $(STACK)
 	pulumi preview --stack $(STACK) --policy-pack policies --policy-pack-config policies/config/$(STACK).json --diff
 
-.PHONY: check
-check: deps ## type-check the program, tests and the policy pack
-	tsc --noEmit -p tsconfig.json
-	cd policies && npx tsc --noEmit -p tsconfig.json
-
 # The program's shape and hygiene; each fails on a finding (see .dependency-cruiser.cjs, eslint.config.mjs, knip.jsonc).
 SOURCES := index.ts model components alerts dashboards scripts test policies
+
+.PHONY: check
+check: deps ## type-check the program, tests and the pack; the layering check, ESLint and knip, each with zero findings
+	tsc --noEmit -p tsconfig.json
+	cd policies && npx tsc --noEmit -p tsconfig.json
+	$(MAKE) --no-print-directory layering lint dead-code
 
 .PHONY: layering
 layering: deps ## no import cycle (module or folder) and the layering rules: model/ at the bottom, alerts/ and dashboards/ beside components/
 	depcruise --config .dependency-cruiser.cjs $(SOURCES)
 
 .PHONY: lint
-lint: deps ## ESLint with typescript-eslint's type-checked recommended rules, zero findings
+lint: deps tools ## ESLint with typescript-eslint's type-checked recommended rules, zero findings
 	eslint --max-warnings 0 .
+	shellcheck scripts/*.sh scripts/lib/*.sh
 
 .PHONY: dead-code
 dead-code: deps ## knip: no unused file, export, type or dependency

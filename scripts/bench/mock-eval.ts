@@ -30,12 +30,12 @@ async function main(): Promise<void> {
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 registrations++;
-                const state: Record<string, unknown> = { ...args.inputs };
+                const state: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>) };
                 if (args.type === "random:index/randomPassword:RandomPassword") state.result = `generated-${args.name}`;
                 return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                return args.inputs;
+                return args.inputs as Record<string, unknown>;
             },
         },
         "azora-platform",

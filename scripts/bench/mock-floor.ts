@@ -22,10 +22,10 @@ async function main(): Promise<void> {
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 registrations++;
-                return { id: `${args.name}-id`, state: { ...args.inputs } };
+                return { id: `${args.name}-id`, state: { ...(args.inputs as Record<string, unknown>) } };
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                return args.inputs;
+                return args.inputs as Record<string, unknown>;
             },
         },
         "azora-platform",

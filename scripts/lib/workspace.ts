@@ -8,7 +8,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 
 export const repoRoot = path.resolve(__dirname, "../..");
-export const toolchainDir = process.env.AZORA_TOOLCHAIN_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/toolchain");
+const toolchainDir = process.env.AZORA_TOOLCHAIN_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/toolchain");
 
 const copied: readonly string[] = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "model", "components", "alerts", "dashboards", "test/fixtures"];
 

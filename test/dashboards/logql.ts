@@ -334,7 +334,7 @@ class Parser {
 }
 
 /** Grafana's interval variables, replaced by valid durations before checking. */
-export function substituteGrafanaIntervals(expr: string): string {
+function substituteGrafanaIntervals(expr: string): string {
     return expr.replace(/\$\{?(__rate_interval|__interval|__range|__auto)\}?/g, (_m, name: string) =>
         name === "__range" ? "1h" : name === "__rate_interval" ? "5m" : "1m",
     );

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import type { Json, QueryRef } from "../../dashboards/inspect";
 
-export const PROMTOOL_INSTALL_HINT =
+const PROMTOOL_INSTALL_HINT =
     "promtool (Prometheus' rule checker) is needed to parse the dashboards' PromQL and is not on PATH. " +
     "Install it with `apt-get update && apt-get install -y prometheus` (Debian/Ubuntu; provides /usr/bin/promtool), " +
     "or put the promtool binary from https://prometheus.io/download/ on PATH.";

@@ -48,7 +48,7 @@ interface PodTemplate {
     metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
-export interface EndpointSlice {
+interface EndpointSlice {
     endpoints?: { conditions?: { ready?: boolean } }[];
 }
 

@@ -343,6 +343,11 @@ function descendants(pid: number): number[] {
     }
     const out: number[] = [];
     const queue = [pid];
-    while (queue.length > 0) for (const c of parents.get(queue.shift()!) ?? []) out.push(c), queue.push(c);
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        for (const c of parents.get(next) ?? []) {
+            out.push(c);
+            queue.push(c);
+        }
+    }
     return out;
 }

@@ -3,18 +3,17 @@
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
-import { countByKind, createWorkspace, Manifest, readRendered, Workspace } from "./harness";
+import { array, list, type Obj, text } from "../json";
+import { countByKind, createWorkspace, type Manifest, readRendered, type Workspace } from "./harness";
 
 const passphrase = "azora-local";
 let ws: Workspace;
 let manifests: Manifest[] = [];
 let upOutput = "";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- rendered YAML
-
 const podSpecOf = (m: Manifest): Obj | undefined => {
-    const spec = m.spec as Obj | undefined;
-    if (!spec) return undefined;
+    if (!m.spec) return undefined;
+    const spec = m.spec as unknown as Obj;
     if (m.kind === "CronJob") return spec.jobTemplate.spec.template.spec;
     if (["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(m.kind)) return spec.template.spec;
     return undefined;
@@ -47,13 +46,13 @@ describe("local stack with the real engine", () => {
         expect(manifests.length).toBeGreaterThan(150);
     });
 
-    it("writes CRDs-first layout: cert-manager objects under the manifest directory", async () => {
+    it("writes CRDs-first layout: cert-manager objects under the manifest directory", () => {
         expect(manifests.some((m) => m.file.includes("1-manifest"))).toBe(true);
         expect(find("ClusterIssuer", "azora-selfsigned")).toBeDefined();
         expect(find("Certificate", "api-gateway-tls")).toBeDefined();
     });
 
-    it("renders each service's Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, ConfigMap and Secret", async () => {
+    it("renders each service's Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, ConfigMap and Secret", () => {
         for (const s of catalog) {
             for (const kind of ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceAccount"]) {
                 expect(find(kind, s.name), `${kind} ${s.name}`).toBeDefined();
@@ -63,7 +62,7 @@ describe("local stack with the real engine", () => {
         }
     });
 
-    it("renders a per-release migration Job and a backup CronJob for every service with a database", async () => {
+    it("renders a per-release migration Job and a backup CronJob for every service with a database", () => {
         for (const s of catalog.filter((c) => c.database)) {
             const jobs = manifests.filter((m) => m.kind === "Job" && m.metadata.name.startsWith(`${s.name}-migrate-`));
             expect(jobs, s.name).toHaveLength(1);
@@ -71,25 +70,26 @@ describe("local stack with the real engine", () => {
         }
     });
 
-    it("every workload runs restricted: non-root, read-only root, no privilege, seccomp, all capabilities dropped", async () => {
+    it("every workload runs restricted: non-root, read-only root, no privilege, seccomp, all capabilities dropped", () => {
         expect(workloads().length).toBeGreaterThan(20);
         for (const w of workloads()) {
-            const pod = podSpecOf(w) as Obj;
+            const pod = podSpecOf(w);
+            if (!pod) throw new Error(`${w.kind}/${w.metadata.name} has no pod template`);
             const label = `${w.kind}/${w.metadata.name}`;
             expect(pod.securityContext?.runAsNonRoot, label).toBe(true);
             expect(pod.securityContext?.seccompProfile?.type, label).toBe("RuntimeDefault");
             expect(pod.hostNetwork ?? false, label).toBe(false);
-            for (const c of [...(pod.initContainers ?? []), ...pod.containers] as Obj[]) {
-                expect(c.securityContext?.readOnlyRootFilesystem, `${label}/${c.name}`).toBe(true);
-                expect(c.securityContext?.allowPrivilegeEscalation, `${label}/${c.name}`).toBe(false);
-                expect(c.securityContext?.capabilities?.drop, `${label}/${c.name}`).toEqual(["ALL"]);
-                expect(c.resources?.limits?.memory, `${label}/${c.name}`).toBeDefined();
-                expect(String(c.image), `${label}/${c.name}`).not.toMatch(/:latest$/);
+            for (const c of [...list(pod.initContainers), ...array(pod.containers)]) {
+                expect(c.securityContext?.readOnlyRootFilesystem, `${label}/${text(c.name)}`).toBe(true);
+                expect(c.securityContext?.allowPrivilegeEscalation, `${label}/${text(c.name)}`).toBe(false);
+                expect(c.securityContext?.capabilities?.drop, `${label}/${text(c.name)}`).toEqual(["ALL"]);
+                expect(c.resources?.limits?.memory, `${label}/${text(c.name)}`).toBeDefined();
+                expect(text(c.image), `${label}/${text(c.name)}`).not.toMatch(/:latest$/);
             }
         }
     });
 
-    it("the workload namespaces enforce Pod Security restricted and every namespace denies traffic by default", async () => {
+    it("the workload namespaces enforce Pod Security restricted and every namespace denies traffic by default", () => {
         const logging = find("Namespace", "azora-logging") as Manifest;
         expect(logging.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
         expect(logging.metadata.labels?.["pod-security.kubernetes.io/warn"]).toBe("restricted");
@@ -98,16 +98,16 @@ describe("local stack with the real engine", () => {
             const n = find("Namespace", ns) as Manifest;
             expect(n.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
             const deny = manifests.find((m) => m.kind === "NetworkPolicy" && m.metadata.namespace === ns && m.metadata.name === "default-deny");
-            expect((deny?.spec as Obj).podSelector).toEqual({});
+            expect((deny?.spec as unknown as Obj | undefined)?.podSelector).toEqual({});
             expect(find("ResourceQuota", "azora-quota")).toBeDefined();
             expect(find("LimitRange", "azora-limits")).toBeDefined();
         }
     });
 
-    it("the gateway Ingress terminates TLS and carries CORS, rate-limit and body-size settings", async () => {
+    it("the gateway Ingress terminates TLS and carries CORS, rate-limit and body-size settings", () => {
         const ing = find("Ingress", "api-gateway") as Manifest;
         const a = ing.metadata.annotations ?? {};
-        expect((ing.spec as Obj).tls[0].hosts).toEqual(["api.azora.localhost.example"]);
+        expect(array((ing.spec as unknown as Obj).tls)[0]?.hosts).toEqual(["api.azora.localhost.example"]);
         expect(a["nginx.ingress.kubernetes.io/limit-rps"]).toBe("50");
         expect(a["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe("5m");
         expect(a["nginx.ingress.kubernetes.io/cors-allow-origin"]).toContain("https://app.azora.localhost.example");
@@ -117,7 +117,7 @@ describe("local stack with the real engine", () => {
         );
     });
 
-    it("deploys the observability stack: Prometheus, Alertmanager, Grafana, Loki, log shipper, Jaeger, OTel Collector", async () => {
+    it("deploys the observability stack: Prometheus, Alertmanager, Grafana, Loki, log shipper, Jaeger, OTel Collector", () => {
         const names = workloads()
             .filter((w) => ["azora-observability", "azora-logging"].includes(w.metadata.namespace ?? ""))
             .map((w) => w.metadata.name);

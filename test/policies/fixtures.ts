@@ -16,11 +16,11 @@ import type {
 } from "../../policies/lib/k8s";
 import type { TestResource } from "./harness";
 
-export const NS = "azora";
-export const OBS_NS = "azora-observability";
+const NS = "azora";
+const OBS_NS = "azora-observability";
 export const DIGEST = `sha256:${"ab".repeat(32)}`;
 
-export const TYPES = {
+const TYPES = {
     Pod: "kubernetes:core/v1:Pod",
     Deployment: "kubernetes:apps/v1:Deployment",
     StatefulSet: "kubernetes:apps/v1:StatefulSet",
@@ -86,7 +86,7 @@ export function container(name: string, overrides: Container = {}): Container {
     };
 }
 
-export function podSpec(app: string, overrides: PodSpec = {}, containerOverrides: Container = {}): PodSpec {
+function podSpec(app: string, overrides: PodSpec = {}, containerOverrides: Container = {}): PodSpec {
     return {
         serviceAccountName: app,
         automountServiceAccountToken: false,

@@ -23,8 +23,8 @@ export const ENVIRONMENTS: readonly Environment[] = ["local", "dev", "staging", 
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-export type PolicyConfigEntry = EnforcementLevel | PolicyConfigObject;
-export interface PolicyConfigObject {
+type PolicyConfigEntry = EnforcementLevel | PolicyConfigObject;
+interface PolicyConfigObject {
     readonly enforcementLevel?: EnforcementLevel;
     readonly [property: string]: unknown;
 }
@@ -70,7 +70,7 @@ export interface ResolvedPolicyConfig {
 }
 
 /** The pack-level default level, as passed to `new PolicyPack(...)` in policies/index.ts. */
-export const PACK_ENFORCEMENT: EnforcementLevel = "mandatory";
+const PACK_ENFORCEMENT: EnforcementLevel = "mandatory";
 
 /** Mirrors the engine's ReconcilePolicyPackConfig for one policy. */
 export function resolvePolicyConfig(
@@ -179,7 +179,7 @@ export async function runResourcePolicy(
     return violations;
 }
 
-export function policyResourceOf(r: TestResource): PolicyResource {
+function policyResourceOf(r: TestResource): PolicyResource {
     return {
         type: r.type,
         props: propsOf(r),
@@ -193,7 +193,7 @@ export function policyResourceOf(r: TestResource): PolicyResource {
     };
 }
 
-export async function runStackPolicy(
+async function runStackPolicy(
     policy: StackValidationPolicy,
     resources: readonly TestResource[],
     file?: PolicyConfigFile,
@@ -247,7 +247,7 @@ export function messagesOf(violations: readonly Violation[]): string[] {
 }
 
 /** The part of each message before its remediation, after checking every message carries one. */
-export function problemsOf(violations: readonly Violation[]): string[] {
+function problemsOf(violations: readonly Violation[]): string[] {
     return violations.map((v) => {
         const i = v.message.indexOf(" Remediation: ");
         if (i < 0 || v.message.slice(i + " Remediation: ".length).trim() === "") {

@@ -4,6 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { selectorLabels } from "../../model/labels";
+import { type Obj, list, text } from "../json";
+
+export { array, list, type Obj, strings, text } from "../json";
 
 export interface Registered {
     type: string;
@@ -32,7 +35,7 @@ export const T = {
     dockerImage: "docker:index/image:Image",
 } as const;
 
-export const workloadTypes: readonly string[] = [T.statefulSet, T.deployment, T.daemonSet];
+const workloadTypes: readonly string[] = [T.statefulSet, T.deployment, T.daemonSet];
 
 /** The mock engine's installation, which settle waits for (so that a failure to install fails the tests). */
 let installed: Promise<void> = Promise.resolve();
@@ -82,33 +85,6 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 // ---- Accessors ---------------------------------------------------------------------------------
 
-/** A loose, read-only view of a resource's inputs: index freely, check with expect. */
-export interface Obj {
-    readonly [key: string]: Obj;
-}
-
-/** The array at a path (empty when absent). */
-export function list(value: unknown): Obj[] {
-    return Array.isArray(value) ? (value as Obj[]) : [];
-}
-
-/** The array at a path, where its absence is itself a failure: throws when there is none. */
-export function array(value: unknown): Obj[] {
-    if (!Array.isArray(value)) throw new TypeError(`expected an array, found ${text(value)}`);
-    return value as Obj[];
-}
-
-/**
- * A leaf at a path as text: what String makes of a string, number, boolean, array or an absent
- * value, and an object as its JSON rather than "[object Object]".
- */
-export function text(value: unknown): string {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? JSON.stringify(value) : String(value);
-}
-
-export function strings(value: unknown): string[] {
-    return list(value).map(text);
-}
 
 export function ofType(resources: Registered[], type: string): Registered[] {
     return resources.filter((r) => r.type === type);

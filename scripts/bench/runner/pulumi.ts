@@ -24,7 +24,7 @@ export interface PulumiRun {
     heapProfile?: string;
 }
 
-export interface PulumiRunOptions {
+interface PulumiRunOptions {
     sample?: boolean;
     cpuProfile?: boolean;
     env?: Record<string, string>;

@@ -134,9 +134,8 @@ export interface ResourcePolicyDefinition<C extends BaseConfig, P extends KubeOb
     check(ctx: ResourceCheck<C, P>): void;
 }
 
-export function resourcePolicy<C extends BaseConfig = BaseConfig, P extends KubeObject = KubeObject>(
-    def: ResourcePolicyDefinition<C, P>,
-): ResourceValidationPolicy {
+/** What the engine shows of a policy: its name, text, default enforcement, severity, group and config schema. */
+function policyMetadata(def: PolicyDefinitionBase) {
     return {
         name: def.name,
         description: def.description,
@@ -145,6 +144,14 @@ export function resourcePolicy<C extends BaseConfig = BaseConfig, P extends Kube
         tags: [def.group],
         remediationSteps: def.remediation,
         configSchema: configSchemaOf(def),
+    };
+}
+
+export function resourcePolicy<C extends BaseConfig = BaseConfig, P extends KubeObject = KubeObject>(
+    def: ResourcePolicyDefinition<C, P>,
+): ResourceValidationPolicy {
+    return {
+        ...policyMetadata(def),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
             const kind = kindOfType(args.type);
             if (kind === undefined || !def.kinds.includes(kind)) {
@@ -215,13 +222,7 @@ function isStackObject(s: StackObject | ObjectIdentity): s is StackObject {
 
 export function stackPolicy<C extends BaseConfig = BaseConfig>(def: StackPolicyDefinition<C>): StackValidationPolicy {
     return {
-        name: def.name,
-        description: def.description,
-        enforcementLevel: DEFAULT_ENFORCEMENT,
-        severity: def.severity,
-        tags: [def.group],
-        remediationSteps: def.remediation,
-        configSchema: configSchemaOf(def),
+        ...policyMetadata(def),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation): void => {
             const config = args.getConfig<C>();
             const objects = stackObjectsOf(args.resources);

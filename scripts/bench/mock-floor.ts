@@ -3,7 +3,7 @@
 //   node scripts/bench/run-bundled.js scripts/bench/mock-floor.ts <registrations>
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { MockEvalResult } from "./mock-eval";
+import { countArgument, runMain, timeUnderMocks } from "./mock-runtime";
 
 class Group extends pulumi.ComponentResource {
     constructor(name: string, size: number) {
@@ -15,45 +15,14 @@ class Group extends pulumi.ComponentResource {
     }
 }
 
-async function main(): Promise<void> {
-    const target = Number(process.argv.filter((a) => /^[0-9]+$/.test(a)).pop() ?? "16000");
-    let registrations = 0;
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args: pulumi.runtime.MockResourceArgs) {
-                registrations++;
-                return { id: `${args.name}-id`, state: { ...(args.inputs as Record<string, unknown>) } };
-            },
-            call(args: pulumi.runtime.MockCallArgs) {
-                return args.inputs as Record<string, unknown>;
-            },
-        },
-        "azora-platform",
-        "local",
-        false,
-    );
-    const t0 = process.hrtime.bigint();
-    // One component per 17 registrations (itself + 16 children), like a service's subtree.
-    for (let made = 0, g = 0; made < target; g++) {
-        const size = Math.min(16, Math.max(0, target - made - 1));
-        new Group(`g${g}`, size);
-        made += size + 1;
-    }
-    const t1 = process.hrtime.bigint();
-    await pulumi.runtime.disconnect();
-    const t2 = process.hrtime.bigint();
-    const result: MockEvalResult = {
-        services: 0,
-        registrations,
-        evalMs: Number(t2 - t0) / 1e6,
-        constructMs: Number(t1 - t0) / 1e6,
-        heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
-        maxRssMb: process.resourceUsage().maxRSS / 1024,
-    };
-    console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
-}
-
-main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
+runMain(async () => {
+    const target = countArgument(16000);
+    await timeUnderMocks(0, () => {
+        // One component per 17 registrations (itself + 16 children), like a service's subtree.
+        for (let made = 0, g = 0; made < target; g++) {
+            const size = Math.min(16, Math.max(0, target - made - 1));
+            new Group(`g${g}`, size);
+            made += size + 1;
+        }
+    });
 });

@@ -1,6 +1,6 @@
 // Figure 3a: the Platform's evaluation under mocks (scripts/bench/mock-eval.ts), one process per run,
 // and the SDK's own floor for as many registrations (scripts/bench/mock-floor.ts).
-import type { MockEvalResult } from "../mock-eval";
+import type { MockEvalResult } from "../mock-runtime";
 import { log } from "./log";
 import { runNode } from "./node-scripts";
 import type { Options } from "./options";

@@ -27,6 +27,7 @@ init_steps() {
 	STEP="starting"
 	STEP_LOG=""
 	STEP_FIX="$1"
+	RERUN_HINT="$1"
 	exec 9>&2
 	trap on_error ERR
 }
@@ -66,6 +67,14 @@ step() {
 	STEP_FIX="$2"
 	STEP_LOG="$LOGS/$1.log"
 	: >"$STEP_LOG"
+}
+
+# build_step NAME DIR MESSAGE — start building from the module proxy: the step NAME (its log, and
+# the fix a failure suggests), MESSAGE on the terminal, and DIR emptied as the build's work directory.
+build_step() {
+	step "$1" "check the Go module proxy is reachable, then $RERUN_HINT"
+	log "$3"
+	rm -rf "$2" && mkdir -p "$2"
 }
 
 # run CMD... — run a command with output to the step log.

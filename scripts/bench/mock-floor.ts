@@ -7,7 +7,7 @@ import { countArgument, runMain, timeUnderMocks } from "./mock-runtime";
 
 class Group extends pulumi.ComponentResource {
     constructor(name: string, size: number) {
-        super("bench:floor:Group", name, {}, {});
+        super("azora:bench:FloorGroup", name, {}, {});
         for (let j = 0; j < size; j++) {
             const n = `${name}-${j}`;
             new k8s.core.v1.ConfigMap(n, { metadata: { name: n, namespace: "bench", labels: { app: name } }, data: { KEY: n } }, { parent: this });

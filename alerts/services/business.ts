@@ -10,7 +10,8 @@ import { promql, table } from "../core/markdown";
 import { runbooks, type Runbook } from "../core/runbook";
 import { alertJob, fromAlert, jobVar, spaceMatchers } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
-import { byJob, rate, serviceLogs, shareAbove } from "./common";
+import { byJob } from "../core/scrape";
+import { rate, serviceLogs, shareAbove } from "./common";
 
 type Business = Extract<
     AlertName,

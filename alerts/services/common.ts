@@ -1,15 +1,13 @@
 // What every per-service part shares: the labels its series are aggregated by, what counts as a
 // failed request, and the runbook commands that find a service's pods, logs and rollout.
 import { http, lokiServiceLabel } from "../../model/metrics";
-import { by, num, selector } from "../../model/promql";
+import { num, selector } from "../../model/promql";
 import type { Duration } from "../../model/alerts";
 import { lines } from "../core/builder";
+import { byJob } from "../core/scrape";
 import { logql, sh } from "../core/markdown";
 import { jobVar, nsVar, podsOf, spaceMatchers } from "../core/runbook-snippets";
 
-/** Labels every aggregated service series keeps: Alertmanager groups and inhibits on them. */
-export const serviceLabels = ["namespace", "job"] as const;
-export const byJob = by(serviceLabels);
 
 /** A service's requests, all or those matching `matchers`. */
 export function requests(job: string, matchers: Record<string, { re: string }> = {}): string {

@@ -13,7 +13,8 @@ import { runbooks } from "../core/runbook";
 import { alertJob, fromAlert, jobVar, podsOf } from "../core/runbook-snippets";
 import type { Rule } from "../core/types";
 import { businessPolicyFor } from "./business";
-import { byJob, rate, requests, rollback, serviceLabels, serviceLogs, serviceWorkload, shareAbove } from "./common";
+import { byJob, jobLabels } from "../core/scrape";
+import { rate, requests, rollback, serviceLogs, serviceWorkload, shareAbove } from "./common";
 import { poolUsage } from "./database";
 import { durationWords } from "../../model/durations";
 
@@ -80,7 +81,7 @@ export function httpRules(rb: RuleBuilder<Http>, s: ServiceSpec): Rule[] {
         rules.push(
             rb.alert({
                 name: "AzoraHighLatency",
-                expr: `${latencyQuery(q, serviceLabels, buckets)} > ${num(limit)}`,
+                expr: `${latencyQuery(q, jobLabels, buckets)} > ${num(limit)}`,
                 for: holdFor,
                 severity,
                 labels: { quantile: num(q) },

@@ -16,7 +16,8 @@ import { leMatcher } from "../buckets";
 import { lines, type RuleBuilder } from "../core/builder";
 import { serverErrors } from "../core/matchers";
 import type { Rule } from "../core/types";
-import { byJob, requests } from "../services/common";
+import { byJob } from "../core/scrape";
+import { requests } from "../services/common";
 
 export const sloKinds = ["availability", "latency"] as const satisfies readonly SloKind[];
 

@@ -2,6 +2,7 @@
 // (The configuration Alertmanager runs is rendered by alerts/alertmanager.ts.)
 import type { AlertName } from "../../model/alerts";
 import { by, selector } from "../../model/promql";
+import { byJob } from "../core/scrape";
 import { observabilityWorkloads } from "../../model/workloads";
 import { hold, type WindowedHold, lines, rateShareAbove, type RuleBuilder } from "../core/builder";
 import { formatPercent, ratioOverWindow } from "../core/format";
@@ -60,7 +61,7 @@ export function alertmanagerRules(rb: RuleBuilder<Alertmanager>): Rule[] {
             expr: lines(
                 `max_over_time(${a(m.clusterMembers)}[${clusterSplit.window}])`,
                 `< on (namespace, job) group_left`,
-                `count ${by(["namespace", "job"])} (max_over_time(${a(m.clusterMembers)}[${clusterSplit.window}]))`,
+                `count ${byJob} (max_over_time(${a(m.clusterMembers)}[${clusterSplit.window}]))`,
             ),
             ...hold(clusterSplit),
             summary: "Alertmanager {{ $labels.pod }} sees only {{ $value }} cluster members",

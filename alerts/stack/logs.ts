@@ -8,7 +8,7 @@ import { logql, promql, sh } from "../core/markdown";
 import { serverErrors } from "../core/matchers";
 import { runbooks } from "../core/runbook";
 import { alertJob, fromAlert, loggingNs, obsNs, podsOf } from "../core/runbook-snippets";
-import { up } from "../core/scrape";
+import { byJob, up } from "../core/scrape";
 import type { Rule } from "../core/types";
 import { stackJob, statefulSetLogs } from "./jobs";
 import { durationWords } from "../../model/durations";
@@ -111,7 +111,7 @@ export function logRules(rb: RuleBuilder<Logs>): Rule[] {
         }),
         rb.alert({
             name: "LokiIngestionStalled",
-            expr: `sum ${by(["namespace", "job"])} (rate(${l(lokiMetrics.linesReceived)}[${lokiStalled.window}])) == 0`,
+            expr: `sum ${byJob} (rate(${l(lokiMetrics.linesReceived)}[${lokiStalled.window}])) == 0`,
             ...hold(lokiStalled),
             summary: `Loki has received no log line for ${durationWords(stalledFor)}`,
             description:

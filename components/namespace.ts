@@ -65,6 +65,8 @@ export class AzoraNamespace extends pulumi.ComponentResource {
                         "requests.memory": args.quota.requestsMemory,
                         "limits.cpu": args.quota.limitsCpu,
                         "limits.memory": args.quota.limitsMemory,
+                        "requests.ephemeral-storage": args.quota.requestsEphemeralStorage,
+                        "limits.ephemeral-storage": args.quota.limitsEphemeralStorage,
                         pods: String(args.quota.pods),
                         "services.loadbalancers": "0",
                         "services.nodeports": "0",
@@ -74,7 +76,8 @@ export class AzoraNamespace extends pulumi.ComponentResource {
             inNs,
         );
 
-        // Containers that forget resources still get bounded ones, so the quota can admit them.
+        // Containers that forget resources still get bounded ones, so the quota can admit them. No
+        // ephemeral-storage max: a workload without persistence carries its data emptyDir in its limit.
         new k8s.core.v1.LimitRange(
             `${name}-limits`,
             {
@@ -83,8 +86,8 @@ export class AzoraNamespace extends pulumi.ComponentResource {
                     limits: [
                         {
                             type: "Container",
-                            default: { cpu: "500m", memory: "512Mi" },
-                            defaultRequest: { cpu: "100m", memory: "128Mi" },
+                            default: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+                            defaultRequest: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
                             max: { cpu: "4", memory: "8Gi" },
                         },
                     ],

@@ -23,17 +23,19 @@ export type ServiceName = (typeof serviceNames)[number];
 
 const health: HealthEndpoints = { liveness: "/health/live", readiness: "/health/ready", startup: "/health/live" };
 
+// Ephemeral storage: a service's root is read-only, so its own disk use is its log files (the
+// kubelet keeps up to 5 × 10Mi per container by default) and the pod builder adds /tmp on top.
 const small: ResourceSpec = {
-    requests: { cpu: "100m", memory: "128Mi" },
-    limits: { cpu: "500m", memory: "256Mi" },
+    requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "500m", memory: "256Mi", ephemeralStorage: "256Mi" },
 };
 const standard: ResourceSpec = {
-    requests: { cpu: "200m", memory: "256Mi" },
-    limits: { cpu: "1", memory: "512Mi" },
+    requests: { cpu: "200m", memory: "256Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi" },
 };
 const heavy: ResourceSpec = {
-    requests: { cpu: "500m", memory: "512Mi" },
-    limits: { cpu: "2", memory: "1Gi" },
+    requests: { cpu: "500m", memory: "512Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "2", memory: "1Gi", ephemeralStorage: "256Mi" },
 };
 
 const jwtSecrets: GeneratedSecret[] = [{ key: "SERVICE_TOKEN_SECRET", length: 48 }];
@@ -91,7 +93,11 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
                 outcomeLabel: "outcome",
                 title: "Sign-ins",
                 // A third of sign-ins failing is credential stuffing or a broken login, not users mistyping.
-                failureAlert: { alert: "AzoraAuthFailureRateHigh", window: "10m", thresholds: [{ severity: "warning", value: 0.3, for: "10m" }] },
+                failureAlert: {
+                    alert: "AzoraAuthFailureRateHigh",
+                    window: "10m",
+                    thresholds: [{ severity: "warning", value: 0.3, for: "10m" }],
+                },
             },
         ],
         rateLimitPerMinute: 120,
@@ -114,7 +120,11 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
                 metric: "azora_enrollments_total",
                 outcomeLabel: "outcome",
                 title: "Enrollments",
-                failureAlert: { alert: "AzoraEnrollmentFailures", window: "15m", thresholds: [{ severity: "warning", value: 0.1, for: "15m" }] },
+                failureAlert: {
+                    alert: "AzoraEnrollmentFailures",
+                    window: "15m",
+                    thresholds: [{ severity: "warning", value: 0.1, for: "15m" }],
+                },
             },
         ],
         rateLimitPerMinute: 300,
@@ -162,9 +172,7 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
         externalEndpoints: [{ host: "api.ai-provider.example", port: 443, purpose: "model inference" }],
         resources: heavy,
         slo: { availability: 0.99, latency: { thresholdSeconds: 5, target: 0.95 } },
-        businessMetrics: [
-            { metric: "azora_ai_provider_requests_total", outcomeLabel: "outcome", title: "Provider calls" },
-        ],
+        businessMetrics: [{ metric: "azora_ai_provider_requests_total", outcomeLabel: "outcome", title: "Provider calls" }],
         rateLimitPerMinute: 60,
     },
     {
@@ -196,9 +204,7 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
         database: migrate("assessment"),
         resources: standard,
         slo: { availability: 0.995, latency: { thresholdSeconds: 0.5, target: 0.95 } },
-        businessMetrics: [
-            { metric: "azora_assessments_submitted_total", outcomeLabel: "outcome", title: "Assessments" },
-        ],
+        businessMetrics: [{ metric: "azora_assessments_submitted_total", outcomeLabel: "outcome", title: "Assessments" }],
         rateLimitPerMinute: 300,
     },
     {

@@ -36,3 +36,9 @@ export function memoryBytes(quantity: string): number {
 export function cpuCores(quantity: string): number {
     return quantityValue(quantity);
 }
+
+/** A byte count as a quantity: whole mebibytes as `<n>Mi` (how the stack files write sizes), else bytes. */
+export function bytesQuantity(bytes: number): string {
+    const mebibytes = bytes / 2 ** 20;
+    return Number.isInteger(mebibytes) ? `${mebibytes}Mi` : String(Math.round(bytes));
+}

@@ -2,9 +2,15 @@
 // policies, scrape job, alerts, SLO rules and dashboard rows from.
 import type { AlertName, Duration, Severity } from "./alerts";
 
+/**
+ * A container's requests and limits. `ephemeralStorage` is the node disk the container itself writes
+ * (its log files, which the kubelet counts against it, and a writable layer a read-only root keeps
+ * empty); the pod builder adds the pod's emptyDir volumes to the limit, since the kubelet evicts a
+ * pod whose containers and emptyDirs together exceed the sum of its containers' limits.
+ */
 export interface ResourceSpec {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
+    requests: { cpu: string; memory: string; ephemeralStorage: string };
+    limits: { cpu: string; memory: string; ephemeralStorage: string };
 }
 
 export interface HealthEndpoints {

@@ -38,7 +38,7 @@ export const kubernetesSchema = z
                 // Only for the missing key: an empty or malformed list keeps zod's own message.
                 error: (issue) =>
                     issue.input === undefined
-                        ? "the control plane's addresses as a list of IPv4 CIDRs, such as [\"192.0.2.10/32\"] (`kubectl get endpoints kubernetes` lists them)"
+                        ? 'the control plane\'s addresses as a list of IPv4 CIDRs, such as ["192.0.2.10/32"] (`kubectl get endpoints kubernetes` lists them)'
                         : undefined,
             })
             .min(1)
@@ -88,7 +88,9 @@ export const imagesSchema = z.strictObject({
             push: z
                 .boolean()
                 .default(true)
-                .describe("Push the built images and deploy them by the pushed digest; `false` builds locally and deploys by tag."),
+                .describe(
+                    "Push the built images and deploy them by the pushed digest; `false` builds locally and deploys by tag.",
+                ),
         })
         .optional()
         .describe("Build images from source with @pulumi/docker and deploy them by digest."),
@@ -114,13 +116,27 @@ export const namespacesSchema = z.strictObject({
             requestsMemory: quantity.describe("Sum of memory requests allowed in the namespace (`requests.memory`)."),
             limitsCpu: quantity.describe("Sum of CPU limits allowed in the namespace (`limits.cpu`)."),
             limitsMemory: quantity.describe("Sum of memory limits allowed in the namespace (`limits.memory`)."),
+            requestsEphemeralStorage: quantity.describe(
+                "Sum of ephemeral-storage requests allowed in the namespace (`requests.ephemeral-storage`).",
+            ),
+            limitsEphemeralStorage: quantity.describe(
+                "Sum of ephemeral-storage limits allowed in the namespace (`limits.ephemeral-storage`); each pod's limits include its emptyDirs.",
+            ),
             pods: z
                 .number()
                 .int()
                 .min(10)
                 .describe("Most pods in the namespace; leave room for a rollout's surge and the database jobs."),
         })
-        .default({ requestsCpu: "20", requestsMemory: "40Gi", limitsCpu: "40", limitsMemory: "80Gi", pods: 200 })
+        .default({
+            requestsCpu: "20",
+            requestsMemory: "40Gi",
+            limitsCpu: "40",
+            limitsMemory: "80Gi",
+            requestsEphemeralStorage: "40Gi",
+            limitsEphemeralStorage: "80Gi",
+            pods: 200,
+        })
         .describe("ResourceQuota `azora-quota` of each namespace (also caps LoadBalancer and NodePort Services at 0)."),
 });
 

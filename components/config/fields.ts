@@ -14,17 +14,13 @@ export const hostname = z
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lower-case DNS name such as api.azora.example");
 export const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]+)?$/, "an origin such as https://app.azora.example");
-export const cidr = z
-    .string()
-    .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "an IPv4 CIDR such as 10.20.0.0/16");
+export const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "an IPv4 CIDR such as 10.20.0.0/16");
 export const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "a digest of the form sha256:<64 hex characters>");
 export const imageTag = z
     .string()
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an image tag")
     .refine((t) => t !== "latest", "a pinned tag, never 'latest' (it makes rollouts unrepeatable)");
-export const cron = z
-    .string()
-    .regex(/^(\S+\s+){4}\S+$/, "a five-field cron schedule such as '15 2 * * *'");
+export const cron = z.string().regex(/^(\S+\s+){4}\S+$/, "a five-field cron schedule such as '15 2 * * *'");
 
 // The key of a map: its title is the placeholder the reference writes for it (`<service>`).
 export const serviceName = z.string().meta({ title: "service" });
@@ -35,6 +31,9 @@ export const resourceSpec = z.strictObject({
         .strictObject({
             cpu: quantity.describe("CPU reserved for the container, such as `250m`."),
             memory: quantity.describe("Memory reserved for the container, such as `512Mi`."),
+            ephemeralStorage: quantity.describe(
+                "Node disk reserved for what the container itself writes (its log files), such as `64Mi`; Kubernetes `ephemeral-storage`.",
+            ),
         })
         .describe(
             "Reserved per container: the scheduler places the pod by these, and a service's HPA utilization targets are relative to them.",
@@ -43,6 +42,9 @@ export const resourceSpec = z.strictObject({
         .strictObject({
             cpu: quantity.describe("Most CPU the container may use; above it, it is throttled."),
             memory: quantity.describe("Most memory the container may use; above it, it is OOM-killed."),
+            ephemeralStorage: quantity.describe(
+                "Most node disk the container itself may write (logs, writable layer), such as `256Mi`; the pod's emptyDir size limits are added to it. Above it, the kubelet evicts the pod.",
+            ),
         })
         .describe("Hard cap per container: CPU is throttled above it, memory above it is OOM-killed."),
 });

@@ -2,12 +2,14 @@
 // each observability workload) is made by `hardenedPod`. Every option is optional but the
 // workload's name, account and containers; each default is the secure choice, applied here once:
 // non-root UID ≥ 10000, read-only root, no privilege, escalation or capabilities, RuntimeDefault
-// seccomp, no API token, no service links, a size-limited /tmp. A caller that needs less says so
+// seccomp, no API token, no service links, a size-limited /tmp, ephemeral-storage requests and
+// limits on every container that cover its emptyDirs, and a size limit on every emptyDir. A caller that needs less says so
 // through an option a reviewer can see (`identity`, `mountServiceAccountToken`).
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { selectorLabels } from "../../model/labels";
 import type { ResourceSpec } from "../../model/catalog";
+import { bytesQuantity, memoryBytes } from "../../model/quantity";
 
 type Container = k8s.types.input.core.v1.Container;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -39,7 +41,11 @@ export interface ContainerProps extends Omit<
     image: pulumi.Input<string>;
     /** @default "IfNotPresent": a pinned reference never changes under the same name */
     imagePullPolicy?: pulumi.Input<string>;
-    /** Requests and limits; required, as the namespace quota and the policy pack refuse unbounded containers. */
+    /**
+     * Requests and limits; required, as the namespace quota and the policy pack refuse unbounded containers.
+     * `ephemeralStorage` is what the container itself writes; the pod's emptyDirs are added to the first
+     * container's limit (see `containerResources`).
+     */
     resources: ResourceSpec;
     /** Mounts besides /tmp, which every container gets. @default none */
     volumeMounts?: VolumeMount[];
@@ -52,7 +58,7 @@ export interface PodProps {
     name: string;
     serviceAccountName: pulumi.Input<string>;
     containers: ContainerProps[];
-    /** Volumes besides the /tmp scratch volume every pod gets. @default none */
+    /** Volumes besides the /tmp scratch volume every pod gets; every emptyDir must set a `sizeLimit`. @default none */
     volumes?: Volume[];
     /** @default { uid: defaultUid } */
     identity?: PodIdentity;
@@ -110,12 +116,53 @@ function topologySpread(name: string, whenUnsatisfiable: SpreadPolicy): k8s.type
     }));
 }
 
+/** Bytes of all emptyDirs of a pod; each must be size-limited by a plain quantity (so it can be summed). */
+function emptyDirBytes(workload: string, volumes: readonly Volume[]): number {
+    let total = 0;
+    for (const v of volumes) {
+        if (!v.emptyDir) continue;
+        const limit = (v.emptyDir as k8s.types.input.core.v1.EmptyDirVolumeSource).sizeLimit;
+        if (typeof limit !== "string") {
+            const volume = typeof v.name === "string" ? v.name : "(computed name)";
+            throw new Error(`${workload}: emptyDir volume "${volume}" needs a sizeLimit quantity such as 256Mi`);
+        }
+        total += memoryBytes(limit);
+    }
+    return total;
+}
+
+/**
+ * Kubernetes requests and limits of a ResourceSpec. The kubelet evicts a pod whose containers' own
+ * writes and emptyDirs together exceed the sum of its containers' ephemeral-storage limits, so the
+ * emptyDirs' size limits are added to one container's limit (the first): a volume filled to its size
+ * limit is then the volume's own failure (its writes fail), never the whole pod's eviction.
+ */
+function containerResources(r: ResourceSpec, extraEphemeralBytes: number): k8s.types.input.core.v1.ResourceRequirements {
+    return {
+        requests: { cpu: r.requests.cpu, memory: r.requests.memory, "ephemeral-storage": r.requests.ephemeralStorage },
+        limits: {
+            cpu: r.limits.cpu,
+            memory: r.limits.memory,
+            "ephemeral-storage":
+                extraEphemeralBytes > 0
+                    ? bytesQuantity(memoryBytes(r.limits.ephemeralStorage) + extraEphemeralBytes)
+                    : r.limits.ephemeralStorage,
+        },
+    };
+}
+
 /** The hardened pod spec of a workload. */
 export function hardenedPod(props: PodProps): PodSpec {
     const uid = props.identity?.uid ?? defaultUid;
     const identity = { ...props.identity, uid, gid: props.identity?.gid ?? uid };
-    const containers: Container[] = props.containers.map(({ volumeMounts, imagePullPolicy, ...c }) => ({
+    const volumes: Volume[] = [
+        { name: scratchName, emptyDir: { sizeLimit: props.scratchSizeLimit ?? "64Mi" } },
+        ...(props.volumes ?? []),
+    ];
+    const scratchBytes = emptyDirBytes(props.name, volumes);
+    const containers: Container[] = props.containers.map(({ volumeMounts, imagePullPolicy, resources, ...c }, i) => ({
         ...c,
+        resources: containerResources(resources, i === 0 ? scratchBytes : 0),
         imagePullPolicy: imagePullPolicy ?? "IfNotPresent",
         securityContext: containerSecurityContext(identity),
         volumeMounts: [{ name: scratchName, mountPath: "/tmp" }, ...(volumeMounts ?? [])],
@@ -132,7 +179,7 @@ export function hardenedPod(props: PodProps): PodSpec {
         ...(props.spread ? { topologySpreadConstraints: topologySpread(props.name, props.spread) } : {}),
         ...(props.tolerations ? { tolerations: props.tolerations } : {}),
         containers,
-        volumes: [{ name: scratchName, emptyDir: { sizeLimit: props.scratchSizeLimit ?? "64Mi" } }, ...(props.volumes ?? [])],
+        volumes,
     };
 }
 

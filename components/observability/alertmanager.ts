@@ -30,9 +30,11 @@ export interface AlertmanagerArgs extends StackPlacement {
     resources?: ResourceSpec;
 }
 
+// Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
+// pod's emptyDirs (/tmp, and the data volume when persistence is off) to the limit.
 const defaultResources: ResourceSpec = {
-    requests: { cpu: "50m", memory: "64Mi" },
-    limits: { cpu: "200m", memory: "256Mi" },
+    requests: { cpu: "50m", memory: "64Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "200m", memory: "256Mi", ephemeralStorage: "256Mi" },
 };
 
 function alertmanagerPeers(replicas: number, namespace: string): string[] {

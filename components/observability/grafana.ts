@@ -24,9 +24,11 @@ export interface GrafanaArgs extends StackPlacement {
     resources?: ResourceSpec;
 }
 
+// Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
+// pod's emptyDirs (/tmp, and the data volume when persistence is off) to the limit.
 const defaultResources: ResourceSpec = {
-    requests: { cpu: "100m", memory: "256Mi" },
-    limits: { cpu: "1", memory: "512Mi" },
+    requests: { cpu: "100m", memory: "256Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi" },
 };
 
 /** A DNS-1123 name fragment for a dashboard key such as "Service Overview.json". */

@@ -17,9 +17,11 @@ export interface JaegerArgs extends StackPlacement {
     resources?: ResourceSpec;
 }
 
+// Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
+// pod's emptyDirs (/tmp, and the data volume when persistence is off) to the limit.
 const defaultResources: ResourceSpec = {
-    requests: { cpu: "100m", memory: "256Mi" },
-    limits: { cpu: "1", memory: "1Gi" },
+    requests: { cpu: "100m", memory: "256Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "1", memory: "1Gi", ephemeralStorage: "256Mi" },
 };
 
 const badgerDir = "/badger";

@@ -38,9 +38,11 @@ export const logShipperExemption = {
         "supplementary group 0, which grants read on those files; no privilege, no capabilities, read-only root.",
 } as const;
 
+// Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
+// pod's emptyDirs (/tmp, and the data volume when persistence is off) to the limit.
 const defaultResources: ResourceSpec = {
-    requests: { cpu: "50m", memory: "128Mi" },
-    limits: { cpu: "500m", memory: "512Mi" },
+    requests: { cpu: "50m", memory: "128Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "500m", memory: "512Mi", ephemeralStorage: "256Mi" },
 };
 
 const storagePath = "/var/lib/alloy/data";

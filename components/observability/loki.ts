@@ -20,9 +20,11 @@ export interface LokiArgs extends StackPlacement {
     resources?: ResourceSpec;
 }
 
+// Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
+// pod's emptyDirs (/tmp, and the data volume when persistence is off) to the limit.
 const defaultResources: ResourceSpec = {
-    requests: { cpu: "200m", memory: "512Mi" },
-    limits: { cpu: "2", memory: "2Gi" },
+    requests: { cpu: "200m", memory: "512Mi", ephemeralStorage: "128Mi" },
+    limits: { cpu: "2", memory: "2Gi", ephemeralStorage: "512Mi" },
 };
 
 const dataDir = "/var/loki";

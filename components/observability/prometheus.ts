@@ -34,9 +34,11 @@ export interface PrometheusArgs extends StackPlacement {
     apiServerCidrs: string[];
 }
 
+// Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
+// pod's emptyDirs (/tmp, and the data volume when persistence is off) to the limit.
 const defaultResources: ResourceSpec = {
-    requests: { cpu: "250m", memory: "1Gi" },
-    limits: { cpu: "2", memory: "4Gi" },
+    requests: { cpu: "250m", memory: "1Gi", ephemeralStorage: "128Mi" },
+    limits: { cpu: "2", memory: "4Gi", ephemeralStorage: "512Mi" },
 };
 
 /** Rule file names become file paths and ConfigMap keys. */

@@ -31,6 +31,12 @@ export interface DatabaseJobsArgs {
 /** UID of the postgres user in the official Alpine image. */
 const postgresUid = 70;
 
+/** pg_dump streams to the backup volume, so its own disk use is its log; /tmp is added by the pod builder. */
+const backupResources: ResourceSpec = {
+    requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi" },
+};
+
 export class DatabaseJobs extends pulumi.ComponentResource {
     readonly migration: k8s.batch.v1.Job;
 
@@ -160,10 +166,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                                                     },
                                                 },
                                             ],
-                                            resources: {
-                                                requests: { cpu: "100m", memory: "128Mi" },
-                                                limits: { cpu: "1", memory: "512Mi" },
-                                            },
+                                            resources: backupResources,
                                             volumeMounts: [{ name: "backups", mountPath: "/backups" }],
                                         },
                                     ],

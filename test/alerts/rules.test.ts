@@ -179,7 +179,12 @@ describe("alerts and recording rules derived from the catalog", () => {
         const [first] = catalog;
         if (!first) throw new Error("empty catalog");
         const overridden = memoryLimitBytes(catalog, (s) =>
-            s.name === first.name ? { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "3Gi" } } : s.resources,
+            s.name === first.name
+                ? {
+                      requests: { cpu: "1", memory: "1Gi", ephemeralStorage: "64Mi" },
+                      limits: { cpu: "2", memory: "3Gi", ephemeralStorage: "256Mi" },
+                  }
+                : s.resources,
         );
         const limit = ruleGroups({ ...realInputs, memoryLimitBytes: overridden })
             .flatMap((g) => g.rules)

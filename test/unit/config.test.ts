@@ -115,6 +115,21 @@ describe("bad configuration is rejected with the field's path", () => {
         ["zero replicas", localWith("workloads.replicas", { min: 0, max: 2 }), "workloads.replicas.min:"],
         ["an override for an unknown service", localWith("workloads.services", { "azora-bank": {} }), "workloads.services.azora-bank: unknown service"],
         ["a malformed memory quantity", localWith("workloads.services", { "azora-pay": { resources: { requests: { cpu: "1", memory: "lots" }, limits: { cpu: "1", memory: "1Gi" } } } }), "workloads.services.azora-pay.resources.requests.memory: a Kubernetes quantity"],
+        [
+            "a service override without ephemeral storage",
+            localWith("workloads.services", { "azora-pay": { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi", ephemeralStorage: "256Mi" } } } }),
+            "workloads.services.azora-pay.resources.requests.ephemeralStorage: required",
+        ],
+        [
+            "a malformed ephemeral-storage limit",
+            localWith("observability.prometheus.resources", { requests: { cpu: "1", memory: "1Gi", ephemeralStorage: "64Mi" }, limits: { cpu: "1", memory: "1Gi", ephemeralStorage: "1 GB" } }),
+            "observability.prometheus.resources.limits.ephemeralStorage: a Kubernetes quantity",
+        ],
+        [
+            "a namespace quota without ephemeral storage",
+            localWith("namespaces.quota", { requestsCpu: "20", requestsMemory: "40Gi", limitsCpu: "40", limitsMemory: "80Gi", pods: 200 }),
+            "namespaces.quota.requestsEphemeralStorage: required",
+        ],
         ["a lower-case env var override", localWith("workloads.services", { "azora-pay": { env: { debug: "1" } } }), "workloads.services.azora-pay.env.debug"],
         ["a misspelt key", localWith("workloads.replica", { min: 1, max: 2 }), "workloads: unknown key(s) \"replica\""],
         ["render directory together with a context", localWith("kubernetes.context", "prod"), "kubernetes.renderDirectory: renderDirectory cannot be combined"],

@@ -130,6 +130,15 @@ describe("namespaces", () => {
         expect(q.spec.hard["services.nodeports"]).toBe("0");
     });
 
+    it("cap ephemeral storage in the quota and default it in the LimitRange, so pods that set it are admitted", () => {
+        const q = named(resources, "kubernetes:core/v1:ResourceQuota", "azora-quota").inputs;
+        expect(q.spec.hard["requests.ephemeral-storage"]).toBe(local.namespaces.quota.requestsEphemeralStorage);
+        expect(q.spec.hard["limits.ephemeral-storage"]).toBe(local.namespaces.quota.limitsEphemeralStorage);
+        const [range] = array(named(resources, "kubernetes:core/v1:LimitRange", "azora-limits").inputs.spec.limits);
+        expect(Object.keys(range.default)).toContain("ephemeral-storage");
+        expect(Object.keys(range.defaultRequest)).toContain("ephemeral-storage");
+    });
+
     it("give deployers rollouts but neither secrets nor exec, and viewers read-only access", () => {
         const roles = ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").filter((r) => r.name.startsWith("azora-azora-"));
         for (const role of roles) {

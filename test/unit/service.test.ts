@@ -98,8 +98,17 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
         expect(podOf(name).volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
     });
 
-    it("sets requests and limits from the catalog", () => {
-        expect(podOf(name).containers[0].resources).toEqual(spec.resources);
+    it("sets requests and limits from the catalog, the /tmp emptyDir added to the ephemeral-storage limit", () => {
+        const { requests, limits } = spec.resources;
+        const tmp = memoryBytes(text(array(podOf(name).volumes).find((v) => text(v.name) === "tmp")?.emptyDir.sizeLimit));
+        expect(podOf(name).containers[0].resources).toEqual({
+            requests: { cpu: requests.cpu, memory: requests.memory, "ephemeral-storage": requests.ephemeralStorage },
+            limits: {
+                cpu: limits.cpu,
+                memory: limits.memory,
+                "ephemeral-storage": `${(memoryBytes(limits.ephemeralStorage) + tmp) / 2 ** 20}Mi`,
+            },
+        });
     });
 
     it("has liveness, readiness and startup probes on the catalog's health paths", () => {

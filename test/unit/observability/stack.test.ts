@@ -7,6 +7,7 @@ import { ObservabilityStack } from "../../../components/observability";
 import { images } from "../../../components/observability/images";
 import { configText, container, isSecret, list, nameOf, object, Obj, ofType, podSpec, promiseOf, recordResources, Registered, reveal, selectorOf, settle, strings, T, text, workloads } from "../harness";
 import { settings } from "./settings";
+import { memoryBytes } from "../../../model/quantity";
 
 const ns = "azora-observability";
 const servicesNs = "azora";
@@ -105,12 +106,22 @@ describe("ObservabilityStack", () => {
         }
     });
 
-    it("gives every container CPU and memory requests and limits", () => {
+    it("gives every container CPU, memory and ephemeral-storage requests and limits", () => {
         for (const w of workloads(resources)) {
             for (const c of list(podSpec(w.inputs).containers)) {
-                expect(Object.keys(c.resources.requests).sort(), nameOf(w)).toEqual(["cpu", "memory"]);
-                expect(Object.keys(c.resources.limits).sort(), nameOf(w)).toEqual(["cpu", "memory"]);
+                expect(Object.keys(c.resources.requests).sort(), nameOf(w)).toEqual(["cpu", "ephemeral-storage", "memory"]);
+                expect(Object.keys(c.resources.limits).sort(), nameOf(w)).toEqual(["cpu", "ephemeral-storage", "memory"]);
             }
+        }
+    });
+
+    it("keeps every emptyDir within the pod's ephemeral-storage limit", () => {
+        for (const w of workloads(resources)) {
+            const pod = podSpec(w.inputs);
+            const emptyDirs = list(pod.volumes).filter((v) => v.emptyDir);
+            const scratch = emptyDirs.reduce((sum, v) => sum + memoryBytes(text(v.emptyDir.sizeLimit)), 0);
+            const limit = list(pod.containers).reduce((sum, c) => sum + memoryBytes(text(c.resources.limits["ephemeral-storage"])), 0);
+            expect(limit, nameOf(w)).toBeGreaterThan(scratch);
         }
     });
 

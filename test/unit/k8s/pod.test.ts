@@ -1,0 +1,34 @@
+// The one pod builder's promises, on a minimal pod: what it adds to every container and volume, and
+// what it refuses.
+import { describe, expect, it } from "vitest";
+import { hardenedPod, type PodProps } from "../../../components/k8s/pod";
+
+const resources = {
+    requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "64Mi" },
+    limits: { cpu: "1", memory: "256Mi", ephemeralStorage: "256Mi" },
+};
+const base: PodProps = {
+    name: "demo",
+    serviceAccountName: "demo",
+    containers: [{ name: "demo", image: "registry.example/demo:1.0.0", resources }],
+};
+
+describe("hardenedPod", () => {
+    it("renders ephemeral-storage requests and limits under their Kubernetes name", () => {
+        const [c] = hardenedPod(base).containers as { resources: { requests: object; limits: object } }[];
+        expect(c.resources.requests).toEqual({ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" });
+        expect(c.resources.limits).toMatchObject({ "ephemeral-storage": "320Mi" });
+    });
+
+    it("adds every emptyDir's size limit to the first container's ephemeral-storage limit", () => {
+        const pod = hardenedPod({ ...base, volumes: [{ name: "data", emptyDir: { sizeLimit: "1Gi" } }] });
+        const [c] = pod.containers as { resources: { limits: Record<string, string> } }[];
+        expect(c.resources.limits["ephemeral-storage"]).toBe(`${256 + 64 + 1024}Mi`);
+    });
+
+    it("refuses an emptyDir without a size limit, naming the workload and the volume", () => {
+        expect(() => hardenedPod({ ...base, volumes: [{ name: "cache", emptyDir: {} }] })).toThrow(
+            'demo: emptyDir volume "cache" needs a sizeLimit',
+        );
+    });
+});

@@ -19,6 +19,9 @@ type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 /** The default non-root identity; images we build run as this UID (see components/services/service.Dockerfile). */
 const defaultUid = 10001;
 
+/** Below this, a UID or GID may be a host user's or group's: a container escaping as it would act as them. */
+const minimumId = 10000;
+
 /** Who the pod's processes run as. */
 interface PodIdentity {
     /** The UID the image's Dockerfile runs as (its USER); never 0. */
@@ -151,10 +154,20 @@ function containerResources(r: ResourceSpec, extraEphemeralBytes: number): k8s.t
     };
 }
 
+/** Refuses a UID, GID or fsGroup a host user or group may have. */
+function checkIdentity(workload: string, id: PodIdentity & { gid: number }): void {
+    for (const [field, value] of Object.entries({ uid: id.uid, gid: id.gid, fsGroup: id.fsGroup ?? id.gid })) {
+        if (!Number.isInteger(value) || value < minimumId) {
+            throw new Error(`${workload}: identity.${field} ${value} must be an integer of at least ${minimumId}`);
+        }
+    }
+}
+
 /** The hardened pod spec of a workload. */
 export function hardenedPod(props: PodProps): PodSpec {
     const uid = props.identity?.uid ?? defaultUid;
     const identity = { ...props.identity, uid, gid: props.identity?.gid ?? uid };
+    checkIdentity(props.name, identity);
     const volumes: Volume[] = [
         { name: scratchName, emptyDir: { sizeLimit: props.scratchSizeLimit ?? "64Mi" } },
         ...(props.volumes ?? []),

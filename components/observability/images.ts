@@ -8,7 +8,12 @@ export interface ImagePin {
     tag: string;
     /** Digest of the tag's image index (sha256:<64 hex>); undefined only while no verified digest is known. */
     digest?: string;
-    /** The UID the image's Dockerfile runs as (USER); the pod runs with exactly this UID. */
+    /**
+     * The UID (and GID) the pod runs as: at least 10000, so it is no host user's (not even `nobody`,
+     * 65534), and one the image runs as. Each of these images runs as any UID once its only writable
+     * directories are volumes (owned by the pod's fsGroup = this GID), so where the image's own USER is
+     * below 10000 or `nobody`, the workload gets its own UID instead.
+     */
     uid: number;
 }
 
@@ -17,19 +22,19 @@ export const images = {
         repository: "quay.io/prometheus/prometheus",
         tag: "v3.5.0",
         digest: "sha256:63805ebb8d2b3920190daf1cb14a60871b16fd38bed42b857a3182bc621f4996",
-        uid: 65534, // USER nobody
+        uid: 10002, // the image's USER is nobody (65534); it writes only /prometheus, a volume
     },
     alertmanager: {
         repository: "quay.io/prometheus/alertmanager",
         tag: "v0.28.1",
         digest: "sha256:27c475db5fb156cab31d5c18a4251ac7ed567746a2483ff264516437a39b15ba",
-        uid: 65534, // USER nobody
+        uid: 10003, // the image's USER is nobody (65534); it writes only /alertmanager, a volume
     },
     grafana: {
         repository: "docker.io/grafana/grafana",
         tag: "12.1.1",
         digest: "sha256:a1701c2180249361737a99a01bc770db39381640e4d631825d38ff4535efa47d",
-        uid: 472, // GF_UID
+        uid: 10472, // the image's GF_UID is 472; its writable paths (data, plugins under it) are a volume, logs go to the console
     },
     loki: {
         repository: "docker.io/grafana/loki",
@@ -41,7 +46,7 @@ export const images = {
         repository: "docker.io/grafana/alloy",
         tag: "v1.10.2",
         digest: "sha256:bcf27f18c4402869af112fb39e35e1db3804a404686f4caa20bdf77814219223",
-        uid: 473, // the image's `alloy` user (the image itself defaults to root; we never run it so)
+        uid: 10473, // the image's `alloy` user is 473 (its default is root; never run so); it writes only its storage emptyDir
     },
     jaeger: {
         repository: "docker.io/jaegertracing/jaeger",

@@ -30,6 +30,8 @@ export const logShipperExemption = {
     kind: "DaemonSet",
     name: w.logShipper.name,
     hostPaths: [{ path: podLogDirectory, readOnly: true }],
+    // Below 10000 on purpose, the one such id in the platform: the runtime writes the log files
+    // root:root 0640, so group 0 is the only group that can read them (the UID and GID stay >= 10000).
     supplementalGroups: [0],
     reason:
         "Node-level log collection: the container runtime writes every pod's stdout/stderr only to " +

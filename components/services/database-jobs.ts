@@ -28,8 +28,12 @@ export interface DatabaseJobsArgs {
     secretName: string;
 }
 
-/** UID of the postgres user in the official Alpine image. */
-const postgresUid = 70;
+/**
+ * The backup's UID: the image's own postgres user (70) is a host-range UID; pg_dump runs as any UID,
+ * since it writes only to the backup volume (group-owned by the pod's fsGroup) and reads its password
+ * from a file.
+ */
+const backupUid = 10070;
 
 /** pg_dump streams to the backup volume, so its own disk use is its log; /tmp is added by the pod builder. */
 const backupResources: ResourceSpec = {
@@ -148,7 +152,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                                     name: `${spec.name}-db-backup`,
                                     serviceAccountName: args.serviceAccountName,
                                     restartPolicy: "Never",
-                                    identity: { uid: postgresUid },
+                                    identity: { uid: backupUid },
                                     containers: [
                                         {
                                             name: "pg-dump",

@@ -31,4 +31,19 @@ describe("hardenedPod", () => {
             'demo: emptyDir volume "cache" needs a sizeLimit',
         );
     });
+
+    it("runs every container as UID and GID 10001 unless the workload names its own identity", () => {
+        const pod = hardenedPod(base);
+        expect(pod.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+        const [c] = pod.containers as { securityContext: object }[];
+        expect(c.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001 });
+    });
+
+    it.each([
+        ["uid", { uid: 472 }],
+        ["gid", { uid: 10472, gid: 472 }],
+        ["fsGroup", { uid: 10472, fsGroup: 0 }],
+    ])("refuses an identity whose %s a host user or group may have", (field, identity) => {
+        expect(() => hardenedPod({ ...base, identity })).toThrow(`demo: identity.${field}`);
+    });
 });

@@ -312,6 +312,14 @@ export function validateCatalog(services: readonly ServiceSpec[]): string[] {
             problems.push(`catalog: ${s.name}.slo.latency.target must be in (0.5, 1), got ${latency.target}`);
         }
     }
+    for (const s of services) {
+        if (s.health.liveness === s.health.readiness) {
+            problems.push(
+                `catalog: ${s.name}.health.liveness and .readiness are both "${s.health.readiness}"; ` +
+                    "liveness restarts the container, so it must be its own path that checks no dependency",
+            );
+        }
+    }
     if (services.filter((s) => s.public).length !== 1) {
         problems.push("catalog: exactly one service must be public (the gateway)");
     }

@@ -196,8 +196,18 @@ export function hardenedPod(props: PodProps): PodSpec {
     };
 }
 
+/** A liveness check that asks only whether the process accepts connections on this port. */
+export interface TcpLiveness {
+    tcpPort: number | string;
+}
+
 export interface HttpProbeSet {
-    liveness: string;
+    /**
+     * "Is the process alive": failing restarts the container, so it must not check what readiness checks
+     * (dependencies, a ring, a database). An HTTP path other than `readiness`, or a TCP connect where the
+     * component serves a single health endpoint.
+     */
+    liveness: string | TcpLiveness;
     readiness: string;
     startup: string;
     port: number | string;
@@ -205,10 +215,22 @@ export interface HttpProbeSet {
     startupBudgetSeconds?: number;
 }
 
-/** Liveness, readiness and startup probes with timings that tolerate a slow boot but catch hangs. */
+/**
+ * Liveness, readiness and startup probes with timings that tolerate a slow boot but catch hangs. A
+ * liveness path equal to the readiness path is refused: a dependency outage would restart every replica.
+ */
 export function httpProbes(p: HttpProbeSet): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
+    if (p.liveness === p.readiness) {
+        throw new Error(
+            `probes: liveness and readiness both check ${p.readiness}; liveness must not share readiness's dependency checks`,
+        );
+    }
     const period = 5;
     const budget = p.startupBudgetSeconds ?? 120;
+    const liveness =
+        typeof p.liveness === "string"
+            ? { httpGet: { path: p.liveness, port: p.port } }
+            : { tcpSocket: { port: p.liveness.tcpPort } };
     return {
         startupProbe: {
             httpGet: { path: p.startup, port: p.port },
@@ -217,7 +239,7 @@ export function httpProbes(p: HttpProbeSet): Pick<Container, "livenessProbe" | "
             timeoutSeconds: 2,
         },
         livenessProbe: {
-            httpGet: { path: p.liveness, port: p.port },
+            ...liveness,
             periodSeconds: 10,
             timeoutSeconds: 2,
             failureThreshold: 3,

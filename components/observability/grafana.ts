@@ -121,7 +121,8 @@ export class Grafana extends pulumi.ComponentResource {
                 { name: "GF_SECURITY_SECRET_KEY__FILE", value: `${grafanaPaths.secrets}/secret-key` },
             ],
             ports: containerPorts([http]),
-            ...httpProbes({ liveness: "/api/health", readiness: "/api/health", startup: "/api/health", port: wl.port }),
+            // /api/health also queries the database; /healthz answers whenever the web server runs.
+            ...httpProbes({ liveness: "/healthz", readiness: "/api/health", startup: "/api/health", port: wl.port }),
             volumeMounts: [
                 { name: "config", mountPath: grafanaPaths.config, readOnly: true },
                 { name: "datasources", mountPath: `${grafanaPaths.provisioning}/datasources`, readOnly: true },

@@ -111,7 +111,14 @@ export class Jaeger extends pulumi.ComponentResource {
             resources: args.resources ?? defaultResources,
             args: ["--config=/etc/jaeger/config/config.yaml"],
             ports: containerPorts([...ports, { name: "health", port: wl.adminPort }]),
-            ...httpProbes({ liveness: "/status", readiness: "/status", startup: "/status", port: wl.adminPort }),
+            // One health endpoint (healthcheckv2's /status, which follows the pipelines' state): readiness
+            // reads it; liveness only asks that the OTLP receiver accepts connections.
+            ...httpProbes({
+                liveness: { tcpPort: wl.otlpGrpcPort },
+                readiness: "/status",
+                startup: "/status",
+                port: wl.adminPort,
+            }),
             volumeMounts: [
                 { name: "config", mountPath: "/etc/jaeger/config", readOnly: true },
                 ...(badger ? [{ name: "data", mountPath: badgerDir }] : []),

@@ -131,7 +131,9 @@ export class LogShipper extends pulumi.ComponentResource {
                 "--disable-reporting",
             ],
             ports: containerPorts([http]),
-            ...httpProbes({ liveness: "/-/ready", readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
+            // Alloy's /-/healthy fails whenever a component does (Loki unreachable, say): a dependency, not
+            // liveness. So liveness only asks that the HTTP server accepts connections.
+            ...httpProbes({ liveness: { tcpPort: wl.port }, readiness: "/-/ready", startup: "/-/ready", port: wl.port }),
             volumeMounts: [
                 { name: "config", mountPath: "/etc/alloy/config", readOnly: true },
                 // Positions (how far each file was read) survive container restarts, not pod replacement.

@@ -134,7 +134,9 @@ export class OtelCollector extends pulumi.ComponentResource {
             resources: args.resources ?? defaultResources,
             args: ["--config=/etc/otelcol/config/config.yaml"],
             ports: containerPorts([...ports, { name: "health", port: wl.healthPort }]),
-            ...httpProbes({ liveness: "/", readiness: "/", startup: "/", port: wl.healthPort }),
+            // The health_check extension serves one endpoint: readiness reads it; liveness only asks that
+            // the OTLP receiver accepts connections.
+            ...httpProbes({ liveness: { tcpPort: wl.otlpGrpcPort }, readiness: "/", startup: "/", port: wl.healthPort }),
             volumeMounts: [{ name: "config", mountPath: "/etc/otelcol/config", readOnly: true }],
         });
 

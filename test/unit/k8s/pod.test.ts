@@ -1,7 +1,7 @@
 // The one pod builder's promises, on a minimal pod: what it adds to every container and volume, and
 // what it refuses.
 import { describe, expect, it } from "vitest";
-import { hardenedPod, type PodProps } from "../../../components/k8s/pod";
+import { hardenedPod, httpProbes, type PodProps } from "../../../components/k8s/pod";
 
 const resources = {
     requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "64Mi" },
@@ -45,5 +45,19 @@ describe("hardenedPod", () => {
         ["fsGroup", { uid: 10472, fsGroup: 0 }],
     ])("refuses an identity whose %s a host user or group may have", (field, identity) => {
         expect(() => hardenedPod({ ...base, identity })).toThrow(`demo: identity.${field}`);
+    });
+});
+
+describe("httpProbes", () => {
+    it("refuses a liveness path that is the readiness path", () => {
+        expect(() => httpProbes({ liveness: "/ready", readiness: "/ready", startup: "/ready", port: 8080 })).toThrow(
+            "liveness must not share readiness's dependency checks",
+        );
+    });
+
+    it("checks liveness by a TCP connect when asked, readiness and startup over HTTP", () => {
+        const p = httpProbes({ liveness: { tcpPort: 4317 }, readiness: "/", startup: "/", port: 13133 });
+        expect(p.livenessProbe).toMatchObject({ tcpSocket: { port: 4317 } });
+        expect(p.readinessProbe).toMatchObject({ httpGet: { path: "/", port: 13133 } });
     });
 });

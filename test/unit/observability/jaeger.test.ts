@@ -52,12 +52,16 @@ describe("Jaeger endpoints", () => {
         });
     });
 
-    it("probes the health check extension on 13133", () => {
+    it("is started and ready by the health check extension on 13133", () => {
         const c = container(inNs(T.statefulSet, "obs-badger"));
-        for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+        for (const probe of ["startupProbe", "readinessProbe"]) {
             expect(c[probe].httpGet).toEqual({ path: "/status", port: 13133 });
         }
         expect(podSpec(inNs(T.statefulSet, "obs-badger")).securityContext.runAsUser).toBe(10001);
+    });
+
+    it("is alive while its OTLP receiver accepts connections, whatever the pipelines' health", () => {
+        expect(container(inNs(T.statefulSet, "obs-badger")).livenessProbe.tcpSocket).toEqual({ port: 4317 });
     });
 
     it("accepts spans from the collector, queries from Grafana and scrapes from Prometheus only", () => {

@@ -51,7 +51,13 @@ describe("OTel Collector pipeline", () => {
     it("exposes its own metrics on 8888 and health on 13133", () => {
         expect(config().service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: "0.0.0.0", port: 8888 });
         expect(config().extensions.health_check.endpoint).toBe("0.0.0.0:13133");
-        expect(container(object(resources, T.deployment, "otel-collector")).livenessProbe.httpGet).toEqual({ path: "/", port: 13133 });
+        expect(container(object(resources, T.deployment, "otel-collector")).readinessProbe.httpGet).toEqual({ path: "/", port: 13133 });
+    });
+
+    it("is alive while its OTLP receiver accepts connections, whatever the health endpoint says", () => {
+        const c = container(object(resources, T.deployment, "otel-collector"));
+        expect(c.livenessProbe.tcpSocket).toEqual({ port: 4317 });
+        expect(c.livenessProbe.httpGet).toBeUndefined();
     });
 });
 

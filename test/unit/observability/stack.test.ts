@@ -125,21 +125,32 @@ describe("ObservabilityStack", () => {
         }
     });
 
-    it("probes every container for startup, liveness and readiness on its own health endpoint", () => {
-        const health: Record<string, string[]> = {
-            prometheus: ["/-/healthy", "/-/ready"],
-            alertmanager: ["/-/healthy", "/-/ready"],
-            grafana: ["/api/health"],
-            loki: ["/ready", "/loki/api/v1/status/buildinfo"],
-            "log-shipper": ["/-/ready"],
-            jaeger: ["/status"],
-            "otel-collector": ["/"],
+    it("probes every container: liveness on its own endpoint (or a TCP connect), readiness and startup on its readiness one", () => {
+        const health: Record<string, { liveness: string | number; readiness: string }> = {
+            prometheus: { liveness: "/-/healthy", readiness: "/-/ready" },
+            alertmanager: { liveness: "/-/healthy", readiness: "/-/ready" },
+            grafana: { liveness: "/healthz", readiness: "/api/health" },
+            loki: { liveness: "/loki/api/v1/status/buildinfo", readiness: "/ready" },
+            "log-shipper": { liveness: 2020, readiness: "/-/ready" },
+            jaeger: { liveness: 4317, readiness: "/status" },
+            "otel-collector": { liveness: 4317, readiness: "/" },
         };
         for (const w of workloads(resources)) {
             const c = container(w.inputs);
-            for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
-                expect(c[probe], `${nameOf(w)} ${probe}`).toBeDefined();
-                expect(health[nameOf(w)], `${nameOf(w)} ${probe}`).toContain(text(c[probe].httpGet.path));
+            const expected = health[nameOf(w)];
+            const live = c.livenessProbe;
+            expect(live.httpGet ? text(live.httpGet.path) : Number(live.tcpSocket.port), nameOf(w)).toBe(expected.liveness);
+            expect(text(c.readinessProbe.httpGet.path), nameOf(w)).toBe(expected.readiness);
+            expect(c.startupProbe, nameOf(w)).toBeDefined();
+        }
+    });
+
+    it("never gives a container the same liveness and readiness check", () => {
+        for (const w of workloads(resources)) {
+            for (const c of list(podSpec(w.inputs).containers)) {
+                expect(JSON.stringify(c.livenessProbe.httpGet ?? c.livenessProbe.tcpSocket), nameOf(w)).not.toBe(
+                    JSON.stringify(c.readinessProbe.httpGet),
+                );
             }
         }
     });

@@ -5,7 +5,7 @@ import { statefulPodHost } from "./urls";
 
 export const observabilityWorkloads = {
     prometheus: { name: "prometheus", port: 9090 },
-    alertmanager: { name: "alertmanager", port: 9093, clusterPort: 9094, headlessService: "alertmanager-headless" },
+    alertmanager: { name: "alertmanager", port: 9093, clusterPort: 9094 },
     grafana: { name: "grafana", port: 3000 },
     loki: { name: "loki", port: 3100, grpcPort: 9095 },
     logShipper: { name: "log-shipper", port: 2020 },
@@ -27,8 +27,13 @@ export type StackComponent = keyof typeof observabilityWorkloads;
 /** Where Alertmanager finds the Slack webhook URL; alertmanager.yml references it with `api_url_file`. */
 export const slackWebhookFile = "/etc/alertmanager/secrets/slack/url";
 
+/** The governing Service of a StatefulSet workload: headless, so each replica gets a stable DNS name. */
+export function headlessServiceName(workload: string): string {
+    return `${workload}-headless`;
+}
+
 /** Stable DNS name of Alertmanager replica `i`, through its headless Service (peers and Prometheus use it). */
 export function alertmanagerPodHost(i: number, namespace: string): string {
     const am = observabilityWorkloads.alertmanager;
-    return statefulPodHost(am.name, i, am.headlessService, namespace);
+    return statefulPodHost(am.name, i, headlessServiceName(am.name), namespace);
 }

@@ -82,12 +82,6 @@ export class Alertmanager extends pulumi.ComponentResource {
             { name: "mesh-tcp", port: wl.clusterPort, protocol: "TCP" },
             { name: "mesh-udp", port: wl.clusterPort, protocol: "UDP" },
         ];
-        // Peers must resolve each other before any of them is ready: readiness waits for gossip to settle.
-        const headless = am.service([http, ...mesh], {
-            objectName: wl.headlessService,
-            headless: true,
-            publishNotReadyAddresses: true,
-        });
         am.service([http]);
 
         const clusterArgs = clustered
@@ -123,7 +117,8 @@ export class Alertmanager extends pulumi.ComponentResource {
 
         am.statefulSet({
             replicas,
-            serviceName: headless.metadata.name,
+            // Peers must resolve each other before any of them is ready: readiness waits for gossip to settle.
+            governingService: { ports: [http, ...mesh], publishNotReadyAddresses: true },
             podManagementPolicy: "Parallel",
             configTexts: [args.configYaml],
             pod: am.pod({

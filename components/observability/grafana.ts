@@ -109,7 +109,7 @@ export class Grafana extends pulumi.ComponentResource {
 
         const storage = dataStorage("data", args.persistence, grafana.ids.labels);
         const http = { name: "http", port: wl.port };
-        const svc = grafana.service([http]);
+        grafana.service([http]);
 
         const container = grafana.container({
             resources: args.resources ?? defaultResources,
@@ -135,7 +135,7 @@ export class Grafana extends pulumi.ComponentResource {
 
         // A StatefulSet, not a Deployment: one sqlite writer with its own claim, replaced in place.
         grafana.statefulSet({
-            serviceName: svc.metadata.name,
+            governingService: { ports: [http] },
             // Dashboards are left out: the file provider re-reads them every minute without a restart.
             configTexts: [ini, datasources, provider],
             pod: grafana.pod({

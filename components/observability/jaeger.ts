@@ -100,7 +100,7 @@ export class Jaeger extends pulumi.ComponentResource {
             { name: "query", port: wl.queryPort },
             { name: "metrics", port: wl.metricsPort },
         ];
-        const svc = jaeger.service(ports);
+        jaeger.service(ports);
 
         const badger = args.settings.storage === "badger";
         // Memory storage needs no volume; Badger on emptyDir survives container restarts only.
@@ -126,7 +126,7 @@ export class Jaeger extends pulumi.ComponentResource {
         });
 
         jaeger.statefulSet({
-            serviceName: svc.metadata.name,
+            governingService: { ports },
             configTexts: [configText],
             pod: jaeger.pod({
                 serviceAccountName: sa.metadata.name,

@@ -98,7 +98,7 @@ export class Loki extends pulumi.ComponentResource {
         const config = loki.configMap(`${wl.name}-config`, { "loki.yaml": configText });
         // gRPC stays inside the pod: the single binary's components reach each other over loopback.
         const http = { name: "http", port: wl.port };
-        const svc = loki.service([http]);
+        loki.service([http]);
 
         const storage = dataStorage("data", args.persistence, loki.ids.labels);
         const container = loki.container({
@@ -120,7 +120,7 @@ export class Loki extends pulumi.ComponentResource {
         });
 
         loki.statefulSet({
-            serviceName: svc.metadata.name,
+            governingService: { ports: [http] },
             configTexts: [configText],
             pod: loki.pod({
                 serviceAccountName: sa.metadata.name,

@@ -131,10 +131,10 @@ export class Prometheus extends pulumi.ComponentResource {
             ],
         });
 
-        const svc = prometheus.service([http]);
+        prometheus.service([http]);
         prometheus.statefulSet({
             replicas,
-            serviceName: svc.metadata.name,
+            governingService: { ports: [http] },
             podManagementPolicy: "Parallel",
             configTexts: [configText, ...rulesText],
             pod: prometheus.pod({

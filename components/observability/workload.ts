@@ -21,6 +21,7 @@ import {
 } from "../k8s/objects";
 import { type ContainerProps, hardenedPod, type PodProps, type SpreadPolicy } from "../k8s/pod";
 import { imageRef, type ImagePin } from "./images";
+import { headlessServiceName } from "../../model/workloads";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type PersistentVolumeClaim = k8s.types.input.core.v1.PersistentVolumeClaim;
@@ -47,8 +48,12 @@ export function containerPorts(ports: readonly ServicePortSpec[]): k8s.types.inp
 export interface StatefulSetSpec {
     /** @default 1 */
     replicas?: number;
-    /** The governing Service. */
-    serviceName: pulumi.Input<string>;
+    /**
+     * The governing Service, which `statefulSet` creates: headless (clusterIP None) and named
+     * `<workload>-headless`, so every replica has a stable DNS name, with these ports.
+     * `publishNotReadyAddresses` lets replicas find each other before they are ready. @default false
+     */
+    governingService: { ports: ServicePortSpec[]; publishNotReadyAddresses?: boolean };
     /** "Parallel" for replicas that do not depend on each other's order. @default OrderedReady */
     podManagementPolicy?: "Parallel";
     /** Configuration texts whose checksum, on the pod template, rolls the pods when they change. */
@@ -126,14 +131,20 @@ export class StackWorkload {
         return { metadata: { labels: this.ids.labels, annotations: { "checksum/config": checksum(...configTexts) } }, spec: pod };
     }
 
+    /** The StatefulSet and its governing headless Service. */
     statefulSet(spec: StatefulSetSpec): k8s.apps.v1.StatefulSet {
+        const governing = this.service(spec.governingService.ports, {
+            objectName: headlessServiceName(this.name),
+            headless: true,
+            publishNotReadyAddresses: spec.governingService.publishNotReadyAddresses,
+        });
         return new k8s.apps.v1.StatefulSet(
             `${this.owner.prefix}-statefulset`,
             {
                 metadata: this.meta(),
                 spec: {
                     replicas: spec.replicas ?? 1,
-                    serviceName: spec.serviceName,
+                    serviceName: governing.metadata.name,
                     ...(spec.podManagementPolicy ? { podManagementPolicy: spec.podManagementPolicy } : {}),
                     selector: { matchLabels: this.ids.selector },
                     template: this.template(spec.configTexts, spec.pod),

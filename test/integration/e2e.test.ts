@@ -72,9 +72,9 @@ describe("e2e stack against a real API server", () => {
     });
 
     it("up converges: every Deployment, StatefulSet and DaemonSet rolls out", async () => {
-        const r = await up("first up (255 resources)");
+        const r = await up("first up (259 resources)");
         expectApplied(r);
-        expect(r.output).toMatch(/\+ 255 created/);
+        expect(r.output).toMatch(/\+ 259 created/);
 
         const deployments = await ours("deployments");
         expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...catalog.map((s) => s.name), "otel-collector"].sort());

@@ -189,6 +189,16 @@ describe("ObservabilityStack", () => {
         }
     });
 
+    it("governs every StatefulSet by a headless Service of its namespace that selects its pods", () => {
+        const statefulSets = ofType(resources, T.statefulSet);
+        expect(statefulSets.map(nameOf).sort()).toEqual(["alertmanager", "grafana", "jaeger", "loki", "prometheus"]);
+        for (const sts of statefulSets) {
+            const svc = object(resources, T.service, text(sts.inputs.spec.serviceName), text(sts.inputs.metadata.namespace));
+            expect(svc.spec.clusterIP, nameOf(sts)).toBe("None");
+            expect(svc.spec.selector, nameOf(sts)).toEqual(sts.inputs.spec.selector.matchLabels);
+        }
+    });
+
     it("exposes the stack through ClusterIP Services only", () => {
         for (const svc of ofType(resources, T.service)) {
             expect(svc.inputs.spec.type, nameOf(svc)).toBe("ClusterIP");

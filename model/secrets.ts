@@ -1,6 +1,21 @@
-// Secret key names more than one part of the program reads: the services' generated Secret holds
-// these beside the catalog's own generated secrets, the migration Job reads them as environment
-// variables and the backup Job maps the password to PGPASSWORD.
+// Secret key names more than one part of the program reads, and where a service container finds its
+// secrets: as read-only files, never as environment values (an env value shows in `kubectl describe`,
+// in crash dumps and in every child process). The services' generated Secret holds the database keys
+// beside the catalog's own generated secrets; the migration Job reads them as files like the service,
+// and the backup Job hands the password file to pg_dump.
+
+/** Where a service container's Secrets are mounted: one directory per Secret, one file per key. */
+export const serviceSecretsDirectory = "/var/run/secrets/azora";
+
+/** The file holding `key` of the Secret `secretName`. */
+export function secretFilePath(secretName: string, key: string): string {
+    return `${serviceSecretsDirectory}/${secretName}/${key}`;
+}
+
+/** The `*_FILE` convention: the variable `<KEY>_FILE` names the file that holds the secret `<KEY>`. */
+export function secretFileEnvName(key: string): string {
+    return `${key}_FILE`;
+}
 
 export const databaseSecretKeys = {
     password: "DATABASE_PASSWORD",

@@ -9,9 +9,8 @@ import { hardenedPod } from "../k8s/pod";
 import { networkPolicy } from "../k8s/network-policy";
 import { databaseEgress, NetworkContext } from "./network";
 import { selectorLabels, standardLabels } from "../../model/labels";
-import { databaseSecretKeys } from "../../model/secrets";
-
-type EnvVar = k8s.types.input.core.v1.EnvVar;
+import { databaseSecretKeys, secretFileEnvName } from "../../model/secrets";
+import { type SecretRef, secretFiles } from "./service-secrets";
 
 export interface DatabaseJobsArgs {
     spec: ServiceSpec;
@@ -23,9 +22,8 @@ export interface DatabaseJobsArgs {
     imagePullPolicy: string;
     resources: ResourceSpec;
     configMapName: string;
-    secretEnv: EnvVar[];
-    /** Secret holding the database password, for the backup's PGPASSWORD. */
-    secretName: string;
+    /** The service's secrets: the migration reads them as files like the service; the backup reads the password file. */
+    secrets: Record<string, SecretRef>;
 }
 
 /**
@@ -71,6 +69,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             .output(args.image)
             .apply((image) => `${spec.name}-migrate-${createHash("sha256").update(image).digest("hex").slice(0, 10)}`);
         const migrateLabels = labelsFor(`${spec.name}-migrate`);
+        const files = secretFiles(args.secrets);
         this.migration = new k8s.batch.v1.Job(
             `${spec.name}-migrate`,
             {
@@ -92,10 +91,12 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                                     imagePullPolicy: args.imagePullPolicy,
                                     command: db.migrateCommand,
                                     envFrom: [{ configMapRef: { name: args.configMapName } }],
-                                    env: args.secretEnv,
+                                    env: files.env,
                                     resources: args.resources,
+                                    volumeMounts: files.volumeMounts,
                                 },
                             ],
+                            volumes: files.volumes,
                         }),
                     },
                 },
@@ -112,6 +113,10 @@ export class DatabaseJobs extends pulumi.ComponentResource {
         const dbName = spec.database?.name ?? spec.name;
         const ns = args.network.namespace;
         const pvcName = `${spec.name}-db-backups`;
+        const password = databaseSecretKeys.password;
+        const passwordRef = args.secrets[password];
+        if (!passwordRef) throw new Error(`${spec.name}: no ${password} among its secrets for the backup`);
+        const files = secretFiles({ [password]: passwordRef });
         new k8s.core.v1.PersistentVolumeClaim(
             pvcName,
             {
@@ -124,8 +129,12 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             },
             { ...opts, protect: false },
         );
+        // libpq reads no *_FILE variable, and ignores a PGPASSFILE that its group may read (the secret
+        // volume's 0440 under fsGroup), so the script hands the mounted file's content to pg_dump itself.
         const script = [
             "set -eu",
+            `PGPASSWORD="$(cat "$${secretFileEnvName(password)}")"`,
+            "export PGPASSWORD",
             `file=/backups/${dbName}-$(date -u +%Y%m%dT%H%M%SZ).dump`,
             `pg_dump --format=custom --no-owner --file="$file.partial" "${dbName}"`,
             'mv "$file.partial" "$file"',
@@ -163,18 +172,16 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                                                 { name: "PGPORT", value: String(database.port) },
                                                 { name: "PGUSER", value: spec.name },
                                                 { name: "PGSSLMODE", value: database.sslMode },
-                                                {
-                                                    name: "PGPASSWORD",
-                                                    valueFrom: {
-                                                        secretKeyRef: { name: args.secretName, key: databaseSecretKeys.password },
-                                                    },
-                                                },
+                                                ...files.env,
                                             ],
                                             resources: backupResources,
-                                            volumeMounts: [{ name: "backups", mountPath: "/backups" }],
+                                            volumeMounts: [{ name: "backups", mountPath: "/backups" }, ...files.volumeMounts],
                                         },
                                     ],
-                                    volumes: [{ name: "backups", persistentVolumeClaim: { claimName: pvcName } }],
+                                    volumes: [
+                                        { name: "backups", persistentVolumeClaim: { claimName: pvcName } },
+                                        ...files.volumes,
+                                    ],
                                 }),
                             },
                         },

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ServiceSpec } from "../../model/catalog";
 import { generatedSecretKeys } from "./service-env";
-import { databaseSecretKeys } from "../../model/secrets";
+import { databaseSecretKeys, secretFileEnvName, secretFilePath, serviceSecretsDirectory } from "../../model/secrets";
 
 export interface ServiceSecretsArgs {
     spec: ServiceSpec;
@@ -23,8 +23,46 @@ export interface SecretRef {
     key: string;
 }
 
+/** A container's secrets as files: the secret volumes of its pod, their mounts and the `*_FILE` variables. */
+export interface SecretFiles {
+    env: k8s.types.input.core.v1.EnvVar[];
+    volumes: k8s.types.input.core.v1.Volume[];
+    volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+}
+
+/**
+ * Each secret as a read-only file: one secret volume per Secret projecting exactly the referenced keys
+ * (a missing key keeps the pod from starting, as a missing env reference did), mounted at
+ * `secretFilePath(secret, key)`, and `<KEY>_FILE` naming that file. Mode 0440: the files belong to
+ * root and the pod's fsGroup, whose member the container is, and nobody else.
+ */
+export function secretFiles(refs: Record<string, SecretRef>): SecretFiles {
+    const bySecret = new Map<string, string[]>();
+    for (const ref of Object.values(refs)) bySecret.set(ref.secretName, [...(bySecret.get(ref.secretName) ?? []), ref.key]);
+    const secrets = [...bySecret.keys()].sort();
+    return {
+        env: Object.entries(refs).map(([name, ref]) => ({
+            name: secretFileEnvName(name),
+            value: secretFilePath(ref.secretName, ref.key),
+        })),
+        volumes: secrets.map((secretName) => ({
+            name: secretName,
+            secret: {
+                secretName,
+                items: [...new Set(bySecret.get(secretName))].sort().map((key) => ({ key, path: key })),
+                defaultMode: 0o440,
+            },
+        })),
+        volumeMounts: secrets.map((secretName) => ({
+            name: secretName,
+            mountPath: `${serviceSecretsDirectory}/${secretName}`,
+            readOnly: true,
+        })),
+    };
+}
+
 export class ServiceSecrets extends pulumi.ComponentResource {
-    /** Environment variable → Secret key it is read from. */
+    /** Secret name (`<KEY>` of `<KEY>_FILE`) → the Secret and key its file is projected from. */
     readonly refs: Record<string, SecretRef>;
     /** Changes whenever any secret value changes; feeds the pod checksum annotation. */
     readonly fingerprint: pulumi.Output<string>;

@@ -15,7 +15,7 @@ import { clusterService, podDisruptionBudget, serviceAccount, type Owner } from 
 import { fieldEnv, hardenedPod, httpProbes, type ContainerProps } from "../k8s/pod";
 import { egressRules, ingressRules, type NetworkContext } from "./network";
 import { serviceConfigData, type ServiceEnvInputs } from "./service-env";
-import { type SecretRef, ServiceSecrets } from "./service-secrets";
+import { secretFiles, ServiceSecrets } from "./service-secrets";
 
 export interface AzoraServiceArgs {
     spec: ServiceSpec;
@@ -93,6 +93,8 @@ export class AzoraService extends pulumi.ComponentResource {
             createHash("sha256").update(JSON.stringify(configData)).update(f).digest("hex"),
         );
 
+        // Secrets as files (`<KEY>_FILE` names each), never as environment values.
+        const files = secretFiles(secrets.refs);
         const container: ContainerProps = {
             name: spec.name,
             image: args.image,
@@ -100,7 +102,7 @@ export class AzoraService extends pulumi.ComponentResource {
             ports: [{ name: httpPortName, containerPort: spec.port, protocol: "TCP" }],
             envFrom: [{ configMapRef: { name: `${spec.name}-config` } }],
             env: [
-                ...secretEnv(secrets.refs),
+                ...files.env,
                 fieldEnv("POD_NAME", "metadata.name"),
                 fieldEnv("POD_NAMESPACE", "metadata.namespace"),
                 fieldEnv("NODE_NAME", "spec.nodeName"),
@@ -108,7 +110,7 @@ export class AzoraService extends pulumi.ComponentResource {
             resources: args.resources,
             ...httpProbes({ ...spec.health, port: httpPortName }),
             lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } },
-            volumeMounts: apiAccess ? [apiAccess.mount] : [],
+            volumeMounts: [...files.volumeMounts, ...(apiAccess ? [apiAccess.mount] : [])],
         };
 
         let migration: pulumi.Resource | undefined;
@@ -125,8 +127,7 @@ export class AzoraService extends pulumi.ComponentResource {
                     imagePullPolicy: args.imagePullPolicy,
                     resources: args.resources,
                     configMapName: `${spec.name}-config`,
-                    secretEnv: secretEnv(secrets.refs),
-                    secretName: secrets.generatedSecretName,
+                    secrets: secrets.refs,
                 },
                 { parent: this, dependsOn: [configMap, secrets, sa] },
             );
@@ -159,7 +160,7 @@ export class AzoraService extends pulumi.ComponentResource {
                             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
                             spread: args.topologySpread,
                             containers: [container],
-                            volumes: apiAccess ? [apiAccess.volume] : [],
+                            volumes: [...files.volumes, ...(apiAccess ? [apiAccess.volume] : [])],
                         }),
                     },
                 },
@@ -238,11 +239,4 @@ export class AzoraService extends pulumi.ComponentResource {
 
 function utilization(resource: "cpu" | "memory", averageUtilization: number) {
     return { type: "Resource", resource: { name: resource, target: { type: "Utilization", averageUtilization } } };
-}
-
-function secretEnv(refs: Record<string, SecretRef>) {
-    return Object.entries(refs).map(([name, ref]) => ({
-        name,
-        valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-    }));
 }

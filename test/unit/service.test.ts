@@ -5,6 +5,7 @@ import { parsePlatformConfig, PlatformSettings } from "../../components/config";
 import type { NetworkContext } from "../../components/services/network";
 import { AzoraService } from "../../components/services/service";
 import { serviceWorkload } from "../../components/services/sizing";
+import { generatedSecretKeys } from "../../components/services/service-env";
 import { memoryBytes } from "../../model/quantity";
 import { readStackConfig } from "./stack-files";
 
@@ -147,12 +148,21 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
         expect(deploymentOf(name).spec.template.metadata.annotations["azora.io/config-checksum"]).toMatch(/^[a-f0-9]{64}$/);
     });
 
-    it("reads every secret by reference, never as a literal value", () => {
-        const env = array(podOf(name).containers[0].env);
-        for (const key of spec.generatedSecrets.map((g) => g.key)) {
-            expect(env.find((e) => text(e.name) === key)?.valueFrom.secretKeyRef).toBeDefined();
+    it("reads every secret from a read-only mounted file that <KEY>_FILE names, none from the environment", () => {
+        const c = podOf(name).containers[0];
+        const env = array(c.env);
+        const keys = [...generatedSecretKeys(spec), ...spec.externalSecrets];
+        for (const key of keys) {
+            const file = text(env.find((e) => text(e.name) === `${key}_FILE`)?.value);
+            const mount = array(c.volumeMounts).find((m) => file.startsWith(`${text(m.mountPath)}/`));
+            expect(mount?.readOnly, key).toBe(true);
+            const volume = array(podOf(name).volumes).find((v) => text(v.name) === text(mount?.name));
+            expect(volume?.secret.defaultMode, key).toBe(0o440);
+            expect(array(volume?.secret.items), key).toContainEqual({ key, path: file.slice(text(mount?.mountPath).length + 1) });
+            expect(env.find((e) => text(e.name) === key), key).toBeUndefined();
         }
-        for (const e of env) expect(e.value).toBeUndefined();
+        expect(env.filter((e) => e.valueFrom?.secretKeyRef)).toEqual([]);
+        expect(array(c.envFrom).filter((e) => e.secretRef)).toEqual([]);
     });
 
     it("has an HPA on CPU and memory whose minimum the PDB never blocks", () => {
@@ -246,8 +256,31 @@ describe("platform-wide service properties", () => {
         expect(data.FEATURE_NEW_CHECKOUT).toBe("true");
     });
 
-    it("references third-party credentials from the operators' Secret when config sets none", () => {
+    it("mounts third-party credentials from the operators' Secret when config sets none", () => {
         const env = array(podOf("azora-pay").containers[0].env);
-        expect(env.find((e) => text(e.name) === "PAYMENT_PROVIDER_API_KEY")?.valueFrom.secretKeyRef.name).toBe("azora-pay-external");
+        expect(env.find((e) => text(e.name) === "PAYMENT_PROVIDER_API_KEY_FILE")?.value).toBe(
+            "/var/run/secrets/azora/azora-pay-external/PAYMENT_PROVIDER_API_KEY",
+        );
+        const volume = array(podOf("azora-pay").volumes).find((v) => text(v.name) === "azora-pay-external");
+        expect(volume?.secret).toEqual({
+            secretName: "azora-pay-external",
+            items: [{ key: "PAYMENT_PROVIDER_API_KEY", path: "PAYMENT_PROVIDER_API_KEY" }],
+            defaultMode: 0o440,
+        });
+    });
+
+    it("gives the migration Job the service's secret files and the backup only the password file, read by its script", () => {
+        const migrate = ofType(resources, K.job).find((j) => j.name === "azora-pay-migrate")?.inputs.spec.template.spec;
+        const service = podOf("azora-pay");
+        expect(array(migrate?.containers[0].env)).toEqual(array(service.containers[0].env).filter((e) => text(e.name).endsWith("_FILE")));
+        const backup = named(resources, K.cronJob, "azora-pay-db-backup").inputs.spec.jobTemplate.spec.template.spec;
+        const c = backup.containers[0];
+        expect(array(c.env).find((e) => text(e.name) === "DATABASE_PASSWORD_FILE")?.value).toBe(
+            "/var/run/secrets/azora/azora-pay-secrets/DATABASE_PASSWORD",
+        );
+        expect(array(c.env).map((e) => text(e.name))).not.toContain("PGPASSWORD");
+        expect(text(c.command[2])).toContain('PGPASSWORD="$(cat "$DATABASE_PASSWORD_FILE")"');
+        const volume = array(backup.volumes).find((v) => v.secret);
+        expect(volume?.secret.items).toEqual([{ key: "DATABASE_PASSWORD", path: "DATABASE_PASSWORD" }]);
     });
 });

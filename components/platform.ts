@@ -1,10 +1,11 @@
-// The whole platform for one stack: provider, namespaces, the ten services, the edge and the
-// observability stack, wired from the typed config and the catalog.
+// The whole platform for one stack: provider, admission policies, namespaces, the ten services, the
+// edge and the observability stack, wired from the typed config and the catalog.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { renderAlertmanagerConfig, renderRuleFiles } from "../alerts";
 import { buildDashboards } from "../dashboards";
 import type { ServiceSpec } from "../model/catalog";
+import { Admission } from "./admission";
 import type { PlatformSettings } from "./config";
 import { Edge } from "./edge";
 import { resolveImage } from "./services/image";
@@ -12,6 +13,7 @@ import { AzoraNamespace, type AzoraNamespaceArgs } from "./namespace";
 import type { NamespaceRole } from "../model/namespaces";
 import type { NetworkContext } from "./services/network";
 import { ObservabilityStack } from "./observability";
+import { images as observabilityImages } from "./observability/images";
 import { configMapDataBudgetBytes } from "./k8s/config-maps";
 import { observabilityWorkloads } from "../model/workloads";
 import { serviceUrl } from "../model/urls";
@@ -47,6 +49,30 @@ export class Platform extends pulumi.ComponentResource {
         );
         const child = { parent: this, providers: { kubernetes: provider } };
 
+        this.namespaces = {
+            services: settings.namespaces.services,
+            observability: settings.namespaces.observability,
+            logging: settings.namespaces.logging,
+        };
+
+        // The cluster enforces the checklist before anything of the platform exists: every other
+        // object waits for the policies and their bindings, so the platform's own objects are the
+        // first to be admitted (or refused) by them.
+        const admission = new Admission(
+            "admission",
+            {
+                namespaces: Object.values(this.namespaces),
+                environment: env,
+                facts: {
+                    allowedRegistries: allowedRegistries(settings),
+                    // The log shipper's namespace only; see the rule's comment.
+                    hostPathNamespaces: [settings.namespaces.logging],
+                    requireDigest: settings.images.requireDigest,
+                },
+            },
+            child,
+        );
+
         // Each namespace component is named after the namespace it makes (aliased to the role it was first named by).
         const namespace = (role: NamespaceRole, podSecurity?: AzoraNamespaceArgs["podSecurity"]) =>
             new AzoraNamespace(
@@ -59,7 +85,7 @@ export class Platform extends pulumi.ComponentResource {
                     purpose: role,
                     podSecurity,
                 },
-                { ...child, aliases: [{ name: role }] },
+                { ...child, aliases: [{ name: role }], dependsOn: [admission] },
             );
         const servicesNs = namespace("services");
         const observabilityNs = namespace("observability");
@@ -69,11 +95,6 @@ export class Platform extends pulumi.ComponentResource {
                 "log-shipper only: it reads /var/log/pods through a read-only hostPath, which " +
                 "baseline and restricted refuse; it still runs non-root with no capabilities",
         });
-        this.namespaces = {
-            services: settings.namespaces.services,
-            observability: settings.namespaces.observability,
-            logging: settings.namespaces.logging,
-        };
 
         const network: NetworkContext = {
             services,
@@ -87,7 +108,7 @@ export class Platform extends pulumi.ComponentResource {
         const otel = observabilityWorkloads.otelCollector;
         const otlpEndpoint = serviceUrl(otel.name, settings.namespaces.observability, otel.otlpGrpcPort);
 
-        const inServicesNs = { ...child, dependsOn: [servicesNs] };
+        const inServicesNs = { ...child, dependsOn: [servicesNs, admission] };
         this.serviceEndpoints = {};
         for (const spec of services) {
             const workload = serviceWorkload(spec, settings.workloads);
@@ -156,14 +177,12 @@ export class Platform extends pulumi.ComponentResource {
                     deadMansSwitchUrl: obs.alertmanager.deadMansSwitchUrl,
                 }),
                 dashboards: buildDashboards({ services }),
-                slackWebhookUrl: settings.secrets.slackWebhookUrl
-                    ? pulumi.secret(settings.secrets.slackWebhookUrl)
-                    : undefined,
+                slackWebhookUrl: settings.secrets.slackWebhookUrl ? pulumi.secret(settings.secrets.slackWebhookUrl) : undefined,
                 ingressControllerNamespace: settings.edge.ingressControllerNamespace,
                 logShipperNamespace: settings.namespaces.logging,
                 apiServerCidrs: settings.kubernetes.apiServerCidrs,
             },
-            { ...child, dependsOn: [observabilityNs, loggingNs] },
+            { ...child, dependsOn: [observabilityNs, loggingNs, admission] },
         );
 
         this.registerOutputs({
@@ -172,4 +191,16 @@ export class Platform extends pulumi.ComponentResource {
             serviceEndpoints: this.serviceEndpoints,
         });
     }
+}
+
+/** The repository a reference lives under: `docker.io/grafana/loki:3.5.3@sha256:…` → `docker.io/grafana`. */
+function parentRepository(reference: string): string {
+    const path = reference.split("@")[0];
+    return path.slice(0, path.lastIndexOf("/"));
+}
+
+/** Where the platform's images come from, so the cluster refuses images from anywhere else. */
+function allowedRegistries(settings: PlatformSettings): string[] {
+    const pinned = [...Object.values(observabilityImages).map((i) => i.repository), settings.database.backupImage];
+    return [...new Set([settings.images.registry, ...pinned.map(parentRepository)])].sort();
 }

@@ -106,7 +106,8 @@ beforeAll(async () => {
     });
     await settle(registered);
     resources = [...registered];
-});
+    // The whole Platform under mocks: about 4 s alone, several times that on a loaded machine.
+}, 60_000);
 
 describe("admission policies", () => {
     it("enforces every CEL-expressible rule of the pack, one policy each, named azora-<rule>", () => {

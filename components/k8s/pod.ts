@@ -197,7 +197,7 @@ export function hardenedPod(props: PodProps): PodSpec {
 }
 
 /** A liveness check that asks only whether the process accepts connections on this port. */
-export interface TcpLiveness {
+interface TcpLiveness {
     tcpPort: number | string;
 }
 

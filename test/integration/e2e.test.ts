@@ -3,9 +3,11 @@
 // pods Ready and Job pods Succeeded). The tests share one cluster and one stack and run in order:
 // each starts from the state the previous one left, as an operator's successive `pulumi` runs would.
 import { spawn } from "child_process";
-import { readdirSync, readFileSync } from "fs";
+import { readdirSync, readFileSync, writeFileSync } from "fs";
+import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
+import { defaultNamespaces } from "../../model/namespaces";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
 import { createWorkspace, pulumiEnv, RunResult, Workspace } from "./harness";
 
@@ -14,6 +16,8 @@ const passphrase = "azora-e2e";
 const ourNamespaces = ["azora", "azora-observability", "azora-logging"];
 const managed = "app.kubernetes.io/managed-by=pulumi";
 const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
+// Everything the stack makes: 259, plus the admission component and its 35 policies with their bindings.
+const resourceCount = 330;
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -72,9 +76,9 @@ describe("e2e stack against a real API server", () => {
     });
 
     it("up converges: every Deployment, StatefulSet and DaemonSet rolls out", async () => {
-        const r = await up("first up (259 resources)");
+        const r = await up(`first up (${resourceCount} resources)`);
         expectApplied(r);
-        expect(r.output).toMatch(/\+ 259 created/);
+        expect(r.output).toMatch(new RegExp(`\\+ ${resourceCount} created`));
 
         const deployments = await ours("deployments");
         expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...catalog.map((s) => s.name), "otel-collector"].sort());
@@ -177,10 +181,95 @@ describe("e2e stack against a real API server", () => {
         }
     });
 
+    it("creates every admission policy and its binding before the platform's namespaces", async () => {
+        const policies = await cluster.list("validatingadmissionpolicies", { selector: managed });
+        const bindings = await cluster.list("validatingadmissionpolicybindings", { selector: managed });
+        expect(policies).toHaveLength(35);
+        expect(bindings.map((b) => b.metadata.name).sort()).toEqual(policies.map((p) => p.metadata.name).sort());
+        const namespaces = (await cluster.list("namespaces")).filter((n) => ourNamespaces.includes(n.metadata.name));
+        const firstNamespace = Math.min(...namespaces.map((n) => Date.parse(n.metadata.creationTimestamp)));
+        for (const o of [...policies, ...bindings])
+            expect(Date.parse(o.metadata.creationTimestamp), o.metadata.name).toBeLessThanOrEqual(firstNamespace);
+    });
+
+    it("admits every object of the platform again under the admission policies (server-side dry run of each)", async () => {
+        const started = Date.now();
+        for (const namespace of ourNamespaces) {
+            const kinds =
+                "deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs,pods,services,roles,rolebindings,ingresses";
+            const objects = JSON.parse(await cluster.kubectl(["get", kinds, "-n", namespace, "-o", "json"])) as {
+                items: { metadata: Record<string, unknown> }[];
+            };
+            // Unconditional updates: a controller's status write between the read and the replace is no conflict.
+            for (const o of objects.items) delete o.metadata.resourceVersion;
+            const file = path.join(ws.dir, `replace-${namespace}.json`);
+            writeFileSync(file, JSON.stringify(objects));
+            const out = await cluster.kubectl(["replace", "--dry-run=server", "-f", file]);
+            expect(out.match(/replaced \(server dry run\)/g) ?? [], namespace).toHaveLength(objects.items.length);
+        }
+        timings.push(["dry-run replace of every platform object", (Date.now() - started) / 1000]);
+    });
+
+    it("refuses kubectl apply of a pod with host networking in the logging namespace, whose Pod Security level is privileged, naming the rule", async () => {
+        const { logging } = defaultNamespaces;
+        const refusal = await refused("unsafe-host-network", {
+            kind: "Pod",
+            namespace: logging,
+            spec: { ...(await compliantPodSpec(logging)), hostNetwork: true },
+        });
+        expect(refusal).toMatch(
+            new RegExp(`azora-pss-no-host-namespaces: Pod ${logging}/unsafe-host-network: the pod sets hostNetwork`),
+        );
+    });
+
+    it("refuses kubectl apply of a restricted-compliant pod with the latest tag in the services namespace, naming the rule", async () => {
+        const { services } = defaultNamespaces;
+        const spec = await compliantPodSpec(services);
+        spec.containers[0].image = spec.containers[0].image.replace(/:[^/]+$/, ":latest");
+        const refusal = await refused("unsafe-latest", { kind: "Pod", namespace: services, spec });
+        expect(refusal).toMatch(
+            new RegExp(
+                `azora-image-no-latest-tag: Pod ${services}/unsafe-latest: container app image \\S+:latest has no tag or the latest tag`,
+            ),
+        );
+    });
+
+    it("refuses a Deployment with one added capability at the Deployment, naming the rule", async () => {
+        const { services } = defaultNamespaces;
+        const spec = await compliantPodSpec(services);
+        spec.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_ADMIN"] };
+        const refusal = await refused("unsafe-capabilities", { kind: "Deployment", namespace: services, spec });
+        expect(refusal).toMatch(
+            new RegExp(
+                `azora-pss-drop-all-capabilities: Deployment ${services}/unsafe-capabilities: container app adds NET_ADMIN`,
+            ),
+        );
+        expect(
+            await cluster.kubectl([
+                "get",
+                "deployments",
+                "-n",
+                services,
+                "--field-selector",
+                "metadata.name=unsafe-capabilities",
+                "-o",
+                "name",
+            ]),
+        ).toBe("");
+    });
+
+    it("admits a compliant pod (server-side dry run)", async () => {
+        const { services } = defaultNamespaces;
+        const file = manifestFile("compliant", { kind: "Pod", namespace: services, spec: await compliantPodSpec(services) });
+        expect(await cluster.kubectl(["apply", "--dry-run=server", "-f", file])).toMatch(
+            /pod\/compliant created \(server dry run\)/,
+        );
+    });
+
     it("a second up reports no changes", async () => {
         const r = await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", "--suppress-outputs"], "no-op up");
         expect(r.code, r.output).toBe(0);
-        expect(r.output).toMatch(/255 unchanged/);
+        expect(r.output).toMatch(new RegExp(`${resourceCount} unchanged`));
     });
 
     it("refresh finds no drift between the state and the cluster", async () => {
@@ -290,11 +379,108 @@ describe("e2e stack against a real API server", () => {
         const namespaces = (await cluster.list("namespaces")).map((n) => n.metadata.name);
         for (const ns of ourNamespaces) expect(namespaces).not.toContain(ns);
         expect(await cluster.list("all", { selector: managed })).toEqual([]);
-        expect(await cluster.list("clusterroles,clusterrolebindings,storageclasses", { selector: managed })).toEqual([]);
+        const clusterScoped =
+            "clusterroles,clusterrolebindings,storageclasses,validatingadmissionpolicies,validatingadmissionpolicybindings";
+        expect(await cluster.list(clusterScoped, { selector: managed })).toEqual([]);
         const state = JSON.parse((await pulumi(["stack", "export"])).stdout) as { deployment: { resources?: unknown[] } };
         expect(state.deployment.resources ?? []).toEqual([]);
     });
 });
+
+interface ProbeContainer {
+    name: string;
+    image: string;
+    securityContext: { capabilities: { drop: string[]; add?: string[] } } & Record<string, unknown>;
+}
+
+/**
+ * A pod spec that meets every rule the cluster enforces: one of the namespace's own ServiceAccounts
+ * and the image of the catalog's first service, so only the detail a test changes can be refused.
+ */
+async function compliantPodSpec(namespace: string) {
+    const [account] = await cluster.list("serviceaccounts", { namespace, selector: managed });
+    const image = await cluster.kubectl([
+        "get",
+        "deployment",
+        catalog[0].name,
+        "-n",
+        defaultNamespaces.services,
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}",
+    ]);
+    const id = 10001;
+    const containers: ProbeContainer[] = [
+        {
+            name: "app",
+            image,
+            securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ["ALL"] },
+            },
+        },
+    ];
+    return {
+        serviceAccountName: account.metadata.name,
+        automountServiceAccountToken: false,
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: id,
+            runAsGroup: id,
+            fsGroup: id,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: containers.map((c) => ({
+            ...c,
+            resources: {
+                requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" },
+                limits: { cpu: "100m", memory: "16Mi", "ephemeral-storage": "80Mi" },
+            },
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        })),
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+    };
+}
+
+/** Writes a Pod, or a Deployment of that pod, as a manifest file in the workspace. */
+function manifestFile(name: string, o: { kind: "Pod" | "Deployment"; namespace: string; spec: object }): string {
+    const metadata = { name, namespace: o.namespace, labels: { app: name } };
+    const manifest =
+        o.kind === "Pod"
+            ? { apiVersion: "v1", kind: "Pod", metadata, spec: o.spec }
+            : {
+                  apiVersion: "apps/v1",
+                  kind: "Deployment",
+                  metadata,
+                  spec: {
+                      selector: { matchLabels: { app: name } },
+                      template: { metadata: { labels: { app: name } }, spec: o.spec },
+                  },
+              };
+    const file = path.join(ws.dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify(manifest));
+    return file;
+}
+
+/** `kubectl apply` of the object, which must be refused; returns the API server's refusal. */
+async function refused(name: string, o: Parameters<typeof manifestFile>[1]): Promise<string> {
+    const file = manifestFile(name, o);
+    try {
+        await cluster.kubectl(["apply", "-f", file]);
+    } catch (e) {
+        const message = (e as Error).message;
+        console.log(
+            `admission refused ${o.kind} ${o.namespace}/${name}: ${message
+                .split("\n")
+                .filter((l) => /denied request/.test(l))
+                .join(" ")}`,
+        );
+        return message;
+    }
+    throw new Error(`the API server admitted ${o.kind} ${o.namespace}/${name}`);
+}
 
 /**
  * Starts an up and SIGKILLs it (CLI, language host and providers) once it has updated `n`

@@ -30,20 +30,43 @@ interface SeccompProfile {
     readonly localhostProfile?: string;
 }
 
+interface SELinuxOptions {
+    readonly type?: string;
+    readonly user?: string;
+    readonly role?: string;
+    readonly level?: string;
+}
+
+interface AppArmorProfile {
+    readonly type?: string;
+    readonly localhostProfile?: string;
+}
+
+interface WindowsOptions {
+    readonly hostProcess?: boolean;
+}
+
+/** The security options a pod and its containers share. */
+interface CommonSecurityContext {
+    readonly runAsNonRoot?: boolean;
+    readonly runAsUser?: number;
+    readonly runAsGroup?: number;
+    readonly seccompProfile?: SeccompProfile;
+    readonly seLinuxOptions?: SELinuxOptions;
+    readonly appArmorProfile?: AppArmorProfile;
+    readonly windowsOptions?: WindowsOptions;
+}
+
 interface Capabilities {
     readonly add?: readonly string[];
     readonly drop?: readonly string[];
 }
 
-export interface SecurityContext {
+export interface SecurityContext extends CommonSecurityContext {
     readonly privileged?: boolean;
     readonly allowPrivilegeEscalation?: boolean;
-    readonly runAsNonRoot?: boolean;
-    readonly runAsUser?: number;
-    readonly runAsGroup?: number;
     readonly readOnlyRootFilesystem?: boolean;
     readonly capabilities?: Capabilities;
-    readonly seccompProfile?: SeccompProfile;
     readonly procMount?: string;
 }
 
@@ -52,20 +75,32 @@ interface Sysctl {
     readonly value?: string;
 }
 
-export interface PodSecurityContext {
-    readonly runAsNonRoot?: boolean;
-    readonly runAsUser?: number;
-    readonly runAsGroup?: number;
+export interface PodSecurityContext extends CommonSecurityContext {
     readonly fsGroup?: number;
     readonly supplementalGroups?: readonly number[];
-    readonly seccompProfile?: SeccompProfile;
     readonly sysctls?: readonly Sysctl[];
+}
+
+interface KeyReference {
+    readonly name?: string;
+    readonly key?: string;
 }
 
 interface EnvVar {
     readonly name?: string;
     readonly value?: string;
-    readonly valueFrom?: Readonly<Record<string, unknown>>;
+    readonly valueFrom?: {
+        readonly secretKeyRef?: KeyReference;
+        readonly configMapKeyRef?: KeyReference;
+        readonly fieldRef?: Readonly<Record<string, unknown>>;
+        readonly resourceFieldRef?: Readonly<Record<string, unknown>>;
+    };
+}
+
+interface EnvFromSource {
+    readonly prefix?: string;
+    readonly secretRef?: { readonly name?: string };
+    readonly configMapRef?: { readonly name?: string };
 }
 
 interface ContainerPort {
@@ -88,9 +123,20 @@ interface ResourceRequirements {
     readonly limits?: Readonly<Record<string, Quantity>>;
 }
 
-interface Probe {
-    readonly httpGet?: Readonly<Record<string, unknown>>;
-    readonly tcpSocket?: Readonly<Record<string, unknown>>;
+/** The handler of a probe or a lifecycle hook; `host` makes the kubelet connect elsewhere than the pod. */
+interface HandlerTarget extends Readonly<Record<string, unknown>> {
+    readonly host?: string;
+}
+
+export interface LifecycleHandler {
+    readonly httpGet?: HandlerTarget;
+    readonly tcpSocket?: HandlerTarget;
+    readonly exec?: Readonly<Record<string, unknown>>;
+}
+
+export interface Probe {
+    readonly httpGet?: HandlerTarget;
+    readonly tcpSocket?: HandlerTarget;
     readonly exec?: Readonly<Record<string, unknown>>;
     readonly grpc?: Readonly<Record<string, unknown>>;
     readonly initialDelaySeconds?: number;
@@ -102,6 +148,9 @@ export interface Container {
     readonly name?: string;
     readonly image?: string;
     readonly env?: readonly EnvVar[];
+    readonly envFrom?: readonly EnvFromSource[];
+    /** `Always` on an initContainer makes it a native sidecar. */
+    readonly restartPolicy?: string;
     readonly ports?: readonly ContainerPort[];
     readonly volumeMounts?: readonly VolumeMount[];
     readonly resources?: ResourceRequirements;
@@ -109,6 +158,7 @@ export interface Container {
     readonly readinessProbe?: Probe;
     readonly livenessProbe?: Probe;
     readonly startupProbe?: Probe;
+    readonly lifecycle?: { readonly postStart?: LifecycleHandler; readonly preStop?: LifecycleHandler };
 }
 
 /** A volume: its name plus exactly one volume-source key (configMap, hostPath, …). */
@@ -122,6 +172,8 @@ interface TopologySpreadConstraint {
 }
 
 export interface PodSpec {
+    /** false runs the pod in its own user namespace. */
+    readonly hostUsers?: boolean;
     readonly containers?: readonly Container[];
     readonly initContainers?: readonly Container[];
     readonly ephemeralContainers?: readonly Container[];
@@ -144,6 +196,8 @@ export interface PodTemplateSpec {
 
 export interface WorkloadSpec {
     readonly replicas?: number;
+    /** StatefulSet: the governing (headless) Service. */
+    readonly serviceName?: string;
     readonly selector?: LabelSelector;
     readonly template?: PodTemplateSpec;
     readonly jobTemplate?: { readonly spec?: { readonly template?: PodTemplateSpec } };
@@ -164,6 +218,8 @@ interface ServicePort {
 
 export interface ServiceSpec {
     readonly type?: string;
+    readonly clusterIP?: string;
+    readonly externalIPs?: readonly string[];
     readonly selector?: Labels;
     readonly ports?: readonly ServicePort[];
 }
@@ -188,6 +244,12 @@ export interface PolicyRule {
     readonly resourceNames?: readonly string[];
     readonly verbs?: readonly string[];
     readonly nonResourceURLs?: readonly string[];
+}
+
+interface Subject {
+    readonly kind?: string;
+    readonly name?: string;
+    readonly namespace?: string;
 }
 
 interface RoleRef {
@@ -242,6 +304,21 @@ export interface RoleObject extends KubeObject {
 
 export interface BindingObject extends KubeObject {
     readonly roleRef?: RoleRef;
+    readonly subjects?: readonly Subject[];
+}
+
+export interface SecretObject extends KubeObject {
+    readonly type?: string;
+}
+
+/** A PersistentVolume: its capacity and exactly one volume-source key (csi, hostPath, local, nfs, …). */
+export interface PersistentVolumeObject extends KubeObject {
+    readonly spec?: Readonly<Record<string, unknown>>;
+}
+
+/** A core/v1 PodTemplate: the template sits at the top level. */
+export interface PodTemplateObject extends KubeObject {
+    readonly template?: PodTemplateSpec;
 }
 
 export interface WithSpec<S> extends KubeObject {

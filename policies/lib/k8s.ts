@@ -1,7 +1,17 @@
 // Kinds, identities, pod templates, containers and selectors of the Kubernetes objects the pack
 // inspects, recognised by their Pulumi type token (`kubernetes:<group>/<version>:<Kind>`). The object
 // shapes are in ./k8s-types.ts.
-import type { Labels, LabelSelector, Container, PodSpec, PodTemplateSpec, WorkloadSpec, KubeObject, WithSpec } from "./k8s-types";
+import type {
+    Labels,
+    LabelSelector,
+    Container,
+    PodSpec,
+    PodTemplateObject,
+    PodTemplateSpec,
+    WorkloadSpec,
+    KubeObject,
+    WithSpec,
+} from "./k8s-types";
 
 export type * from "./k8s-types";
 
@@ -15,6 +25,8 @@ export type * from "./k8s-types";
  */
 const KINDS = {
     Pod: { groups: ["core"], kind: "Pod" },
+    PodTemplate: { groups: ["core"], kind: "PodTemplate" },
+    ReplicationController: { groups: ["core"], kind: "ReplicationController" },
     Deployment: { groups: ["apps", "extensions"], kind: "Deployment" },
     StatefulSet: { groups: ["apps"], kind: "StatefulSet" },
     DaemonSet: { groups: ["apps", "extensions"], kind: "DaemonSet" },
@@ -24,6 +36,8 @@ const KINDS = {
     Service: { groups: ["core"], kind: "Service" },
     ServiceAccount: { groups: ["core"], kind: "ServiceAccount" },
     ConfigMap: { groups: ["core"], kind: "ConfigMap" },
+    Secret: { groups: ["core"], kind: "Secret" },
+    PersistentVolume: { groups: ["core"], kind: "PersistentVolume" },
     Namespace: { groups: ["core"], kind: "Namespace" },
     Ingress: { groups: ["networking.k8s.io", "extensions"], kind: "Ingress" },
     NetworkPolicy: { groups: ["networking.k8s.io", "extensions"], kind: "NetworkPolicy" },
@@ -37,8 +51,13 @@ const KINDS = {
 
 export type KindName = keyof typeof KINDS;
 
+/** Every kind the pack recognises (for rules that look at any object, e.g. its annotations). */
+export const ALL_KINDS: readonly KindName[] = Object.keys(KINDS) as KindName[];
+
 export const POD_BEARING_KINDS: readonly KindName[] = [
     "Pod",
+    "PodTemplate",
+    "ReplicationController",
     "Deployment",
     "StatefulSet",
     "DaemonSet",
@@ -49,6 +68,7 @@ export const POD_BEARING_KINDS: readonly KindName[] = [
 
 const CLUSTER_SCOPED: ReadonlySet<KindName> = new Set<KindName>([
     "Namespace",
+    "PersistentVolume",
     "ClusterRole",
     "ClusterRoleBinding",
 ]);
@@ -123,6 +143,20 @@ function readKnown<T>(read: () => T): T | typeof COMPUTED {
     }
 }
 
+/**
+ * The string value of `read()`, or undefined when it is not a string or not known yet (a computed
+ * output during a preview, which the policy server's proxy refuses to read): a value only known
+ * after deployment cannot be judged now, and must not stop the rest of the object being judged.
+ */
+export function knownString(read: () => unknown): string | undefined {
+    try {
+        const value = read();
+        return typeof value === "string" ? value : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** `Deployment azora/api-gateway`, `Namespace azora`. */
 export function describe(id: ObjectIdentity): string {
     return id.namespace === undefined ? `${id.kind} ${id.name}` : `${id.kind} ${id.namespace}/${id.name}`;
@@ -142,11 +176,7 @@ export function referenceMatches(ref: string, id: ObjectIdentity): boolean {
         return parts[0].toLowerCase() === id.kind.toLowerCase() && parts[1] === id.name;
     }
     if (parts.length === 3) {
-        return (
-            parts[0].toLowerCase() === id.kind.toLowerCase() &&
-            parts[1] === (id.namespace ?? "") &&
-            parts[2] === id.name
-        );
+        return parts[0].toLowerCase() === id.kind.toLowerCase() && parts[1] === (id.namespace ?? "") && parts[2] === id.name;
     }
     return false;
 }
@@ -162,6 +192,9 @@ export function podTemplateOf(kind: KindName, props: KubeObject): PodTemplateSpe
             const pod = props as WithSpec<PodSpec>;
             return { metadata: pod.metadata, spec: pod.spec };
         }
+        case "PodTemplate":
+            return (props as PodTemplateObject).template;
+        case "ReplicationController":
         case "Deployment":
         case "StatefulSet":
         case "DaemonSet":
@@ -188,7 +221,10 @@ function listOf<T>(value: readonly T[] | undefined): readonly T[] {
     return Array.isArray(value) ? (value as readonly T[]) : [];
 }
 
-export function containersOf(spec: PodSpec | undefined, kinds: readonly ContainerKind[] = ["container", "initContainer", "ephemeralContainer"]): ContainerRef[] {
+export function containersOf(
+    spec: PodSpec | undefined,
+    kinds: readonly ContainerKind[] = ["container", "initContainer", "ephemeralContainer"],
+): ContainerRef[] {
     if (!spec) {
         return [];
     }
@@ -199,7 +235,9 @@ export function containersOf(spec: PodSpec | undefined, kinds: readonly Containe
         }
         listOf(list).forEach((container, index) => {
             const name = typeof container?.name === "string" ? container.name : `#${index}`;
-            out.push({ kind, container: container ?? {}, label: `${kind} "${name}"` });
+            // A native sidecar is an initContainer that keeps running (restartPolicy Always).
+            const role = kind === "initContainer" && container?.restartPolicy === "Always" ? "sidecar initContainer" : kind;
+            out.push({ kind, container: container ?? {}, label: `${role} "${name}"` });
         });
     };
     add("container", spec.containers);

@@ -18,16 +18,7 @@ import { describe, identityOf, kindOfType, KindName, KubeObject, ObjectIdentity,
 
 /** Areas the policies are grouped in; also the policy name prefix and its tag. */
 type PolicyGroup =
-    | "pss"
-    | "container"
-    | "image"
-    | "probes"
-    | "sa"
-    | "secrets"
-    | "network"
-    | "rbac"
-    | "availability"
-    | "objects";
+    "pss" | "container" | "image" | "probes" | "sa" | "secrets" | "network" | "rbac" | "storage" | "availability" | "objects";
 
 /**
  * An exemption, configured under the policy it exempts from (the engine scopes policy config per
@@ -48,14 +39,16 @@ const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
     type: "array",
     description:
         "Objects exempt from this policy: { resource: 'Kind/namespace/name' | 'Kind/name' | 'name', reason: 'why' }. " +
-        "An exemption without a reason is reported as a violation and exempts nothing.",
+        "An exemption without a reason is refused by the engine's schema check (and, should one reach the pack, reported as a violation that exempts nothing).",
     items: {
         type: "object",
         properties: {
-            resource: { type: "string", pattern: "^[^/]+(/[^/]+){0,2}$" },
-            reason: { type: "string" },
+            resource: { type: "string", pattern: "^[^/\\s]+(/[^/\\s]+){0,2}$" },
+            reason: { type: "string", pattern: "\\S" },
         },
-        required: ["resource"],
+        // The engine refuses a malformed exemption before the preview starts, naming the key.
+        required: ["resource", "reason"],
+        additionalProperties: false,
     },
     default: [],
 };
@@ -260,7 +253,5 @@ export function stackPolicy<C extends BaseConfig = BaseConfig>(def: StackPolicyD
 }
 
 function findUrn(objects: readonly StackObject[], id: ObjectIdentity): string | undefined {
-    return objects.find(
-        (o) => o.id.kind === id.kind && o.id.name === id.name && o.id.namespace === id.namespace,
-    )?.urn;
+    return objects.find((o) => o.id.kind === id.kind && o.id.name === id.name && o.id.namespace === id.namespace)?.urn;
 }

@@ -86,7 +86,8 @@ export const deploymentHasHpa = stackPolicy({
     group: "availability",
     severity: "medium",
     description: "Every Deployment is the scaleTargetRef of a HorizontalPodAutoscaler in its namespace.",
-    remediation: "add a HorizontalPodAutoscaler with scaleTargetRef { apiVersion: apps/v1, kind: Deployment, name: <deployment> }.",
+    remediation:
+        "add a HorizontalPodAutoscaler with scaleTargetRef { apiVersion: apps/v1, kind: Deployment, name: <deployment> }.",
     check: ({ ofKind, violation }) => {
         const hpas = ofKind("HorizontalPodAutoscaler");
         for (const d of ofKind("Deployment")) {
@@ -103,10 +104,13 @@ export const pdbAllowsEviction = stackPolicy({
     severity: "high",
     description:
         "A PodDisruptionBudget never blocks eviction: at the workload's minimum scale (HPA minReplicas, else replicas) it allows at least one disruption (maxUnavailable ≥ 1, or minAvailable below the minimum), and with two or more replicas it keeps at least one pod up.",
-    remediation: "use maxUnavailable: 1 (or a minAvailable below the HPA's minReplicas); never minAvailable equal to the replica count or maxUnavailable 0.",
+    remediation:
+        "use maxUnavailable: 1 (or a minAvailable below the HPA's minReplicas); never minAvailable equal to the replica count or maxUnavailable 0.",
     check: ({ ofKind, violation }) => {
         const hpas = ofKind("HorizontalPodAutoscaler");
-        const workloads = ofKind(...POD_BEARING_KINDS).filter((w) => w.kind !== "Pod" && w.kind !== "Job" && w.kind !== "CronJob");
+        const workloads = ofKind(...POD_BEARING_KINDS).filter(
+            (w) => w.kind !== "Pod" && w.kind !== "Job" && w.kind !== "CronJob",
+        );
         for (const pdb of ofKind("PodDisruptionBudget")) {
             const spec = specOf<PodDisruptionBudgetSpec>(pdb) ?? {};
             const hasMin = spec.minAvailable !== undefined && spec.minAvailable !== null;
@@ -146,34 +150,49 @@ export const selectorsMatchPods = stackPolicy({
     severity: "medium",
     description:
         "Services, PodDisruptionBudgets and NetworkPolicies with non-empty selectors select pods that exist in their namespace, and HorizontalPodAutoscalers target an existing workload.",
-    remediation: "align the selector with the workload's pod template labels (app.kubernetes.io/name, app.kubernetes.io/part-of) or remove the stale object.",
+    remediation:
+        "align the selector with the workload's pod template labels (app.kubernetes.io/name, app.kubernetes.io/part-of) or remove the stale object.",
     check: ({ ofKind, violation }) => {
         const workloads = ofKind(...POD_BEARING_KINDS);
-        const anyPodIn = (ns: string | undefined, matches: (labels: Readonly<Record<string, string>> | undefined) => boolean): boolean =>
-            workloads.some((w) => w.id.namespace === ns && matches(podLabelsOf(w)));
+        const anyPodIn = (
+            ns: string | undefined,
+            matches: (labels: Readonly<Record<string, string>> | undefined) => boolean,
+        ): boolean => workloads.some((w) => w.id.namespace === ns && matches(podLabelsOf(w)));
 
         for (const s of ofKind("Service")) {
             const selector = specOf<ServiceSpec>(s)?.selector;
             if (selector && Object.keys(selector).length > 0 && !anyPodIn(s.id.namespace, (l) => mapSelects(selector, l))) {
-                violation(s, `selects ${JSON.stringify(selector)}, which matches no pods in namespace ${s.id.namespace ?? "default"}.`);
+                violation(
+                    s,
+                    `selects ${JSON.stringify(selector)}, which matches no pods in namespace ${s.id.namespace ?? "default"}.`,
+                );
             }
         }
         for (const p of ofKind("PodDisruptionBudget")) {
             const selector = specOf<PodDisruptionBudgetSpec>(p)?.selector;
             if (!isEmptySelector(selector) && !anyPodIn(p.id.namespace, (l) => labelSelectorSelects(selector, l))) {
-                violation(p, `selects ${JSON.stringify(selector)}, which matches no pods in namespace ${p.id.namespace ?? "default"}.`);
+                violation(
+                    p,
+                    `selects ${JSON.stringify(selector)}, which matches no pods in namespace ${p.id.namespace ?? "default"}.`,
+                );
             }
         }
         for (const n of ofKind("NetworkPolicy")) {
             const selector = specOf<NetworkPolicySpec>(n)?.podSelector;
             if (!isEmptySelector(selector) && !anyPodIn(n.id.namespace, (l) => labelSelectorSelects(selector, l))) {
-                violation(n, `podSelector ${JSON.stringify(selector)} matches no pods in namespace ${n.id.namespace ?? "default"}.`);
+                violation(
+                    n,
+                    `podSelector ${JSON.stringify(selector)} matches no pods in namespace ${n.id.namespace ?? "default"}.`,
+                );
             }
         }
         for (const h of ofKind("HorizontalPodAutoscaler")) {
             const ref = specOf<HorizontalPodAutoscalerSpec>(h)?.scaleTargetRef;
             if (!workloads.some((w) => hpaTargets(h, w))) {
-                violation(h, `targets ${ref?.kind ?? "?"} ${ref?.name ?? "?"}, which is not in namespace ${h.id.namespace ?? "default"}.`);
+                violation(
+                    h,
+                    `targets ${ref?.kind ?? "?"} ${ref?.name ?? "?"}, which is not in namespace ${h.id.namespace ?? "default"}.`,
+                );
             }
         }
     },
@@ -189,7 +208,8 @@ export const highAvailability = stackPolicy<HighAvailabilityConfig>({
     severity: "high",
     description:
         "When requireHighAvailability is true, every Deployment and StatefulSet runs at least 2 replicas (HPA minReplicas when autoscaled, else replicas) and spreads them with topologySpreadConstraints.",
-    remediation: "set the HPA's minReplicas (or replicas) to at least 2 and add topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone.",
+    remediation:
+        "set the HPA's minReplicas (or replicas) to at least 2 and add topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone.",
     config: {
         requireHighAvailability: {
             type: "boolean",
@@ -216,10 +236,40 @@ export const highAvailability = stackPolicy<HighAvailabilityConfig>({
     },
 });
 
+export const statefulSetHeadlessService = stackPolicy({
+    name: "availability-statefulset-headless-service",
+    group: "availability",
+    severity: "medium",
+    description:
+        "Every StatefulSet's serviceName names a headless Service (clusterIP: None) of its namespace, which gives its pods their stable DNS names.",
+    remediation:
+        "create a Service with clusterIP: None that selects the StatefulSet's pods, and set spec.serviceName to its name.",
+    check: ({ ofKind, violation }) => {
+        const services = ofKind("Service");
+        for (const sts of ofKind("StatefulSet")) {
+            const serviceName = (sts.props as WithSpec<WorkloadSpec>).spec?.serviceName;
+            if (typeof serviceName !== "string" || serviceName === "") {
+                violation(sts, "has no spec.serviceName.");
+                continue;
+            }
+            const svc = services.find((s) => s.id.namespace === sts.id.namespace && s.id.name === serviceName);
+            if (!svc) {
+                violation(
+                    sts,
+                    `names serviceName ${serviceName}, but no Service of that name exists in namespace ${sts.id.namespace ?? "default"}.`,
+                );
+            } else if ((svc.props as WithSpec<ServiceSpec>).spec?.clusterIP !== "None") {
+                violation(sts, `names serviceName ${serviceName}, which is not headless (clusterIP is not None).`);
+            }
+        }
+    },
+});
+
 export const availabilityPolicies: readonly StackValidationPolicy[] = [
     deploymentHasPdb,
     deploymentHasHpa,
     pdbAllowsEviction,
     selectorsMatchPods,
     highAvailability,
+    statefulSetHeadlessService,
 ];

@@ -9,7 +9,10 @@ interface PodCheck<C extends BaseConfig> extends ResourceCheck<C, KubeObject> {
     readonly spec: PodSpec;
 }
 
-export interface PodPolicyDefinition<C extends BaseConfig> extends Omit<ResourcePolicyDefinition<C, KubeObject>, "kinds" | "check"> {
+export interface PodPolicyDefinition<C extends BaseConfig> extends Omit<
+    ResourcePolicyDefinition<C, KubeObject>,
+    "kinds" | "check"
+> {
     /** Defaults to every pod-bearing kind (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). */
     readonly kinds?: ResourcePolicyDefinition<C, KubeObject>["kinds"];
     checkPod: (ctx: PodCheck<C>) => void;
@@ -32,5 +35,15 @@ export function podPolicy<C extends BaseConfig = BaseConfig>(def: PodPolicyDefin
     });
 }
 
-/** Secret-looking names: password, secret, token, api key, private key, credentials. */
-export const SECRET_NAME = /password|secret|token|api[_-]?key|private[_-]?key|credentials/i;
+/**
+ * Secret-looking names: password and its abbreviations (passwd, pwd, pass as a word), passphrase,
+ * secret, token, api/access/signing/private key, credentials and creds. Matched on the name with
+ * camelCase split into words (`dbPass` reads as `db_Pass`), so abbreviations only count as words.
+ */
+const SECRET_NAME =
+    /password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|signing[_-]?key|private[_-]?key|credential|(?:^|[_.-])(?:pwd|pass|creds?)(?:$|[_.-])/i;
+
+/** Whether a variable or key name contains a secret-looking word (before any suffix exception). */
+export function hasSecretWord(name: string): boolean {
+    return SECRET_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, "$1_$2"));
+}

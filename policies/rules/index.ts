@@ -11,6 +11,7 @@ import { probePolicies } from "./probes";
 import { rbacPolicies } from "./rbac";
 import { secretPolicies } from "./secrets";
 import { serviceAccountPolicies } from "./service-accounts";
+import { storagePolicies } from "./storage";
 
 export const allPolicies: Policies = [
     ...podSecurityPolicies,
@@ -21,6 +22,7 @@ export const allPolicies: Policies = [
     ...secretPolicies,
     ...networkingPolicies,
     ...rbacPolicies,
+    ...storagePolicies,
     ...availabilityPolicies,
     ...objectPolicies,
 ];

@@ -1,9 +1,12 @@
-// Pod Security Standards, "restricted" profile, for every pod-bearing kind and for containers,
-// initContainers and ephemeralContainers alike. See
-// https://kubernetes.io/docs/concepts/security/pod-security-standards/ (restricted + baseline).
+// Pod Security Standards, baseline and restricted profiles, for every pod-bearing kind and for
+// containers, initContainers (native sidecars included) and ephemeralContainers alike. The controls
+// and their allowed values follow the Pod Security Admission checks of the Kubernetes version the
+// e2e cluster runs (k8s.io/pod-security-admission v0.36, policy/check_*.go); policies/README.md maps
+// each control to its policy. Where PSA relaxes a control for user-namespaced pods (hostUsers:
+// false), the pack does not: the platform does not rely on user namespaces.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 
-import { arrayOf, containersOf, Labels } from "../lib/k8s";
+import { arrayOf, containersOf, knownString, Labels, LifecycleHandler, SecurityContext } from "../lib/k8s";
 import { resourcePolicy } from "../lib/policy";
 import { podPolicy } from "./common";
 
@@ -80,7 +83,8 @@ export const dropAllCapabilities = podPolicy({
     group: "pss",
     severity: "high",
     description: "Containers must drop ALL capabilities and add at most NET_BIND_SERVICE (restricted).",
-    remediation: 'set securityContext.capabilities: { drop: ["ALL"] } and add nothing but "NET_BIND_SERVICE" if a port below 1024 is really needed.',
+    remediation:
+        'set securityContext.capabilities: { drop: ["ALL"] } and add nothing but "NET_BIND_SERVICE" if a port below 1024 is really needed.',
     checkPod: ({ spec, violation }) => {
         for (const c of containersOf(spec)) {
             const caps = c.container.securityContext?.capabilities ?? {};
@@ -102,7 +106,8 @@ export const seccompProfile = podPolicy({
     group: "pss",
     severity: "high",
     description: "Pods must use the RuntimeDefault or a Localhost seccomp profile, never Unconfined (restricted).",
-    remediation: 'set securityContext.seccompProfile: { type: "RuntimeDefault" } on the pod spec (or Localhost with a profile on every container).',
+    remediation:
+        'set securityContext.seccompProfile: { type: "RuntimeDefault" } on the pod spec (or Localhost with a profile on every container).',
     checkPod: ({ spec, violation }) => {
         const podType = spec.securityContext?.seccompProfile?.type;
         if (podType !== undefined && !ALLOWED_SECCOMP.has(podType)) {
@@ -125,7 +130,8 @@ export const noHostNamespaces = podPolicy({
     group: "pss",
     severity: "critical",
     description: "Pods must not share the host's network, PID or IPC namespace (baseline and restricted).",
-    remediation: "remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false); expose the workload through a Service instead.",
+    remediation:
+        "remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false); expose the workload through a Service instead.",
     checkPod: ({ spec, violation }) => {
         for (const field of ["hostNetwork", "hostPID", "hostIPC"] as const) {
             if (spec[field] === true) {
@@ -214,6 +220,7 @@ const ALLOWED_VOLUME_TYPES: readonly string[] = [
     "persistentVolumeClaim",
     "projected",
     "secret",
+    "image",
 ];
 
 export const allowedVolumeTypes = podPolicy({
@@ -227,7 +234,9 @@ export const allowedVolumeTypes = podPolicy({
             const sources = Object.keys(v).filter((k) => k !== "name" && k !== "hostPath" && v[k] !== undefined && v[k] !== null);
             const disallowed = sources.filter((k) => !ALLOWED_VOLUME_TYPES.includes(k));
             if (disallowed.length > 0) {
-                violation(`volume "${v.name ?? "?"}" uses the ${disallowed.join(", ")} volume type, which the restricted profile does not allow.`);
+                violation(
+                    `volume "${v.name ?? "?"}" uses the ${disallowed.join(", ")} volume type, which the restricted profile does not allow.`,
+                );
             }
         }
     },
@@ -261,6 +270,8 @@ const SAFE_SYSCTLS: readonly string[] = [
     "net.ipv4.tcp_fin_timeout",
     "net.ipv4.tcp_keepalive_intvl",
     "net.ipv4.tcp_keepalive_probes",
+    "net.ipv4.tcp_rmem",
+    "net.ipv4.tcp_wmem",
 ];
 
 export const safeSysctls = podPolicy({
@@ -273,6 +284,122 @@ export const safeSysctls = podPolicy({
         for (const s of arrayOf(spec.securityContext?.sysctls)) {
             if (!SAFE_SYSCTLS.includes(s.name ?? "")) {
                 violation(`the pod sets the unsafe sysctl ${s.name ?? "(unnamed)"}.`);
+            }
+        }
+    },
+});
+
+export const noHostProcess = podPolicy({
+    name: "pss-no-host-process",
+    group: "pss",
+    severity: "critical",
+    description: "No Windows HostProcess pod or container (Pod Security Standards baseline: HostProcess).",
+    remediation: "remove securityContext.windowsOptions.hostProcess (or set it to false) on the pod and every container.",
+    checkPod: ({ spec, violation }) => {
+        if (spec.securityContext?.windowsOptions?.hostProcess === true) {
+            violation("the pod securityContext sets windowsOptions.hostProcess: true.");
+        }
+        for (const c of containersOf(spec)) {
+            if (c.container.securityContext?.windowsOptions?.hostProcess === true) {
+                violation(`${c.label} sets windowsOptions.hostProcess: true.`);
+            }
+        }
+    },
+});
+
+const APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+const ALLOWED_APPARMOR_TYPES: ReadonlySet<string> = new Set(["RuntimeDefault", "Localhost"]);
+
+export const appArmorProfile = podPolicy({
+    name: "pss-apparmor-profile",
+    group: "pss",
+    severity: "high",
+    description:
+        "AppArmor is never disabled: appArmorProfile.type is RuntimeDefault or Localhost, and the legacy annotations say runtime/default or localhost/* (baseline: AppArmor).",
+    remediation:
+        'remove the Unconfined AppArmor setting: leave appArmorProfile unset (the runtime default applies) or set { type: "RuntimeDefault" }; drop the legacy container.apparmor.security.beta.kubernetes.io/* annotation or set it to runtime/default.',
+    checkPod: ({ template, spec, violation }) => {
+        const podType = spec.securityContext?.appArmorProfile?.type;
+        if (podType !== undefined && !ALLOWED_APPARMOR_TYPES.has(podType)) {
+            violation(`the pod securityContext sets appArmorProfile type ${podType}.`);
+        }
+        for (const c of containersOf(spec)) {
+            const own = c.container.securityContext?.appArmorProfile?.type;
+            if (own !== undefined && !ALLOWED_APPARMOR_TYPES.has(own)) {
+                violation(`${c.label} sets appArmorProfile type ${own}.`);
+            }
+        }
+        const annotations = template.metadata?.annotations ?? {};
+        for (const key of Object.keys(annotations).filter((k) => k.startsWith(APPARMOR_ANNOTATION_PREFIX))) {
+            const value = knownString(() => annotations[key]) ?? "(unknown until deployed)";
+            if (value !== "runtime/default" && !value.startsWith("localhost/")) {
+                violation(`the pod template's annotation ${key} is ${value}.`);
+            }
+        }
+    },
+});
+
+/** SELinux types a container may ask for (PSA's check_seLinuxOptions, 1.31+). */
+const ALLOWED_SELINUX_TYPES: ReadonlySet<string> = new Set([
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
+    "container_engine_t",
+]);
+
+export const seLinuxOptions = podPolicy({
+    name: "pss-selinux-options",
+    group: "pss",
+    severity: "high",
+    description: `No custom SELinux user or role, and a type only from ${[...ALLOWED_SELINUX_TYPES].join(", ")} (baseline: SELinux).`,
+    remediation:
+        "remove seLinuxOptions.user and seLinuxOptions.role, and leave seLinuxOptions.type unset or one of the container types.",
+    checkPod: ({ spec, violation }) => {
+        const check = (where: string, options: SecurityContext["seLinuxOptions"]): void => {
+            if (!options) {
+                return;
+            }
+            if (options.type !== undefined && options.type !== "" && !ALLOWED_SELINUX_TYPES.has(options.type)) {
+                violation(`${where} sets seLinuxOptions.type ${options.type}.`);
+            }
+            for (const field of ["user", "role"] as const) {
+                if (options[field] !== undefined && options[field] !== "") {
+                    violation(`${where} sets seLinuxOptions.${field} ${options[field]}.`);
+                }
+            }
+        };
+        check("the pod securityContext", spec.securityContext?.seLinuxOptions);
+        for (const c of containersOf(spec)) {
+            check(c.label, c.container.securityContext?.seLinuxOptions);
+        }
+    },
+});
+
+const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
+const HOOKS = ["postStart", "preStop"] as const;
+
+export const noHostProbes = podPolicy({
+    name: "pss-no-host-probes",
+    group: "pss",
+    severity: "high",
+    description:
+        "Probes and lifecycle hooks never set a host, so the kubelet only connects to the pod itself (baseline: Host Probes / Lifecycle Hooks, Kubernetes 1.34+).",
+    remediation: "remove the host field from httpGet and tcpSocket of every probe and lifecycle hook; the pod IP is the default.",
+    checkPod: ({ spec, violation }) => {
+        const check = (where: string, handler: LifecycleHandler | undefined): void => {
+            for (const action of ["httpGet", "tcpSocket"] as const) {
+                const host = handler?.[action]?.host;
+                if (typeof host === "string" && host !== "") {
+                    violation(`${where} ${action} targets host ${host}.`);
+                }
+            }
+        };
+        for (const c of containersOf(spec)) {
+            for (const probe of PROBES) {
+                check(`${c.label} ${probe}`, c.container[probe]);
+            }
+            for (const hook of HOOKS) {
+                check(`${c.label} lifecycle.${hook}`, c.container.lifecycle?.[hook]);
             }
         }
     },
@@ -319,5 +446,9 @@ export const podSecurityPolicies: readonly ResourceValidationPolicy[] = [
     allowedVolumeTypes,
     procMountDefault,
     safeSysctls,
+    noHostProcess,
+    appArmorProfile,
+    seLinuxOptions,
+    noHostProbes,
     namespaceEnforcesRestricted,
 ];

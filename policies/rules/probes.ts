@@ -3,11 +3,21 @@
 // (node agents, no slow warm-up) get liveness, run-to-completion Jobs/CronJobs and bare Pods none.
 import type { Policies } from "@pulumi/policy";
 
-import { containersOf, isEmptySelector, KindName, mapSelects, podTemplateOf, POD_BEARING_KINDS, ServiceSpec, WithSpec } from "../lib/k8s";
+import {
+    containersOf,
+    isEmptySelector,
+    KindName,
+    mapSelects,
+    podTemplateOf,
+    POD_BEARING_KINDS,
+    Probe,
+    ServiceSpec,
+    WithSpec,
+} from "../lib/k8s";
 import { stackPolicy } from "../lib/policy";
 import { podPolicy } from "./common";
 
-const LIVENESS_AND_STARTUP: readonly KindName[] = ["Deployment", "StatefulSet", "ReplicaSet"];
+const LIVENESS_AND_STARTUP: readonly KindName[] = ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"];
 
 export const livenessAndStartup = podPolicy({
     name: "probes-liveness-and-startup",
@@ -15,7 +25,7 @@ export const livenessAndStartup = podPolicy({
     severity: "medium",
     kinds: [...LIVENESS_AND_STARTUP, "DaemonSet"],
     description:
-        "Long-running workloads probe their containers: Deployments, StatefulSets and ReplicaSets need liveness and startup probes; DaemonSets need liveness probes.",
+        "Long-running workloads probe their containers: Deployments, StatefulSets, ReplicaSets and ReplicationControllers need liveness and startup probes; DaemonSets need liveness probes.",
     remediation:
         "add a livenessProbe (cheap, process-local check) and a startupProbe (covers slow start so liveness can stay strict) to every container.",
     checkPod: ({ kind, spec, violation }) => {
@@ -35,7 +45,8 @@ export const readinessOnServedWorkloads = stackPolicy({
     name: "probes-readiness-on-served-workloads",
     group: "probes",
     severity: "high",
-    description: "Every container of a workload that a Service selects has a readiness probe, so traffic only reaches ready pods.",
+    description:
+        "Every container of a workload that a Service selects has a readiness probe, so traffic only reaches ready pods.",
     remediation: "add a readinessProbe (e.g. httpGet on the service's /ready path) to every container of the workload.",
     check: ({ ofKind, violation }) => {
         const services = ofKind("Service");
@@ -64,4 +75,28 @@ export const readinessOnServedWorkloads = stackPolicy({
     },
 });
 
-export const probePolicies: Policies = [livenessAndStartup, readinessOnServedWorkloads];
+/** What a probe asks: its handler (httpGet path/port/scheme/headers, tcpSocket, exec, grpc), without its timing. */
+function probeTarget(probe: Probe): string {
+    const { httpGet, tcpSocket, exec, grpc } = probe;
+    return JSON.stringify({ httpGet, tcpSocket, exec, grpc });
+}
+
+export const livenessDiffersFromReadiness = podPolicy({
+    name: "probes-liveness-differs-from-readiness",
+    group: "probes",
+    severity: "medium",
+    description:
+        "A container's liveness probe asks something else than its readiness probe: readiness may check dependencies, liveness only the process, or a dependency outage restarts every replica at once.",
+    remediation:
+        "point livenessProbe at a process-local endpoint (e.g. /health/live) and keep dependency checks in the readinessProbe (e.g. /health/ready).",
+    checkPod: ({ spec, violation }) => {
+        for (const c of containersOf(spec)) {
+            const { livenessProbe, readinessProbe } = c.container;
+            if (livenessProbe && readinessProbe && probeTarget(livenessProbe) === probeTarget(readinessProbe)) {
+                violation(`${c.label} uses the same check for liveness and readiness (${probeTarget(livenessProbe)}).`);
+            }
+        }
+    },
+});
+
+export const probePolicies: Policies = [livenessAndStartup, readinessOnServedWorkloads, livenessDiffersFromReadiness];

@@ -7,6 +7,7 @@ import {
     pdbAllowsEviction,
     scaled,
     selectorsMatchPods,
+    statefulSetHeadlessService,
 } from "../../policies/rules/availability";
 import { allowIngressTo, deployment, hpa, labelsFor, networkPolicy, pdb, service, serviceBundle, workload } from "./fixtures";
 import { loadConfigFile, PolicyConfigFile, problems } from "./harness";
@@ -19,7 +20,9 @@ describe("availability-deployment-has-pdb", () => {
     });
 
     it("reports a Deployment without a PDB", async () => {
-        expect(await problems(deploymentHasPdb, [deployment("api-gateway")])).toEqual(["Deployment azora/api-gateway: has no PodDisruptionBudget selecting its pods."]);
+        expect(await problems(deploymentHasPdb, [deployment("api-gateway")])).toEqual([
+            "Deployment azora/api-gateway: has no PodDisruptionBudget selecting its pods.",
+        ]);
     });
 
     it("does not count a PDB that selects other pods", async () => {
@@ -27,7 +30,9 @@ describe("availability-deployment-has-pdb", () => {
     });
 
     it("does not count a PDB in another namespace", async () => {
-        expect(await problems(deploymentHasPdb, [deployment("api-gateway"), pdb("api-gateway", undefined, "other")])).toHaveLength(1);
+        expect(
+            await problems(deploymentHasPdb, [deployment("api-gateway"), pdb("api-gateway", undefined, "other")]),
+        ).toHaveLength(1);
     });
 });
 
@@ -43,12 +48,21 @@ describe("availability-deployment-has-hpa", () => {
     });
 
     it("does not count an HPA that targets a StatefulSet of the same name", async () => {
-        expect(await problems(deploymentHasHpa, [deployment("api-gateway"), hpa("api-gateway", 2, "api-gateway", "azora", "StatefulSet")])).toHaveLength(1);
+        expect(
+            await problems(deploymentHasHpa, [
+                deployment("api-gateway"),
+                hpa("api-gateway", 2, "api-gateway", "azora", "StatefulSet"),
+            ]),
+        ).toHaveLength(1);
     });
 });
 
 describe("availability-pdb-allows-eviction", () => {
-    const stack = (spec: Parameters<typeof pdb>[1], minReplicas: number) => [deployment("api-gateway"), hpa("api-gateway", minReplicas), pdb("api-gateway", spec)];
+    const stack = (spec: Parameters<typeof pdb>[1], minReplicas: number) => [
+        deployment("api-gateway"),
+        hpa("api-gateway", minReplicas),
+        pdb("api-gateway", spec),
+    ];
 
     it("passes maxUnavailable 1", async () => {
         expect(await problems(pdbAllowsEviction, stack({ maxUnavailable: 1, selector: SELECT_GATEWAY }, 2))).toEqual([]);
@@ -81,14 +95,21 @@ describe("availability-pdb-allows-eviction", () => {
     });
 
     it("falls back to the Deployment's replicas when no HPA targets it", async () => {
-        const found = await problems(pdbAllowsEviction, [deployment("api-gateway", { replicas: 3 }), pdb("api-gateway", { minAvailable: 3, selector: SELECT_GATEWAY })]);
+        const found = await problems(pdbAllowsEviction, [
+            deployment("api-gateway", { replicas: 3 }),
+            pdb("api-gateway", { minAvailable: 3, selector: SELECT_GATEWAY }),
+        ]);
         expect(found).toEqual([
             "PodDisruptionBudget azora/api-gateway: blocks eviction: minAvailable 3 allows no disruption of Deployment api-gateway at its minimum of 3 (replicas).",
         ]);
     });
 
     it("takes an HPA without minReplicas as a minimum of 1", async () => {
-        const found = await problems(pdbAllowsEviction, [deployment("api-gateway"), hpa("api-gateway", "unset"), pdb("api-gateway", { minAvailable: 1, selector: SELECT_GATEWAY })]);
+        const found = await problems(pdbAllowsEviction, [
+            deployment("api-gateway"),
+            hpa("api-gateway", "unset"),
+            pdb("api-gateway", { minAvailable: 1, selector: SELECT_GATEWAY }),
+        ]);
         expect(found).toEqual([
             "PodDisruptionBudget azora/api-gateway: blocks eviction: minAvailable 1 allows no disruption of Deployment api-gateway at its minimum of 1 (HPA api-gateway minReplicas).",
         ]);
@@ -101,7 +122,9 @@ describe("availability-pdb-allows-eviction", () => {
     });
 
     it("reports a budget that sets both fields", async () => {
-        expect(await problems(pdbAllowsEviction, stack({ minAvailable: 1, maxUnavailable: 1, selector: SELECT_GATEWAY }, 2))).toEqual([
+        expect(
+            await problems(pdbAllowsEviction, stack({ minAvailable: 1, maxUnavailable: 1, selector: SELECT_GATEWAY }, 2)),
+        ).toEqual([
             "PodDisruptionBudget azora/api-gateway: sets both minAvailable and maxUnavailable; the API accepts only one.",
         ]);
     });
@@ -113,7 +136,13 @@ describe("availability-pdb-allows-eviction", () => {
     });
 
     it("rounds percentages up, as the disruption controller does", () => {
-        expect([scaled("50%", 3), scaled("10%", 2), scaled(1, 5), scaled("2", 5), scaled("x", 5)]).toEqual([2, 1, 1, 2, undefined]);
+        expect([scaled("50%", 3), scaled("10%", 2), scaled(1, 5), scaled("2", 5), scaled("x", 5)]).toEqual([
+            2,
+            1,
+            1,
+            2,
+            undefined,
+        ]);
     });
 });
 
@@ -141,7 +170,12 @@ describe("availability-selectors-match-pods", () => {
     });
 
     it("accepts a NetworkPolicy with an empty podSelector", async () => {
-        expect(await problems(selectorsMatchPods, [deployment("api-gateway"), networkPolicy("default-deny", { podSelector: {}, policyTypes: ["Ingress"] })])).toEqual([]);
+        expect(
+            await problems(selectorsMatchPods, [
+                deployment("api-gateway"),
+                networkPolicy("default-deny", { podSelector: {}, policyTypes: ["Ingress"] }),
+            ]),
+        ).toEqual([]);
     });
 
     it("reports an HPA whose target is not in the stack", async () => {
@@ -151,7 +185,9 @@ describe("availability-selectors-match-pods", () => {
     });
 
     it("does not let pods in another namespace satisfy a selector", async () => {
-        expect(await problems(selectorsMatchPods, [deployment("api-gateway", { namespace: "other" }), service("api-gateway")])).toHaveLength(1);
+        expect(
+            await problems(selectorsMatchPods, [deployment("api-gateway", { namespace: "other" }), service("api-gateway")]),
+        ).toHaveLength(1);
     });
 
     it("counts the pods of every pod-bearing kind", async () => {
@@ -163,7 +199,11 @@ describe("availability-high-availability", () => {
     const REQUIRED: PolicyConfigFile = { "availability-high-availability": { requireHighAvailability: true } };
 
     it("is off unless config requires it", async () => {
-        expect(await problems(highAvailability, [deployment("api-gateway", { replicas: 1, pod: { topologySpreadConstraints: [] } })])).toEqual([]);
+        expect(
+            await problems(highAvailability, [
+                deployment("api-gateway", { replicas: 1, pod: { topologySpreadConstraints: [] } }),
+            ]),
+        ).toEqual([]);
     });
 
     it("passes an autoscaled Deployment with minReplicas 2 and topology spread", async () => {
@@ -171,7 +211,9 @@ describe("availability-high-availability", () => {
     });
 
     it("reports an HPA minimum of 1 even when replicas is higher", async () => {
-        expect(await problems(highAvailability, [deployment("api-gateway", { replicas: 3 }), hpa("api-gateway", 1)], REQUIRED)).toEqual([
+        expect(
+            await problems(highAvailability, [deployment("api-gateway", { replicas: 3 }), hpa("api-gateway", 1)], REQUIRED),
+        ).toEqual([
             "Deployment azora/api-gateway: runs as few as 1 replica (HPA api-gateway minReplicas); high availability needs at least 2.",
         ]);
     });
@@ -183,7 +225,13 @@ describe("availability-high-availability", () => {
     });
 
     it("reports a Deployment without topologySpreadConstraints", async () => {
-        expect(await problems(highAvailability, [deployment("api-gateway", { pod: { topologySpreadConstraints: undefined } }), hpa("api-gateway", 2)], REQUIRED)).toEqual([
+        expect(
+            await problems(
+                highAvailability,
+                [deployment("api-gateway", { pod: { topologySpreadConstraints: undefined } }), hpa("api-gateway", 2)],
+                REQUIRED,
+            ),
+        ).toEqual([
             "Deployment azora/api-gateway: has no topologySpreadConstraints, so its replicas may share one node or zone.",
         ]);
     });
@@ -196,7 +244,9 @@ describe("availability-high-availability", () => {
 
     it("exempts in prod exactly the single-writer stores its config names, with their reasons", async () => {
         const ns = "azora-observability";
-        const single = ["grafana", "loki", "jaeger", "prometheus"].map((app) => workload("StatefulSet", app, { replicas: 1, namespace: ns }));
+        const single = ["grafana", "loki", "jaeger", "prometheus"].map((app) =>
+            workload("StatefulSet", app, { replicas: 1, namespace: ns }),
+        );
         expect(await problems(highAvailability, single, loadConfigFile("prod"))).toEqual([
             `StatefulSet ${ns}/prometheus: runs as few as 1 replica (replicas); high availability needs at least 2.`,
         ]);
@@ -208,5 +258,31 @@ describe("availability-high-availability", () => {
         for (const env of ["local", "dev", "staging"] as const) {
             expect(await problems(highAvailability, single, loadConfigFile(env))).toEqual([]);
         }
+    });
+});
+
+describe("availability-statefulset-headless-service", () => {
+    const store = workload("StatefulSet", "loki");
+
+    it("passes a StatefulSet governed by a headless Service", async () => {
+        expect(await problems(statefulSetHeadlessService, [store, service("loki", { clusterIP: "None" })])).toEqual([]);
+    });
+
+    it("reports a StatefulSet whose serviceName names no Service", async () => {
+        expect(await problems(statefulSetHeadlessService, [store])).toEqual([
+            "StatefulSet azora/loki: names serviceName loki, but no Service of that name exists in namespace azora.",
+        ]);
+    });
+
+    it("reports a StatefulSet whose Service has a cluster IP", async () => {
+        expect(await problems(statefulSetHeadlessService, [store, service("loki")])).toEqual([
+            "StatefulSet azora/loki: names serviceName loki, which is not headless (clusterIP is not None).",
+        ]);
+    });
+
+    it("does not accept a headless Service of another namespace", async () => {
+        expect(
+            await problems(statefulSetHeadlessService, [store, service("loki", { clusterIP: "None" }, "azora-observability")]),
+        ).toEqual(["StatefulSet azora/loki: names serviceName loki, but no Service of that name exists in namespace azora."]);
     });
 });

@@ -7,18 +7,29 @@ import type { Policy } from "../../policies/lib/types";
 import { allPolicies } from "../../policies/rules";
 import { noPrivileged } from "../../policies/rules/pod-security";
 import { deployment, SECURE_CONTAINER_CONTEXT } from "./fixtures";
-import { ENVIRONMENTS, loadConfigFile, parseConfigFile, POLICIES_DIR, resolvePolicyConfig, runResourcePolicy, schemaErrors } from "./harness";
+import {
+    ENVIRONMENTS,
+    loadConfigFile,
+    parseConfigFile,
+    POLICIES_DIR,
+    resolvePolicyConfig,
+    runResourcePolicy,
+    schemaErrors,
+} from "./harness";
 
 const POLICY_NAMES = allPolicies.map((p: Policy) => p.name);
-const GROUPS = ["pss", "container", "image", "probes", "sa", "secrets", "network", "rbac", "availability", "objects"];
+const GROUPS = ["pss", "container", "image", "probes", "sa", "secrets", "network", "rbac", "storage", "availability", "objects"];
 
 /** Policies that stay advisory in dev: hygiene and availability, not security boundaries. */
 const ADVISORY_IN_DEV = [
     "container-read-only-root-filesystem",
     "container-resources",
+    "container-ephemeral-storage",
+    "container-empty-dir-size-limit",
     "image-digest-pinned",
     "probes-liveness-and-startup",
     "probes-readiness-on-served-workloads",
+    "probes-liveness-differs-from-readiness",
     "sa-token-not-automounted",
     "network-namespace-default-deny",
     "network-workloads-selected-by-policy",
@@ -27,6 +38,7 @@ const ADVISORY_IN_DEV = [
     "availability-pdb-allows-eviction",
     "availability-selectors-match-pods",
     "availability-high-availability",
+    "availability-statefulset-headless-service",
 ];
 
 describe("the pack's policies", () => {
@@ -83,7 +95,10 @@ describe.each(ENVIRONMENTS)("the %s policy config", (env) => {
         for (const p of allPolicies) {
             const { properties } = resolvePolicyConfig(p, file);
             const declared = Object.keys(p.configSchema?.properties ?? {});
-            expect(Object.keys(properties).filter((k) => !declared.includes(k)), p.name).toEqual([]);
+            expect(
+                Object.keys(properties).filter((k) => !declared.includes(k)),
+                p.name,
+            ).toEqual([]);
             for (const [key, schema] of Object.entries(p.configSchema?.properties ?? {})) {
                 if (key in properties) {
                     expect(schemaErrors(schema, properties[key], `${p.name}.${key}`)).toEqual([]);
@@ -105,7 +120,8 @@ describe.each(ENVIRONMENTS)("the %s policy config", (env) => {
     });
 
     it("allows the azora-os registry", () => {
-        const registries = resolvePolicyConfig(allPolicies.find((p) => p.name === "image-allowed-registry") as Policy, file).properties["allowedRegistries"];
+        const registries = resolvePolicyConfig(allPolicies.find((p) => p.name === "image-allowed-registry") as Policy, file)
+            .properties["allowedRegistries"];
         expect(registries).toContain("ghcr.io/azora-os");
     });
 });
@@ -121,7 +137,9 @@ describe("per-environment enforcement", () => {
     it("relaxes only hygiene and availability policies to advisory in dev", () => {
         const file = loadConfigFile("dev");
         for (const p of allPolicies) {
-            expect(resolvePolicyConfig(p, file).enforcementLevel, p.name).toBe(ADVISORY_IN_DEV.includes(p.name) ? "advisory" : "mandatory");
+            expect(resolvePolicyConfig(p, file).enforcementLevel, p.name).toBe(
+                ADVISORY_IN_DEV.includes(p.name) ? "advisory" : "mandatory",
+            );
         }
     });
 
@@ -133,17 +151,24 @@ describe("per-environment enforcement", () => {
     });
 
     it("reports a violation at the level the environment sets", async () => {
-        const privileged = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } } });
+        const privileged = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } },
+        });
         const [v] = await runResourcePolicy(noPrivileged, privileged, { all: "advisory" });
         expect(v.enforcementLevel).toBe("advisory");
     });
 
     it("lets a policy's own entry override all", () => {
-        expect(resolvePolicyConfig(noPrivileged, { all: "advisory", "pss-no-privileged": { enforcementLevel: "mandatory" } }).enforcementLevel).toBe("mandatory");
+        expect(
+            resolvePolicyConfig(noPrivileged, { all: "advisory", "pss-no-privileged": { enforcementLevel: "mandatory" } })
+                .enforcementLevel,
+        ).toBe("mandatory");
     });
 
     it("runs no check for a disabled policy", async () => {
-        const privileged = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } } });
+        const privileged = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } },
+        });
         expect(await runResourcePolicy(noPrivileged, privileged, { "pss-no-privileged": "disabled" })).toEqual([]);
     });
 
@@ -154,7 +179,9 @@ describe("per-environment enforcement", () => {
 
 describe("the unsafe fixture's expectations", () => {
     it("name only policies of the pack", () => {
-        const expected: unknown = JSON.parse(readFileSync(join(POLICIES_DIR, "..", "test", "fixtures", "unsafe", "expected-violations.json"), "utf8"));
+        const expected: unknown = JSON.parse(
+            readFileSync(join(POLICIES_DIR, "..", "test", "fixtures", "unsafe", "expected-violations.json"), "utf8"),
+        );
         const names = (expected as { policies: string[] }).policies;
         expect(names.length).toBeGreaterThan(10);
         for (const n of names) {

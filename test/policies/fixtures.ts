@@ -6,13 +6,16 @@ import type {
     IngressSpec,
     KubeObject,
     NetworkPolicySpec,
+    PersistentVolumeObject,
     PodDisruptionBudgetSpec,
     PodSecurityContext,
     PodSpec,
     RoleObject,
+    SecretObject,
     SecurityContext,
     ServiceSpec,
     WithSpec,
+    WorkloadSpec,
 } from "../../policies/lib/k8s";
 import type { TestResource } from "./harness";
 
@@ -22,6 +25,10 @@ export const DIGEST = `sha256:${"ab".repeat(32)}`;
 
 const TYPES = {
     Pod: "kubernetes:core/v1:Pod",
+    PodTemplate: "kubernetes:core/v1:PodTemplate",
+    ReplicationController: "kubernetes:core/v1:ReplicationController",
+    Secret: "kubernetes:core/v1:Secret",
+    PersistentVolume: "kubernetes:core/v1:PersistentVolume",
     Deployment: "kubernetes:apps/v1:Deployment",
     StatefulSet: "kubernetes:apps/v1:StatefulSet",
     DaemonSet: "kubernetes:apps/v1:DaemonSet",
@@ -42,8 +49,27 @@ const TYPES = {
     ClusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
 } as const;
 
-export type WorkloadKind = "Pod" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "CronJob";
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"];
+export type WorkloadKind =
+    | "Pod"
+    | "PodTemplate"
+    | "ReplicationController"
+    | "Deployment"
+    | "StatefulSet"
+    | "DaemonSet"
+    | "ReplicaSet"
+    | "Job"
+    | "CronJob";
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+];
 
 export function labelsFor(app: string): Record<string, string> {
     return { "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "azora" };
@@ -74,14 +100,20 @@ export function container(name: string, overrides: Container = {}): Container {
         ports: [{ name: "http", containerPort: 8080 }],
         env: [
             { name: "LOG_LEVEL", value: "info" },
-            { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: `${name}-secrets`, key: "DB_PASSWORD" } } },
+            { name: "DB_PASSWORD_FILE", value: "/var/run/secrets/azora/DB_PASSWORD" },
         ],
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        resources: {
+            requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+            limits: { memory: "256Mi", "ephemeral-storage": "128Mi" },
+        },
         securityContext: SECURE_CONTAINER_CONTEXT,
         readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
         livenessProbe: HTTP_PROBE,
         startupProbe: { ...HTTP_PROBE, failureThreshold: 30 },
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        volumeMounts: [
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "secrets", mountPath: "/var/run/secrets/azora", readOnly: true },
+        ],
         ...overrides,
     };
 }
@@ -92,7 +124,10 @@ function podSpec(app: string, overrides: PodSpec = {}, containerOverrides: Conta
         automountServiceAccountToken: false,
         securityContext: SECURE_POD_CONTEXT,
         containers: [container(app, containerOverrides)],
-        volumes: [{ name: "tmp", emptyDir: {} }],
+        volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            { name: "secrets", secret: { secretName: `${app}-secrets`, defaultMode: 0o440 } },
+        ],
         topologySpreadConstraints: [
             {
                 maxSkew: 1,
@@ -127,23 +162,44 @@ export function workload(kind: WorkloadKind, app: string, opts: WorkloadOptions 
         case "Pod":
             props = { apiVersion: "v1", kind, metadata, spec };
             break;
+        case "PodTemplate":
+            props = { apiVersion: "v1", kind, metadata, template } as KubeObject;
+            break;
+        case "ReplicationController":
+            props = { apiVersion: "v1", kind, metadata, spec: { replicas: opts.replicas ?? 2, selector: labels, template } };
+            break;
         case "Deployment":
-        case "StatefulSet":
         case "ReplicaSet":
             props = { apiVersion: "apps/v1", kind, metadata, spec: { replicas: opts.replicas ?? 2, selector, template } };
+            break;
+        case "StatefulSet":
+            props = {
+                apiVersion: "apps/v1",
+                kind,
+                metadata,
+                spec: { replicas: opts.replicas ?? 2, serviceName: app, selector, template },
+            };
             break;
         case "DaemonSet":
             props = { apiVersion: "apps/v1", kind, metadata, spec: { selector, template } };
             break;
         case "Job":
-            props = { apiVersion: "batch/v1", kind, metadata, spec: { template: { ...template, spec: { ...spec, restartPolicy: "Never" } } } };
+            props = {
+                apiVersion: "batch/v1",
+                kind,
+                metadata,
+                spec: { template: { ...template, spec: { ...spec, restartPolicy: "Never" } } },
+            };
             break;
         case "CronJob":
             props = {
                 apiVersion: "batch/v1",
                 kind,
                 metadata,
-                spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { ...template, spec: { ...spec, restartPolicy: "Never" } } } } },
+                spec: {
+                    schedule: "0 3 * * *",
+                    jobTemplate: { spec: { template: { ...template, spec: { ...spec, restartPolicy: "Never" } } } },
+                },
             };
             break;
     }
@@ -189,7 +245,11 @@ export function service(app: string, spec: ServiceSpec = {}, ns = NS): TestResou
     });
 }
 
-export function pdb(app: string, spec: PodDisruptionBudgetSpec = { maxUnavailable: 1, selector: { matchLabels: labelsFor(app) } }, ns = NS): TestResource {
+export function pdb(
+    app: string,
+    spec: PodDisruptionBudgetSpec = { maxUnavailable: 1, selector: { matchLabels: labelsFor(app) } },
+    ns = NS,
+): TestResource {
     return object<WithSpec<PodDisruptionBudgetSpec>>(TYPES.PodDisruptionBudget, app, {
         apiVersion: "policy/v1",
         kind: "PodDisruptionBudget",
@@ -199,7 +259,13 @@ export function pdb(app: string, spec: PodDisruptionBudgetSpec = { maxUnavailabl
 }
 
 /** An HPA for `target`; `minReplicas: "unset"` leaves it out (the API then defaults to 1). */
-export function hpa(app: string, minReplicas: number | "unset" = 2, target = app, ns = NS, targetKind = "Deployment"): TestResource {
+export function hpa(
+    app: string,
+    minReplicas: number | "unset" = 2,
+    target = app,
+    ns = NS,
+    targetKind = "Deployment",
+): TestResource {
     return object(TYPES.HorizontalPodAutoscaler, app, {
         apiVersion: "autoscaling/v2",
         kind: "HorizontalPodAutoscaler",
@@ -227,7 +293,14 @@ export function defaultDeny(ns = NS): TestResource {
         {
             podSelector: {},
             policyTypes: ["Ingress", "Egress"],
-            egress: [{ ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }],
+            egress: [
+                {
+                    ports: [
+                        { protocol: "UDP", port: 53 },
+                        { protocol: "TCP", port: 53 },
+                    ],
+                },
+            ],
         },
         ns,
     );
@@ -276,13 +349,62 @@ export function binding(
 }
 
 export function configMap(name: string, data: Record<string, string>, ns = NS): TestResource {
-    return object<ConfigMapObject>(TYPES.ConfigMap, name, { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ns }, data });
+    return object<ConfigMapObject>(TYPES.ConfigMap, name, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name, namespace: ns },
+        data,
+    });
+}
+
+export function secret(name: string, type = "Opaque", ns = NS): TestResource {
+    return object<SecretObject>(TYPES.Secret, name, {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name, namespace: ns },
+        type,
+    });
+}
+
+export function persistentVolume(name: string, spec: Record<string, unknown>): TestResource {
+    return object<PersistentVolumeObject>(TYPES.PersistentVolume, name, {
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name },
+        spec,
+    });
+}
+
+/** The object with `annotations` added to its own metadata. */
+export function withAnnotations(r: TestResource, annotations: Record<string, string>): TestResource {
+    const props = r.props as KubeObject;
+    return {
+        ...r,
+        props: { ...props, metadata: { ...props.metadata, annotations: { ...props.metadata?.annotations, ...annotations } } },
+    };
+}
+
+/** The pod-bearing object with `annotations` on its pod template (Deployment-shaped kinds). */
+export function withTemplateAnnotations(r: TestResource, annotations: Record<string, string>): TestResource {
+    const props = r.props as WithSpec<WorkloadSpec>;
+    const template = props.spec?.template ?? {};
+    return {
+        ...r,
+        props: { ...props, spec: { ...props.spec, template: { ...template, metadata: { ...template.metadata, annotations } } } },
+    };
 }
 
 /** Everything one service brings: SA, Deployment, Service, HPA, PDB and its ingress NetworkPolicy. */
 export function serviceBundle(app: string, opts: WorkloadOptions = {}): TestResource[] {
     const ns = opts.namespace ?? NS;
-    return [serviceAccount(app, ns), deployment(app, opts), service(app, {}, ns), hpa(app, 2, app, ns), pdb(app, undefined, ns), allowIngressTo(app, ns)];
+    return [
+        serviceAccount(app, ns),
+        deployment(app, opts),
+        service(app, {}, ns),
+        hpa(app, 2, app, ns),
+        pdb(app, undefined, ns),
+        allowIngressTo(app, ns),
+    ];
 }
 
 /** A small stack that passes every policy of the pack under every environment's config. */
@@ -297,7 +419,11 @@ export function compliantStack(): TestResource[] {
         ...serviceBundle("grafana", { namespace: OBS_NS, container: { image: `docker.io/grafana/grafana:11.2.0@${DIGEST}` } }),
         role("auth-service", [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "watch"] }]),
         binding("auth-service", { kind: "Role", name: "auth-service" }),
-        configMap("api-gateway-config", { LOG_LEVEL: "info", TOKEN_TTL_SECONDS: "900", UPSTREAM_URL: "http://auth-service.azora.svc" }),
+        configMap("api-gateway-config", {
+            LOG_LEVEL: "info",
+            TOKEN_TTL_SECONDS: "900",
+            UPSTREAM_URL: "http://auth-service.azora.svc",
+        }),
         ingress("edge", {
             tls: [{ hosts: ["api.azora.example", "*.apps.azora.example"], secretName: "edge-tls" }],
             rules: [{ host: "api.azora.example" }, { host: "grafana.apps.azora.example" }],

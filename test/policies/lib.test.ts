@@ -29,7 +29,7 @@ describe("type tokens", () => {
         expect(kindOfType(type)).toBe(kind);
     });
 
-    it.each(["kubernetes:apps/v1:DeploymentPatch", "kubernetes:apps/v1:DeploymentList", "kubernetes:core/v1:Secret", "aws:s3/bucket:Bucket", "pulumi:providers:kubernetes"])(
+    it.each(["kubernetes:apps/v1:DeploymentPatch", "kubernetes:apps/v1:DeploymentList", "kubernetes:core/v1:SecretList", "aws:s3/bucket:Bucket", "pulumi:providers:kubernetes"])(
         "ignore %s",
         (type) => {
             expect(kindOfType(type)).toBeUndefined();

@@ -3,11 +3,26 @@ import { describe, expect, it } from "vitest";
 import {
     ingressTls,
     namespaceDefaultDeny,
+    noAllowAllPolicies,
+    noConfigInjectionAnnotations,
+    noExternalIps,
     noExternalServiceTypes,
     tlsHostCovers,
     workloadsSelectedByPolicy,
 } from "../../policies/rules/networking";
-import { allowIngressTo, defaultDeny, deployment, ingress, labelsFor, networkPolicy, service, workload, WORKLOAD_KINDS } from "./fixtures";
+import {
+    allowIngressTo,
+    configMap,
+    defaultDeny,
+    deployment,
+    ingress,
+    labelsFor,
+    networkPolicy,
+    service,
+    withAnnotations,
+    workload,
+    WORKLOAD_KINDS,
+} from "./fixtures";
 import { problems } from "./harness";
 
 describe("network-no-external-service-types", () => {
@@ -46,25 +61,31 @@ describe("network-ingress-tls", () => {
             tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }],
             rules: [{ host: "api.azora.example" }, { host: "grafana.azora.example" }],
         });
-        expect(await problems(ingressTls, ing)).toEqual(["Ingress azora/edge: serves host grafana.azora.example without a tls entry covering it."]);
+        expect(await problems(ingressTls, ing)).toEqual([
+            "Ingress azora/edge: serves host grafana.azora.example without a tls entry covering it.",
+        ]);
     });
 
     it("reports a rule without a host", async () => {
         const ing = ingress("edge", { tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }], rules: [{}] });
-        expect(await problems(ingressTls, ing)).toEqual(["Ingress azora/edge: has a rule without a host, which TLS cannot cover."]);
+        expect(await problems(ingressTls, ing)).toEqual([
+            "Ingress azora/edge: has a rule without a host, which TLS cannot cover.",
+        ]);
     });
 
     it("reports a tls entry without a secretName", async () => {
         const ing = ingress("edge", { tls: [{ hosts: ["api.azora.example"] }], rules: [{ host: "api.azora.example" }] });
-        expect(await problems(ingressTls, ing)).toEqual(["Ingress azora/edge: has a tls entry for api.azora.example without a secretName."]);
+        expect(await problems(ingressTls, ing)).toEqual([
+            "Ingress azora/edge: has a tls entry for api.azora.example without a secretName.",
+        ]);
     });
 
     it("lets a wildcard cover exactly one label", () => {
-        expect([tlsHostCovers("*.azora.example", "a.azora.example"), tlsHostCovers("*.azora.example", "a.b.azora.example"), tlsHostCovers("*.azora.example", "azora.example")]).toEqual([
-            true,
-            false,
-            false,
-        ]);
+        expect([
+            tlsHostCovers("*.azora.example", "a.azora.example"),
+            tlsHostCovers("*.azora.example", "a.b.azora.example"),
+            tlsHostCovers("*.azora.example", "azora.example"),
+        ]).toEqual([true, false, false]);
     });
 });
 
@@ -93,7 +114,11 @@ describe("network-namespace-default-deny", () => {
     });
 
     it("reports a would-be default-deny policy with ingress rules", async () => {
-        const np = networkPolicy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }] });
+        const np = networkPolicy("default-deny", {
+            podSelector: {},
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ podSelector: {} }] }],
+        });
         expect(await problems(namespaceDefaultDeny, [deployment("api-gateway"), np])).toEqual([
             "Namespace azora: runs workloads but has no default-deny NetworkPolicy (NetworkPolicy default-deny: it has ingress rules).",
         ]);
@@ -107,7 +132,9 @@ describe("network-namespace-default-deny", () => {
     });
 
     it("does not accept another namespace's default-deny policy", async () => {
-        expect(await problems(namespaceDefaultDeny, [deployment("api-gateway"), defaultDeny("azora-observability")])).toHaveLength(1);
+        expect(
+            await problems(namespaceDefaultDeny, [deployment("api-gateway"), defaultDeny("azora-observability")]),
+        ).toHaveLength(1);
     });
 
     it("asks nothing of a namespace without workloads", async () => {
@@ -117,7 +144,9 @@ describe("network-namespace-default-deny", () => {
 
 describe("network-workloads-selected-by-policy", () => {
     it.each(WORKLOAD_KINDS)("passes a %s selected by a matching podSelector", async (kind) => {
-        expect(await problems(workloadsSelectedByPolicy, [workload(kind, "api-gateway"), allowIngressTo("api-gateway")])).toEqual([]);
+        expect(await problems(workloadsSelectedByPolicy, [workload(kind, "api-gateway"), allowIngressTo("api-gateway")])).toEqual(
+            [],
+        );
     });
 
     it("passes a workload covered by an empty podSelector", async () => {
@@ -132,7 +161,9 @@ describe("network-workloads-selected-by-policy", () => {
 
     it("honours matchExpressions", async () => {
         const np = networkPolicy("gateway", {
-            podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["api-gateway", "auth-service"] }] },
+            podSelector: {
+                matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["api-gateway", "auth-service"] }],
+            },
             policyTypes: ["Ingress"],
         });
         expect(await problems(workloadsSelectedByPolicy, [deployment("auth-service"), np])).toEqual([]);
@@ -140,11 +171,121 @@ describe("network-workloads-selected-by-policy", () => {
     });
 
     it("only counts NetworkPolicies in the workload's namespace", async () => {
-        expect(await problems(workloadsSelectedByPolicy, [deployment("api-gateway"), defaultDeny("azora-observability")])).toHaveLength(1);
+        expect(
+            await problems(workloadsSelectedByPolicy, [deployment("api-gateway"), defaultDeny("azora-observability")]),
+        ).toHaveLength(1);
     });
 
     it("reads CronJob pod labels from the job template", async () => {
         const cj = workload("CronJob", "db-backup", { labels: labelsFor("db-backup") });
         expect(await problems(workloadsSelectedByPolicy, [cj, allowIngressTo("db-backup")])).toEqual([]);
+    });
+});
+
+describe("network-no-external-ips", () => {
+    it("passes a Service without externalIPs", async () => {
+        expect(await problems(noExternalIps, service("api-gateway"))).toEqual([]);
+    });
+
+    it("reports externalIPs (CVE-2020-8554)", async () => {
+        expect(await problems(noExternalIps, service("api-gateway", { externalIPs: ["203.0.113.7"] }))).toEqual([
+            "Service azora/api-gateway: sets externalIPs 203.0.113.7.",
+        ]);
+    });
+});
+
+function annotated(annotations: Record<string, string>) {
+    return withAnnotations(
+        ingress("edge", {
+            tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }],
+            rules: [{ host: "api.azora.example" }],
+        }),
+        annotations,
+    );
+}
+
+describe("network-no-config-injection-annotations", () => {
+    it.each([
+        "nginx.ingress.kubernetes.io/configuration-snippet",
+        "nginx.ingress.kubernetes.io/server-snippet",
+        "nginx.ingress.kubernetes.io/auth-snippet",
+        "nginx.org/location-snippets",
+        "haproxy.org/backend-config-snippet",
+    ])("reports %s", async (key) => {
+        expect(await problems(noConfigInjectionAnnotations, annotated({ [key]: "return 200;" }))).toEqual([
+            `Ingress azora/edge: carries the configuration snippet annotation ${key}.`,
+        ]);
+    });
+
+    it("reports configuration syntax in auth-url (CVE-2025-24514)", async () => {
+        const value = "http://auth.azora.svc/verify;}\nlocation /x { return 200; }";
+        expect(
+            await problems(noConfigInjectionAnnotations, annotated({ "nginx.ingress.kubernetes.io/auth-url": value })),
+        ).toEqual(["Ingress azora/edge: carries configuration syntax in annotation nginx.ingress.kubernetes.io/auth-url."]);
+    });
+
+    it("accepts a plain auth-url and ordinary annotations", async () => {
+        const ok = annotated({
+            "nginx.ingress.kubernetes.io/auth-url": "http://auth.azora.svc/verify",
+            "cert-manager.io/cluster-issuer": "letsencrypt",
+        });
+        expect(await problems(noConfigInjectionAnnotations, ok)).toEqual([]);
+    });
+
+    it("reports a controller ConfigMap that turns snippets on", async () => {
+        expect(
+            await problems(
+                noConfigInjectionAnnotations,
+                configMap("ingress-nginx-controller", { "allow-snippet-annotations": "true" }),
+            ),
+        ).toEqual([
+            'ConfigMap azora/ingress-nginx-controller: sets allow-snippet-annotations: "true", which lets every Ingress inject proxy configuration.',
+        ]);
+    });
+});
+
+describe("network-no-allow-all-policies", () => {
+    it("passes the default-deny and a targeted allow", async () => {
+        expect(await problems(noAllowAllPolicies, [defaultDeny(), allowIngressTo("auth-service")])).toEqual([]);
+    });
+
+    it.each([
+        ["no peers at all", {}],
+        ["every namespace", { from: [{ namespaceSelector: {} }] }],
+        ["every IPv4 address", { from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }],
+    ])("reports ingress from %s on every port to every pod", async (_what, rule) => {
+        const p = networkPolicy("open", { podSelector: {}, policyTypes: ["Ingress"], ingress: [rule] });
+        expect(await problems(noAllowAllPolicies, p)).toEqual([
+            "NetworkPolicy azora/open: ingress rule #1 admits every source on every port to every pod of the namespace.",
+        ]);
+    });
+
+    it("accepts ingress from everywhere to one pod on one port (the edge)", async () => {
+        const p = networkPolicy("edge", {
+            podSelector: { matchLabels: labelsFor("api-gateway") },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 8080 }] }],
+        });
+        expect(await problems(noAllowAllPolicies, p)).toEqual([]);
+    });
+
+    it("reports egress everywhere on every port, even for one pod", async () => {
+        const p = networkPolicy("leak", {
+            podSelector: { matchLabels: labelsFor("api-gateway") },
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ ipBlock: { cidr: "::/0" } }] }],
+        });
+        expect(await problems(noAllowAllPolicies, p)).toEqual([
+            "NetworkPolicy azora/leak: egress rule #1 allows every destination on every port.",
+        ]);
+    });
+
+    it("accepts egress to everywhere but the cluster's private ranges on 443", async () => {
+        const p = networkPolicy("payments", {
+            podSelector: { matchLabels: labelsFor("azora-pay") },
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 443 }] }],
+        });
+        expect(await problems(noAllowAllPolicies, p)).toEqual([]);
     });
 });

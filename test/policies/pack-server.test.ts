@@ -39,7 +39,10 @@ interface Diagnostic {
     readonly urn: string;
 }
 
-function unary<Req, Res>(call: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+function unary<Req, Res>(
+    call: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
+    req: Req,
+): Promise<Res> {
     return new Promise((resolve, reject) => call(req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
@@ -74,7 +77,10 @@ describe("the policy pack served by Pulumi's policy runner", () => {
         const req = new pb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
         for (const p of info.getPoliciesList()) {
-            const properties = (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<string, PolicyConfigJSONSchema>;
+            const properties = (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<
+                string,
+                PolicyConfigJSONSchema
+            >;
             const served = {
                 name: p.getName(),
                 enforcementLevel: PROTO_TO_LEVEL[p.getEnforcementlevel()],
@@ -117,7 +123,10 @@ describe("the policy pack served by Pulumi's policy runner", () => {
 
     beforeAll(async () => {
         const runner = join(POLICIES_DIR, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-        const proc = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: POLICIES_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        const proc = spawn(process.execPath, [runner, "127.0.0.1:1", "."], {
+            cwd: POLICIES_DIR,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         child = proc;
         proc.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
         const port = await new Promise<number>((resolve, reject) => {
@@ -153,7 +162,9 @@ describe("the policy pack served by Pulumi's policy runner", () => {
 
     it("reports a privileged container as a mandatory violation under the local config", async () => {
         await configure(loadConfigFile("local"));
-        const privileged = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } } });
+        const privileged = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } },
+        });
         const found = (await analyze(privileged)).filter((d) => d.policy === "pss-no-privileged");
         // The policy server prefixes each message with the policy's description on its own line.
         expect(found.map((d) => [d.level, d.message.split("\n").slice(1).join("\n").split(" Remediation: ")[0]])).toEqual([
@@ -164,12 +175,18 @@ describe("the policy pack served by Pulumi's policy runner", () => {
     it("reports hygiene violations as advisory under the dev config", async () => {
         await configure(loadConfigFile("dev"));
         const found = await analyze(deployment("api-gateway", { container: { resources: undefined } }));
-        expect(found.map((d) => [d.policy, d.level])).toEqual([["container-resources", "advisory"]]);
+        expect(found.map((d) => [d.policy, d.level])).toEqual([
+            ["container-resources", "advisory"],
+            ["container-ephemeral-storage", "advisory"],
+        ]);
     });
 
     it("honours the exemptions of the config file", async () => {
         await configure(loadConfigFile("local"));
-        const shipper = deployment("log-shipper", { namespace: "azora-observability", pod: { volumes: [{ name: "varlog", hostPath: { path: "/var/log" } }] } });
+        const shipper = deployment("log-shipper", {
+            namespace: "azora-observability",
+            pod: { volumes: [{ name: "varlog", hostPath: { path: "/var/log" } }] },
+        });
         expect((await analyze(shipper)).map((d) => d.policy)).toEqual(["pss-no-host-path"]);
     });
 
@@ -191,6 +208,8 @@ describe("the policy pack served by Pulumi's policy runner", () => {
         ]);
         expect(found.every((d) => d.level === "mandatory")).toBe(true);
         // Namespace-level findings have no object to point at (the namespace is not in the stack).
-        expect(found.filter((d) => !d.urn.endsWith("::api-gateway")).map((d) => [d.policy, d.urn])).toEqual([["network-namespace-default-deny", ""]]);
+        expect(found.filter((d) => !d.urn.endsWith("::api-gateway")).map((d) => [d.policy, d.urn])).toEqual([
+            ["network-namespace-default-deny", ""],
+        ]);
     });
 });

@@ -2,18 +2,22 @@ import { describe, expect, it } from "vitest";
 
 import {
     allowedVolumeTypes,
+    appArmorProfile,
     dropAllCapabilities,
     hostPathReadOnly,
     namespaceEnforcesRestricted,
     noHostNamespaces,
     noHostPath,
     noHostPorts,
+    noHostProbes,
+    noHostProcess,
     noPrivileged,
     noPrivilegeEscalation,
     procMountDefault,
     runAsNonRoot,
     safeSysctls,
     seccompProfile,
+    seLinuxOptions,
 } from "../../policies/rules/pod-security";
 import {
     container,
@@ -23,6 +27,7 @@ import {
     SECURE_CONTAINER_CONTEXT,
     SECURE_POD_CONTEXT,
     service,
+    withTemplateAnnotations,
     workload,
     WORKLOAD_KINDS,
 } from "./fixtures";
@@ -41,6 +46,10 @@ const PSS_POLICIES = [
     allowedVolumeTypes,
     procMountDefault,
     safeSysctls,
+    noHostProcess,
+    appArmorProfile,
+    seLinuxOptions,
+    noHostProbes,
 ];
 
 describe("Pod Security Standards (restricted) on pod specs", () => {
@@ -51,9 +60,22 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
     });
 
     it.each(WORKLOAD_KINDS)("finds a privileged container in a %s", async (kind) => {
-        const w = workload(kind, "api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } } });
+        const w = workload(kind, "api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } },
+        });
         const id = kind === "Pod" ? "Pod azora/api-gateway" : `${kind} azora/api-gateway`;
         expect(await problems(noPrivileged, w)).toEqual([`${id}: container "api-gateway" runs privileged.`]);
+    });
+
+    it.each(WORKLOAD_KINDS)("finds a privileged native sidecar in a %s", async (kind) => {
+        const sidecar = container("proxy", {
+            restartPolicy: "Always",
+            securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true },
+        });
+        const w = workload(kind, "api-gateway", { pod: { initContainers: [sidecar] } });
+        expect(await problems(noPrivileged, w)).toEqual([
+            `${kind} azora/api-gateway: sidecar initContainer "proxy" runs privileged.`,
+        ]);
     });
 
     it("ignores objects that carry no pod spec", async () => {
@@ -63,36 +85,54 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
     describe("pss-no-privileged", () => {
         it("reports a privileged initContainer", async () => {
             const d = deployment("api-gateway", {
-                pod: { initContainers: [container("migrate", { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } })] },
+                pod: {
+                    initContainers: [
+                        container("migrate", { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } }),
+                    ],
+                },
             });
-            expect(await problems(noPrivileged, d)).toEqual(['Deployment azora/api-gateway: initContainer "migrate" runs privileged.']);
+            expect(await problems(noPrivileged, d)).toEqual([
+                'Deployment azora/api-gateway: initContainer "migrate" runs privileged.',
+            ]);
         });
 
         it("reports a privileged ephemeralContainer", async () => {
             const d = deployment("api-gateway", {
-                pod: { ephemeralContainers: [container("debug", { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } })] },
+                pod: {
+                    ephemeralContainers: [
+                        container("debug", { securityContext: { ...SECURE_CONTAINER_CONTEXT, privileged: true } }),
+                    ],
+                },
             });
-            expect(await problems(noPrivileged, d)).toEqual(['Deployment azora/api-gateway: ephemeralContainer "debug" runs privileged.']);
+            expect(await problems(noPrivileged, d)).toEqual([
+                'Deployment azora/api-gateway: ephemeralContainer "debug" runs privileged.',
+            ]);
         });
     });
 
     describe("pss-no-privilege-escalation", () => {
         it("reports a container that leaves allowPrivilegeEscalation unset", async () => {
-            const d = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, allowPrivilegeEscalation: undefined } } });
+            const d = deployment("api-gateway", {
+                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, allowPrivilegeEscalation: undefined } },
+            });
             expect(await problems(noPrivilegeEscalation, d)).toEqual([
                 'Deployment azora/api-gateway: container "api-gateway" does not set securityContext.allowPrivilegeEscalation to false.',
             ]);
         });
 
         it("reports a container that allows privilege escalation", async () => {
-            const d = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, allowPrivilegeEscalation: true } } });
+            const d = deployment("api-gateway", {
+                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, allowPrivilegeEscalation: true } },
+            });
             expect(await problems(noPrivilegeEscalation, d)).toEqual([
                 'Deployment azora/api-gateway: container "api-gateway" does not set securityContext.allowPrivilegeEscalation to false.',
             ]);
         });
 
         it("reports an initContainer without a securityContext", async () => {
-            const d = deployment("api-gateway", { pod: { initContainers: [container("migrate", { securityContext: undefined })] } });
+            const d = deployment("api-gateway", {
+                pod: { initContainers: [container("migrate", { securityContext: undefined })] },
+            });
             expect(await problems(noPrivilegeEscalation, d)).toEqual([
                 'Deployment azora/api-gateway: initContainer "migrate" does not set securityContext.allowPrivilegeEscalation to false.',
             ]);
@@ -119,7 +159,9 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
         });
 
         it("reports a container that overrides the pod with runAsNonRoot false", async () => {
-            const d = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, runAsNonRoot: false } } });
+            const d = deployment("api-gateway", {
+                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, runAsNonRoot: false } },
+            });
             expect(await problems(runAsNonRoot, d)).toEqual([
                 'Deployment azora/api-gateway: container "api-gateway" sets securityContext.runAsNonRoot to false.',
             ]);
@@ -127,12 +169,18 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
 
         it("reports a pod-level runAsUser of 0", async () => {
             const d = deployment("api-gateway", { pod: { securityContext: { ...SECURE_POD_CONTEXT, runAsUser: 0 } } });
-            expect(await problems(runAsNonRoot, d)).toEqual(["Deployment azora/api-gateway: the pod securityContext sets runAsUser to 0 (root)."]);
+            expect(await problems(runAsNonRoot, d)).toEqual([
+                "Deployment azora/api-gateway: the pod securityContext sets runAsUser to 0 (root).",
+            ]);
         });
 
         it("reports a container that runs as UID 0", async () => {
-            const d = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, runAsUser: 0 } } });
-            expect(await problems(runAsNonRoot, d)).toEqual(['Deployment azora/api-gateway: container "api-gateway" runs as UID 0 (root).']);
+            const d = deployment("api-gateway", {
+                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, runAsUser: 0 } },
+            });
+            expect(await problems(runAsNonRoot, d)).toEqual([
+                'Deployment azora/api-gateway: container "api-gateway" runs as UID 0 (root).',
+            ]);
         });
 
         it("reports a container whose UID is left to the image", async () => {
@@ -146,19 +194,30 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
     describe("pss-drop-all-capabilities", () => {
         it("accepts adding NET_BIND_SERVICE", async () => {
             const d = deployment("api-gateway", {
-                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } } },
+                container: {
+                    securityContext: { ...SECURE_CONTAINER_CONTEXT, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } },
+                },
             });
             expect(await problems(dropAllCapabilities, d)).toEqual([]);
         });
 
         it("reports a container that does not drop ALL", async () => {
-            const d = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, capabilities: { drop: ["NET_RAW"] } } } });
-            expect(await problems(dropAllCapabilities, d)).toEqual(['Deployment azora/api-gateway: container "api-gateway" does not drop ALL capabilities.']);
+            const d = deployment("api-gateway", {
+                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, capabilities: { drop: ["NET_RAW"] } } },
+            });
+            expect(await problems(dropAllCapabilities, d)).toEqual([
+                'Deployment azora/api-gateway: container "api-gateway" does not drop ALL capabilities.',
+            ]);
         });
 
         it("reports added capabilities other than NET_BIND_SERVICE", async () => {
             const d = deployment("api-gateway", {
-                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "SYS_TIME", "NET_BIND_SERVICE"] } } },
+                container: {
+                    securityContext: {
+                        ...SECURE_CONTAINER_CONTEXT,
+                        capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "SYS_TIME", "NET_BIND_SERVICE"] },
+                    },
+                },
             });
             expect(await problems(dropAllCapabilities, d)).toEqual([
                 'Deployment azora/api-gateway: container "api-gateway" adds capabilities NET_ADMIN, SYS_TIME; only NET_BIND_SERVICE may be added.',
@@ -170,28 +229,41 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
         it("accepts a Localhost profile set on every container instead of the pod", async () => {
             const d = deployment("api-gateway", {
                 pod: { securityContext: { ...SECURE_POD_CONTEXT, seccompProfile: undefined } },
-                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, seccompProfile: { type: "Localhost", localhostProfile: "azora.json" } } },
+                container: {
+                    securityContext: {
+                        ...SECURE_CONTAINER_CONTEXT,
+                        seccompProfile: { type: "Localhost", localhostProfile: "azora.json" },
+                    },
+                },
             });
             expect(await problems(seccompProfile, d)).toEqual([]);
         });
 
         it("reports a container with no seccomp profile at either level", async () => {
-            const d = deployment("api-gateway", { pod: { securityContext: { ...SECURE_POD_CONTEXT, seccompProfile: undefined } } });
+            const d = deployment("api-gateway", {
+                pod: { securityContext: { ...SECURE_POD_CONTEXT, seccompProfile: undefined } },
+            });
             expect(await problems(seccompProfile, d)).toEqual([
                 'Deployment azora/api-gateway: container "api-gateway" has no seccompProfile (neither on the container nor on the pod).',
             ]);
         });
 
         it("reports an Unconfined pod profile", async () => {
-            const d = deployment("api-gateway", { pod: { securityContext: { ...SECURE_POD_CONTEXT, seccompProfile: { type: "Unconfined" } } } });
-            expect(await problems(seccompProfile, d)).toEqual(["Deployment azora/api-gateway: the pod securityContext sets seccompProfile type Unconfined."]);
+            const d = deployment("api-gateway", {
+                pod: { securityContext: { ...SECURE_POD_CONTEXT, seccompProfile: { type: "Unconfined" } } },
+            });
+            expect(await problems(seccompProfile, d)).toEqual([
+                "Deployment azora/api-gateway: the pod securityContext sets seccompProfile type Unconfined.",
+            ]);
         });
 
         it("reports a container that opts out with Unconfined", async () => {
             const d = deployment("api-gateway", {
                 container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, seccompProfile: { type: "Unconfined" } } },
             });
-            expect(await problems(seccompProfile, d)).toEqual(['Deployment azora/api-gateway: container "api-gateway" sets seccompProfile type Unconfined.']);
+            expect(await problems(seccompProfile, d)).toEqual([
+                'Deployment azora/api-gateway: container "api-gateway" sets seccompProfile type Unconfined.',
+            ]);
         });
     });
 
@@ -213,8 +285,17 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
 
     describe("pss-no-host-path", () => {
         it("reports a hostPath volume", async () => {
-            const d = deployment("api-gateway", { pod: { volumes: [{ name: "tmp", emptyDir: {} }, { name: "logs", hostPath: { path: "/var/log" } }] } });
-            expect(await problems(noHostPath, d)).toEqual(['Deployment azora/api-gateway: volume "logs" mounts hostPath /var/log.']);
+            const d = deployment("api-gateway", {
+                pod: {
+                    volumes: [
+                        { name: "tmp", emptyDir: {} },
+                        { name: "logs", hostPath: { path: "/var/log" } },
+                    ],
+                },
+            });
+            expect(await problems(noHostPath, d)).toEqual([
+                'Deployment azora/api-gateway: volume "logs" mounts hostPath /var/log.',
+            ]);
         });
     });
 
@@ -222,7 +303,12 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
         const withHostPath = (readOnly: boolean | undefined) =>
             workload("DaemonSet", "log-shipper", {
                 namespace: "azora-observability",
-                pod: { volumes: [{ name: "tmp", emptyDir: {} }, { name: "varlog", hostPath: { path: "/var/log", type: "Directory" } }] },
+                pod: {
+                    volumes: [
+                        { name: "tmp", emptyDir: {} },
+                        { name: "varlog", hostPath: { path: "/var/log", type: "Directory" } },
+                    ],
+                },
                 container: {
                     volumeMounts: [
                         { name: "tmp", mountPath: "/tmp" },
@@ -245,7 +331,9 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
     describe("pss-no-host-ports", () => {
         it("reports a container port bound on the host", async () => {
             const d = deployment("api-gateway", { container: { ports: [{ containerPort: 8080, hostPort: 80 }] } });
-            expect(await problems(noHostPorts, d)).toEqual(['Deployment azora/api-gateway: container "api-gateway" binds hostPort 80.']);
+            expect(await problems(noHostPorts, d)).toEqual([
+                'Deployment azora/api-gateway: container "api-gateway" binds hostPort 80.',
+            ]);
         });
 
         it("accepts a hostPort of 0", async () => {
@@ -274,7 +362,9 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
         });
 
         it("reports a volume type outside the restricted profile", async () => {
-            const d = deployment("api-gateway", { pod: { volumes: [{ name: "shared", nfs: { server: "nfs.local", path: "/export" } }] } });
+            const d = deployment("api-gateway", {
+                pod: { volumes: [{ name: "shared", nfs: { server: "nfs.local", path: "/export" } }] },
+            });
             expect(await problems(allowedVolumeTypes, d)).toEqual([
                 'Deployment azora/api-gateway: volume "shared" uses the nfs volume type, which the restricted profile does not allow.',
             ]);
@@ -288,25 +378,42 @@ describe("Pod Security Standards (restricted) on pod specs", () => {
 
     describe("pss-proc-mount-default", () => {
         it("reports an Unmasked procMount", async () => {
-            const d = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, procMount: "Unmasked" } } });
-            expect(await problems(procMountDefault, d)).toEqual(['Deployment azora/api-gateway: container "api-gateway" sets procMount Unmasked.']);
+            const d = deployment("api-gateway", {
+                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, procMount: "Unmasked" } },
+            });
+            expect(await problems(procMountDefault, d)).toEqual([
+                'Deployment azora/api-gateway: container "api-gateway" sets procMount Unmasked.',
+            ]);
         });
 
         it("accepts procMount Default", async () => {
-            const d = deployment("api-gateway", { container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, procMount: "Default" } } });
+            const d = deployment("api-gateway", {
+                container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, procMount: "Default" } },
+            });
             expect(await problems(procMountDefault, d)).toEqual([]);
         });
     });
 
     describe("pss-safe-sysctls", () => {
         it("accepts a safe sysctl", async () => {
-            const d = deployment("api-gateway", { pod: { securityContext: { ...SECURE_POD_CONTEXT, sysctls: [{ name: "net.ipv4.ip_local_port_range", value: "1024 65535" }] } } });
+            const d = deployment("api-gateway", {
+                pod: {
+                    securityContext: {
+                        ...SECURE_POD_CONTEXT,
+                        sysctls: [{ name: "net.ipv4.ip_local_port_range", value: "1024 65535" }],
+                    },
+                },
+            });
             expect(await problems(safeSysctls, d)).toEqual([]);
         });
 
         it("reports an unsafe sysctl", async () => {
-            const d = deployment("api-gateway", { pod: { securityContext: { ...SECURE_POD_CONTEXT, sysctls: [{ name: "kernel.msgmax", value: "65536" }] } } });
-            expect(await problems(safeSysctls, d)).toEqual(["Deployment azora/api-gateway: the pod sets the unsafe sysctl kernel.msgmax."]);
+            const d = deployment("api-gateway", {
+                pod: { securityContext: { ...SECURE_POD_CONTEXT, sysctls: [{ name: "kernel.msgmax", value: "65536" }] } },
+            });
+            expect(await problems(safeSysctls, d)).toEqual([
+                "Deployment azora/api-gateway: the pod sets the unsafe sysctl kernel.msgmax.",
+            ]);
         });
     });
 });
@@ -335,5 +442,137 @@ describe("pss-namespace-restricted", () => {
         const ns = { type: "kubernetes:core/v1:Namespace", name: "azora-ns", props: { metadata: { labels: {} } } };
         const found = await problems(namespaceEnforcesRestricted, ns);
         expect(found[0]).toBe("Namespace azora-ns: has no pod-security.kubernetes.io/enforce label.");
+    });
+});
+
+describe("pss-no-host-process", () => {
+    it("reports a HostProcess pod", async () => {
+        const d = deployment("api-gateway", {
+            pod: { securityContext: { ...SECURE_POD_CONTEXT, windowsOptions: { hostProcess: true } } },
+        });
+        expect(await problems(noHostProcess, d)).toEqual([
+            "Deployment azora/api-gateway: the pod securityContext sets windowsOptions.hostProcess: true.",
+        ]);
+    });
+
+    it("reports a HostProcess container", async () => {
+        const d = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, windowsOptions: { hostProcess: true } } },
+        });
+        expect(await problems(noHostProcess, d)).toEqual([
+            'Deployment azora/api-gateway: container "api-gateway" sets windowsOptions.hostProcess: true.',
+        ]);
+    });
+
+    it("accepts hostProcess: false", async () => {
+        const d = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, windowsOptions: { hostProcess: false } } },
+        });
+        expect(await problems(noHostProcess, d)).toEqual([]);
+    });
+});
+
+describe("pss-apparmor-profile", () => {
+    it.each(["RuntimeDefault", "Localhost"])("accepts a container with appArmorProfile %s", async (type) => {
+        const d = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, appArmorProfile: { type } } },
+        });
+        expect(await problems(appArmorProfile, d)).toEqual([]);
+    });
+
+    it("reports an Unconfined pod profile", async () => {
+        const d = deployment("api-gateway", {
+            pod: { securityContext: { ...SECURE_POD_CONTEXT, appArmorProfile: { type: "Unconfined" } } },
+        });
+        expect(await problems(appArmorProfile, d)).toEqual([
+            "Deployment azora/api-gateway: the pod securityContext sets appArmorProfile type Unconfined.",
+        ]);
+    });
+
+    it("reports an Unconfined container profile", async () => {
+        const d = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, appArmorProfile: { type: "Unconfined" } } },
+        });
+        expect(await problems(appArmorProfile, d)).toEqual([
+            'Deployment azora/api-gateway: container "api-gateway" sets appArmorProfile type Unconfined.',
+        ]);
+    });
+
+    it("reports the legacy annotation set to unconfined", async () => {
+        const d = withTemplateAnnotations(deployment("api-gateway"), {
+            "container.apparmor.security.beta.kubernetes.io/api-gateway": "unconfined",
+        });
+        expect(await problems(appArmorProfile, d)).toEqual([
+            "Deployment azora/api-gateway: the pod template's annotation container.apparmor.security.beta.kubernetes.io/api-gateway is unconfined.",
+        ]);
+    });
+
+    it.each(["runtime/default", "localhost/azora"])("accepts the legacy annotation set to %s", async (value) => {
+        const d = withTemplateAnnotations(deployment("api-gateway"), {
+            "container.apparmor.security.beta.kubernetes.io/api-gateway": value,
+        });
+        expect(await problems(appArmorProfile, d)).toEqual([]);
+    });
+});
+
+describe("pss-selinux-options", () => {
+    it.each(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"])("accepts type %s", async (type) => {
+        const d = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, seLinuxOptions: { type, level: "s0:c1,c2" } } },
+        });
+        expect(await problems(seLinuxOptions, d)).toEqual([]);
+    });
+
+    it("reports a custom type", async () => {
+        const d = deployment("api-gateway", {
+            container: { securityContext: { ...SECURE_CONTAINER_CONTEXT, seLinuxOptions: { type: "spc_t" } } },
+        });
+        expect(await problems(seLinuxOptions, d)).toEqual([
+            'Deployment azora/api-gateway: container "api-gateway" sets seLinuxOptions.type spc_t.',
+        ]);
+    });
+
+    it("reports a user and a role on the pod", async () => {
+        const d = deployment("api-gateway", {
+            pod: { securityContext: { ...SECURE_POD_CONTEXT, seLinuxOptions: { user: "system_u", role: "system_r" } } },
+        });
+        expect(await problems(seLinuxOptions, d)).toEqual([
+            "Deployment azora/api-gateway: the pod securityContext sets seLinuxOptions.user system_u.",
+            "Deployment azora/api-gateway: the pod securityContext sets seLinuxOptions.role system_r.",
+        ]);
+    });
+});
+
+describe("pss-no-host-probes", () => {
+    it("reports a readiness probe aimed at another host", async () => {
+        const d = deployment("api-gateway", {
+            container: { readinessProbe: { httpGet: { path: "/ready", port: 8080, host: "10.0.0.1" } } },
+        });
+        expect(await problems(noHostProbes, d)).toEqual([
+            'Deployment azora/api-gateway: container "api-gateway" readinessProbe httpGet targets host 10.0.0.1.',
+        ]);
+    });
+
+    it("reports a tcpSocket liveness probe aimed at another host", async () => {
+        const d = deployment("api-gateway", { container: { livenessProbe: { tcpSocket: { port: 22, host: "node.internal" } } } });
+        expect(await problems(noHostProbes, d)).toEqual([
+            'Deployment azora/api-gateway: container "api-gateway" livenessProbe tcpSocket targets host node.internal.',
+        ]);
+    });
+
+    it("reports a preStop hook aimed at another host", async () => {
+        const d = deployment("api-gateway", {
+            container: { lifecycle: { preStop: { httpGet: { path: "/drain", port: 80, host: "169.254.169.254" } } } },
+        });
+        expect(await problems(noHostProbes, d)).toEqual([
+            'Deployment azora/api-gateway: container "api-gateway" lifecycle.preStop httpGet targets host 169.254.169.254.',
+        ]);
+    });
+
+    it("accepts an empty host", async () => {
+        const d = deployment("api-gateway", {
+            container: { readinessProbe: { httpGet: { path: "/ready", port: 8080, host: "" } } },
+        });
+        expect(await problems(noHostProbes, d)).toEqual([]);
     });
 });

@@ -77,6 +77,7 @@ up: deps toolchain ## pulumi up of the embedded local stack: renders every manif
 .PHONY: preview
 preview: deps toolchain ## pulumi preview of STACK with the policy pack
 	bash scripts/stack.sh $(STACK)
+	vite-node policies/check-config.ts policies/config/$(STACK).json
 	pulumi preview --stack $(STACK) --policy-pack policies --policy-pack-config policies/config/$(STACK).json --diff
 
 # The program's shape and hygiene; each fails on a finding (see .dependency-cruiser.cjs, eslint.config.mjs, knip.jsonc).
@@ -86,6 +87,7 @@ SOURCES := index.ts model components alerts dashboards scripts test policies
 check: deps ## type-check the program, tests and the pack; the layering check, ESLint and knip, each with zero findings
 	tsc --noEmit -p tsconfig.json
 	cd policies && npx tsc --noEmit -p tsconfig.json
+	vite-node policies/check-config.ts policies/config/*.json
 	$(MAKE) --no-print-directory layering lint dead-code
 
 .PHONY: layering

@@ -10,7 +10,19 @@ import { parse, stringify } from "yaml";
 export const repoRoot = path.resolve(__dirname, "../..");
 const toolchainDir = process.env.AZORA_TOOLCHAIN_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/toolchain");
 
-const copied: readonly string[] = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "model", "components", "alerts", "dashboards", "test/fixtures"];
+const copied: readonly string[] = [
+    "Pulumi.yaml",
+    "package.json",
+    "tsconfig.json",
+    "index.ts",
+    "model",
+    "components",
+    "alerts",
+    "dashboards",
+    "test/fixtures",
+    // The policy pairs fixture registers the cases of test/policies/pairs.ts.
+    "test/policies",
+];
 
 export interface RunResult {
     code: number;

@@ -1,4 +1,6 @@
 // Bad input through the real engine: one clear error naming each field, nothing registered.
+import { readFileSync, writeFileSync } from "fs";
+import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, Workspace } from "./harness";
 
@@ -38,5 +40,18 @@ describe("invalid stack configuration", () => {
         const r = await ws.run(["preview", "--stack", "local"], { passphrase: "not-the-passphrase" });
         expect(r.code).not.toBe(0);
         expect(r.output).toMatch(/incorrect passphrase/i);
+    });
+});
+
+describe("invalid policy configuration", () => {
+    it("an exemption without a reason is refused by the engine before the preview runs, naming the policy and the field", async () => {
+        const config = JSON.parse(readFileSync(path.join(ws.dir, "policies/config/local.json"), "utf8")) as Record<string, unknown>;
+        config["pss-no-host-path"] = { exemptions: [{ resource: "DaemonSet/azora-logging/log-shipper" }] };
+        const file = path.join(ws.dir, "bad-policy-config.json");
+        writeFileSync(file, JSON.stringify(config));
+        const r = await ws.run(["preview", "--stack", "local", "--policy-pack", "policies", "--policy-pack-config", file], { passphrase });
+        expect(r.code).not.toBe(0);
+        expect(r.output).toMatch(/pss-no-host-path: exemptions\.0: reason is required/);
+        expect(r.output).not.toMatch(/\+ +kubernetes:/);
     });
 });

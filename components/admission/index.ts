@@ -10,13 +10,6 @@ import { type AdmissionRule, admissionRules, celString, podVariables, type RuleF
 
 type ValidationAction = "Deny" | "Audit" | "Warn";
 
-/**
- * The rules written (and unit-tested) but not bound by default, because the program does not meet
- * them yet; each joins the enforced set once no object the program deploys breaks it:
- * - secrets-mounted-as-files: no Secret in env (the services still read DATABASE_PASSWORD through secretKeyRef).
- */
-export const pendingRules: readonly string[] = ["secrets-mounted-as-files"];
-
 export interface AdmissionArgs {
     /** Namespaces the bindings select by `kubernetes.io/metadata.name`: the platform's, never the cluster's others. */
     namespaces: readonly string[];
@@ -24,7 +17,7 @@ export interface AdmissionArgs {
     facts: RuleFacts;
     /** For the `azora.io/environment` label. */
     environment: string;
-    /** Names of the rules to enforce (rules.ts). @default every rule but `pendingRules` */
+    /** Names of the rules to enforce (rules.ts). @default every rule */
     rules?: readonly string[];
     /**
      * What a violation does. Deny refuses the request; Audit also writes the refusal, with the rule's
@@ -91,7 +84,7 @@ export class Admission extends pulumi.ComponentResource {
         super("azora:admission:Admission", name, {}, opts);
         const owner = { parent: this, prefix: name };
         const known = admissionRules(args.facts);
-        const selected = args.rules ?? Object.keys(known).filter((r) => !pendingRules.includes(r));
+        const selected = args.rules ?? Object.keys(known);
         const unknown = selected.filter((r) => !(r in known));
         if (unknown.length > 0)
             throw new Error(`admission: unknown rule(s) ${unknown.join(", ")}; known: ${Object.keys(known).join(", ")}`);

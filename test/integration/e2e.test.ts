@@ -16,8 +16,8 @@ const passphrase = "azora-e2e";
 const ourNamespaces = ["azora", "azora-observability", "azora-logging"];
 const managed = "app.kubernetes.io/managed-by=pulumi";
 const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
-// Everything the stack makes: 259, plus the admission component and its 35 policies with their bindings.
-const resourceCount = 330;
+// Everything the stack makes: 259, plus the admission component and its 36 policies with their bindings.
+const resourceCount = 332;
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -184,7 +184,7 @@ describe("e2e stack against a real API server", () => {
     it("creates every admission policy and its binding before the platform's namespaces", async () => {
         const policies = await cluster.list("validatingadmissionpolicies", { selector: managed });
         const bindings = await cluster.list("validatingadmissionpolicybindings", { selector: managed });
-        expect(policies).toHaveLength(35);
+        expect(policies).toHaveLength(36);
         expect(bindings.map((b) => b.metadata.name).sort()).toEqual(policies.map((p) => p.metadata.name).sort());
         const namespaces = (await cluster.list("namespaces")).filter((n) => ourNamespaces.includes(n.metadata.name));
         const firstNamespace = Math.min(...namespaces.map((n) => Date.parse(n.metadata.creationTimestamp)));

@@ -10,6 +10,7 @@ import { networkPolicy } from "../k8s/network-policy";
 import { databaseEgress, NetworkContext } from "./network";
 import { selectorLabels, standardLabels } from "../../model/labels";
 import { databaseSecretKeys, secretFileEnvName } from "../../model/secrets";
+import { jobRoleLabel, jobRoles } from "../../model/cluster-metrics";
 import { type SecretRef, secretFiles } from "./service-secrets";
 
 export interface DatabaseJobsArgs {
@@ -73,7 +74,9 @@ export class DatabaseJobs extends pulumi.ComponentResource {
         this.migration = new k8s.batch.v1.Job(
             `${spec.name}-migrate`,
             {
-                metadata: { name: jobName, namespace: ns, labels: migrateLabels },
+                // The role on the Job only (not its pod template, which a Job cannot change): the Job
+                // alerts find a failed migration by it through kube-state-metrics.
+                metadata: { name: jobName, namespace: ns, labels: { ...migrateLabels, [jobRoleLabel]: jobRoles.migration } },
                 spec: {
                     backoffLimit: 2,
                     activeDeadlineSeconds: database.migrationTimeoutSeconds,
@@ -141,10 +144,13 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             `find /backups -name '${dbName}-*.dump' -mtime +${database.backup.retentionDays} -delete`,
             'echo "backup written: $file"',
         ].join("\n");
+        // The CronJob and the Jobs it creates carry the backup role (a Job gets only its template's
+        // labels): the Job alerts page on a failed or missed backup by it.
+        const backupLabels = { ...labels, [jobRoleLabel]: jobRoles.backup };
         new k8s.batch.v1.CronJob(
             `${spec.name}-db-backup`,
             {
-                metadata: { name: `${spec.name}-db-backup`, namespace: ns, labels },
+                metadata: { name: `${spec.name}-db-backup`, namespace: ns, labels: backupLabels },
                 spec: {
                     schedule: database.backup.schedule,
                     concurrencyPolicy: "Forbid",
@@ -152,6 +158,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                     successfulJobsHistoryLimit: 3,
                     failedJobsHistoryLimit: 3,
                     jobTemplate: {
+                        metadata: { labels: backupLabels },
                         spec: {
                             backoffLimit: 2,
                             activeDeadlineSeconds: 3600,

@@ -8,6 +8,7 @@ import { serviceWorkload } from "../../components/services/sizing";
 import { generatedSecretKeys } from "../../components/services/service-env";
 import { memoryBytes } from "../../model/quantity";
 import { readStackConfig } from "./stack-files";
+import { jobRoleLabel } from "../../model/cluster-metrics";
 
 
 const registered = recordResources();
@@ -267,6 +268,15 @@ describe("platform-wide service properties", () => {
             items: [{ key: "PAYMENT_PROVIDER_API_KEY", path: "PAYMENT_PROVIDER_API_KEY" }],
             defaultMode: 0o440,
         });
+    });
+
+    it("labels the migration Job, the backup CronJob and the backup Jobs it creates with their role, for the Job alerts", () => {
+        const migrate = ofType(resources, K.job).find((j) => j.name === "azora-pay-migrate")?.inputs;
+        expect(migrate?.metadata.labels[jobRoleLabel]).toBe("migration");
+        expect(migrate?.spec.template.metadata.labels[jobRoleLabel]).toBeUndefined();
+        const backup = named(resources, K.cronJob, "azora-pay-db-backup").inputs;
+        expect(backup.metadata.labels[jobRoleLabel]).toBe("backup");
+        expect(backup.spec.jobTemplate.metadata.labels[jobRoleLabel]).toBe("backup");
     });
 
     it("gives the migration Job the service's secret files and the backup only the password file, read by its script", () => {

@@ -40,6 +40,16 @@ const backupResources: ResourceSpec = {
     limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi" },
 };
 
+/**
+ * The migration Job's name: the service's plus a hash of the resolved pod template. A new image makes
+ * a new Job, so migrations run exactly once per release; so does any other change to the template,
+ * which a Job cannot take in place (its template is immutable: an update of the same Job is refused).
+ * Config-only changes (the ConfigMap's content, not its name) leave it alone.
+ */
+export function migrationJobName(service: string, template: unknown): string {
+    return `${service}-migrate-${createHash("sha256").update(JSON.stringify(template)).digest("hex").slice(0, 10)}`;
+}
+
 export class DatabaseJobs extends pulumi.ComponentResource {
     readonly migration: k8s.batch.v1.Job;
 
@@ -64,13 +74,30 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             "db-jobs",
         );
 
-        // Named per release: a new image makes a new Job (so migrations run exactly once per
-        // release), while config-only changes leave it alone.
-        const jobName = pulumi
-            .output(args.image)
-            .apply((image) => `${spec.name}-migrate-${createHash("sha256").update(image).digest("hex").slice(0, 10)}`);
         const migrateLabels = labelsFor(`${spec.name}-migrate`);
         const files = secretFiles(args.secrets);
+        const template: k8s.types.input.core.v1.PodTemplateSpec = {
+            metadata: { labels: migrateLabels },
+            spec: hardenedPod({
+                name: `${spec.name}-migrate`,
+                serviceAccountName: args.serviceAccountName,
+                restartPolicy: "Never",
+                containers: [
+                    {
+                        name: "migrate",
+                        image: args.image,
+                        imagePullPolicy: args.imagePullPolicy,
+                        command: db.migrateCommand,
+                        envFrom: [{ configMapRef: { name: args.configMapName } }],
+                        env: files.env,
+                        resources: args.resources,
+                        volumeMounts: files.volumeMounts,
+                    },
+                ],
+                volumes: files.volumes,
+            }),
+        };
+        const jobName = pulumi.output(template).apply((t) => migrationJobName(spec.name, t));
         this.migration = new k8s.batch.v1.Job(
             `${spec.name}-migrate`,
             {
@@ -81,27 +108,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                     backoffLimit: 2,
                     activeDeadlineSeconds: database.migrationTimeoutSeconds,
                     ttlSecondsAfterFinished: database.migrationJobTtlSeconds,
-                    template: {
-                        metadata: { labels: migrateLabels },
-                        spec: hardenedPod({
-                            name: `${spec.name}-migrate`,
-                            serviceAccountName: args.serviceAccountName,
-                            restartPolicy: "Never",
-                            containers: [
-                                {
-                                    name: "migrate",
-                                    image: args.image,
-                                    imagePullPolicy: args.imagePullPolicy,
-                                    command: db.migrateCommand,
-                                    envFrom: [{ configMapRef: { name: args.configMapName } }],
-                                    env: files.env,
-                                    resources: args.resources,
-                                    volumeMounts: files.volumeMounts,
-                                },
-                            ],
-                            volumes: files.volumes,
-                        }),
-                    },
+                    template,
                 },
             },
             { ...child, deleteBeforeReplace: false },

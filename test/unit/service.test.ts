@@ -3,6 +3,7 @@ import { array, isSecret, list, named, type Obj, ofType, recordResources, type R
 import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig, PlatformSettings } from "../../components/config";
 import type { NetworkContext } from "../../components/services/network";
+import { migrationJobName } from "../../components/services/database-jobs";
 import { AzoraService } from "../../components/services/service";
 import { serviceWorkload } from "../../components/services/sizing";
 import { generatedSecretKeys } from "../../components/services/service-env";
@@ -218,6 +219,26 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
             expect(job.spec.template.spec.containers[0].command).toEqual(spec.database.migrateCommand);
             expect(cron[0].inputs.spec.schedule).toBe(settings.database.backup.schedule);
         }
+    });
+});
+
+describe("the migration Job's name", () => {
+    const template = { spec: { containers: [{ name: "migrate", image: "ghcr.io/azora-os/azora-mint:1.4.2", command: ["npm", "run", "migrate"] }] } };
+
+    it("is stable while the pod template is", () => {
+        expect(migrationJobName("azora-mint", template)).toBe(migrationJobName("azora-mint", structuredClone(template)));
+    });
+
+    it("changes with the image, so each release migrates once", () => {
+        const next = structuredClone(template);
+        next.spec.containers[0].image = "ghcr.io/azora-os/azora-mint:1.4.3";
+        expect(migrationJobName("azora-mint", next)).not.toBe(migrationJobName("azora-mint", template));
+    });
+
+    it("changes with any other part of the template, which a Job cannot take in place", () => {
+        const next = structuredClone(template);
+        next.spec.containers[0].command = ["npm", "run", "migrate:latest"];
+        expect(migrationJobName("azora-mint", next)).not.toBe(migrationJobName("azora-mint", template));
     });
 });
 

@@ -80,7 +80,14 @@ describe("e2e stack against a real API server", () => {
         expectApplied(r);
         expect(r.output).toMatch(new RegExp(`\\+ ${resourceCount} created`));
 
-        const deployments = await ours("deployments");
+        // The HPAs may raise a Deployment to their minimum right after its rollout was awaited, so the
+        // new replicas are given a moment to become available before the snapshot is judged.
+        let deployments = await ours("deployments");
+        const deadline = Date.now() + 60_000;
+        while (!deployments.every(rolledOut) && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 2000));
+            deployments = await ours("deployments");
+        }
         expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...catalog.map((s) => s.name), "otel-collector"].sort());
         for (const d of deployments) expect(rolledOut(d), `${d.metadata.name}: ${JSON.stringify(d.status)}`).toBe(true);
         const statefulSets = await ours("statefulsets");

@@ -1,14 +1,27 @@
-// alertmanager.yml: a route tree by severity, inhibitions, and receivers. The Slack webhook never
-// appears in the text: Alertmanager reads it from a file the Secret is mounted at.
+// alertmanager.yml: a route tree by severity, inhibitions, and receivers. No credential appears in
+// the text: Alertmanager reads the Slack webhook, the PagerDuty routing key, the Opsgenie API key and
+// the webhook's bearer token from files the Secrets are mounted at.
 import { stringify } from "yaml";
-import { type AlertReceiver, jobDownAlertNames, watchdogAlertName } from "../model/alerts";
+import {
+    type AlertReceiver,
+    type Escalation,
+    escalates,
+    jobDownAlertNames,
+    type SeverityClass,
+    watchdogAlertName,
+} from "../model/alerts";
 import { regexEscape } from "../model/promql";
+import { escalationSecretKeys } from "../model/secrets";
 
 export interface AlertmanagerConfigInputs {
     /** observability.alertmanager.receiver of the stack configuration. */
     receiver: AlertReceiver;
     /** Path of the mounted Slack incoming-webhook URL (the Secret's `url` key), read via api_url_file. */
     slackWebhookFile: string;
+    /** observability.alertmanager.escalation: PagerDuty, Opsgenie and a webhook beside (or instead of) Slack. */
+    escalation?: Escalation;
+    /** Directory of the mounted escalation Secret, one file per key of escalationSecretKeys. */
+    escalationSecretsDirectory: string;
     /** Heartbeat endpoint that raises an incident when the Watchdog alert stops arriving. */
     deadMansSwitchUrl?: string;
 }
@@ -55,8 +68,23 @@ const slackTemplates = { title: slackTitle, text: slackText, color: slackColor }
 interface Receiver {
     name: string;
     slack_configs?: Record<string, unknown>[];
+    pagerduty_configs?: Record<string, unknown>[];
+    opsgenie_configs?: Record<string, unknown>[];
     webhook_configs?: Record<string, unknown>[];
 }
+
+/** The receiver each severity class of the escalation settings lands on. */
+const severityClassReceivers: Record<SeverityClass, string> = {
+    critical: receiverNames.critical,
+    warning: receiverNames.default,
+    info: receiverNames.lowUrgency,
+};
+
+/** PagerDuty's event severity per class (Events API v2 accepts critical, error, warning, info). */
+const pagerdutySeverity: Record<SeverityClass, string> = { critical: "critical", warning: "warning", info: "info" };
+
+/** Opsgenie's priority per class: P1 wakes someone, P5 is informational. */
+const opsgeniePriority: Record<SeverityClass, string> = { critical: "P1", warning: "P3", info: "P5" };
 
 interface Route {
     receiver: string;
@@ -69,20 +97,72 @@ interface Route {
     routes?: Route[];
 }
 
-function slackReceiver(name: string, channel: string, webhookFile: string): Receiver {
+function slackConfig(channel: string, webhookFile: string): Record<string, unknown> {
     return {
-        name,
-        slack_configs: [
-            {
-                api_url_file: webhookFile,
-                channel,
-                send_resolved: true,
-                title: slackTemplates.title,
-                text: slackTemplates.text,
-                color: slackTemplates.color,
-            },
-        ],
+        api_url_file: webhookFile,
+        channel,
+        send_resolved: true,
+        title: slackTemplates.title,
+        text: slackTemplates.text,
+        color: slackTemplates.color,
     };
+}
+
+/** The receiver of one severity class: Slack when configured, plus every escalation tool subscribed to the class. */
+function classReceiver(cls: SeverityClass, opts: AlertmanagerConfigInputs): Receiver {
+    const receiver: Receiver = { name: severityClassReceivers[cls] };
+    const file = (key: string) => `${opts.escalationSecretsDirectory}/${key}`;
+    if (opts.receiver.type === "slack") {
+        const { channel, criticalChannel } = opts.receiver;
+        receiver.slack_configs = [
+            slackConfig(cls === "critical" ? (criticalChannel ?? channel) : channel, opts.slackWebhookFile),
+        ];
+    }
+    const { pagerduty, opsgenie, webhook } = opts.escalation ?? {};
+    if (pagerduty?.severities.includes(cls)) {
+        receiver.pagerduty_configs = [
+            {
+                routing_key_file: file(escalationSecretKeys.pagerdutyRoutingKey),
+                send_resolved: true,
+                severity: pagerdutySeverity[cls],
+                description: slackTemplates.title,
+                links: [{ href: "{{ .CommonAnnotations.runbook_url }}", text: "Runbook" }],
+            },
+        ];
+    }
+    if (opsgenie?.severities.includes(cls)) {
+        receiver.opsgenie_configs = [
+            {
+                api_key_file: file(escalationSecretKeys.opsgenieApiKey),
+                api_url: opsgenie.apiUrl,
+                send_resolved: true,
+                message: slackTemplates.title,
+                description: slackTemplates.text,
+                priority: opsgeniePriority[cls],
+            },
+        ];
+    }
+    if (webhook?.severities.includes(cls)) {
+        receiver.webhook_configs = [
+            {
+                url: webhook.url,
+                send_resolved: true,
+                ...(webhook.bearerToken
+                    ? {
+                          http_config: {
+                              authorization: { type: "Bearer", credentials_file: file(escalationSecretKeys.webhookBearerToken) },
+                          },
+                      }
+                    : {}),
+            },
+        ];
+    }
+    return receiver;
+}
+
+/** Whether anything at all is notified: Slack or at least one escalation tool. */
+function notifies(opts: AlertmanagerConfigInputs): boolean {
+    return opts.receiver.type === "slack" || escalates(opts.escalation);
 }
 
 function oneOf(names: readonly string[]): string {
@@ -102,13 +182,8 @@ export function renderAlertmanagerConfig(opts: AlertmanagerConfigInputs): string
         : { receiver: receiverNames.null, matchers: [`alertname="${watchdogAlertName}"`], ...timings.watchdogNull };
 
     let root: Route;
-    if (opts.receiver.type === "slack") {
-        const { channel, criticalChannel } = opts.receiver;
-        receivers.push(
-            slackReceiver(receiverNames.critical, criticalChannel ?? channel, opts.slackWebhookFile),
-            slackReceiver(receiverNames.default, channel, opts.slackWebhookFile),
-            slackReceiver(receiverNames.lowUrgency, channel, opts.slackWebhookFile),
-        );
+    if (notifies(opts)) {
+        receivers.push(classReceiver("critical", opts), classReceiver("warning", opts), classReceiver("info", opts));
         root = {
             receiver: receiverNames.default,
             group_by: [...groupBy],

@@ -18,6 +18,7 @@ import { configMapDataBudgetBytes } from "./k8s/config-maps";
 import { observabilityWorkloads } from "../model/workloads";
 import { serviceUrl } from "../model/urls";
 import { slackWebhookFile } from "../model/workloads";
+import { escalationSecretsDirectory } from "../model/secrets";
 import { memoryLimitBytes, serviceWorkload } from "./services/sizing";
 import { AzoraService } from "./services/service";
 
@@ -174,10 +175,13 @@ export class Platform extends pulumi.ComponentResource {
                 alertmanagerConfig: renderAlertmanagerConfig({
                     receiver: obs.alertmanager.receiver,
                     slackWebhookFile,
+                    escalation: obs.alertmanager.escalation,
+                    escalationSecretsDirectory,
                     deadMansSwitchUrl: obs.alertmanager.deadMansSwitchUrl,
                 }),
                 dashboards: buildDashboards({ services }),
                 slackWebhookUrl: settings.secrets.slackWebhookUrl ? pulumi.secret(settings.secrets.slackWebhookUrl) : undefined,
+                escalationSecrets: settings.secrets.alerting,
                 ingressControllerNamespace: settings.edge.ingressControllerNamespace,
                 logShipperNamespace: settings.namespaces.logging,
                 apiServerCidrs: settings.kubernetes.apiServerCidrs,

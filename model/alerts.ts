@@ -3,6 +3,8 @@
 // the name. A name added here must get a runbook beside its rule in alerts/ (the Record type of the
 // runbooks enforces it) and promtool cases that fire and stay quiet.
 
+import { type EscalationSecretKey, escalationSecretKeys } from "./secrets";
+
 export const severities = ["critical", "warning", "info", "none"] as const;
 export type Severity = (typeof severities)[number];
 
@@ -71,3 +73,36 @@ export type AlertReceiver =
           /** Existing Secret holding the webhook URL; otherwise the stack's secrets.slackWebhookUrl. */
           existingSecret?: string;
       };
+
+/**
+ * The three receivers of the route tree, named by the alerts they get: `critical` (critical alerts and
+ * SLO pages), `warning` (warnings), `info` (info alerts and SLO tickets, the low-urgency receiver).
+ */
+export const severityClasses = ["critical", "warning", "info"] as const;
+export type SeverityClass = (typeof severityClasses)[number];
+
+/** Paging and incident tools beside the Slack receiver: observability.alertmanager.escalation. */
+export interface Escalation {
+    /** PagerDuty Events API v2; the routing key is the escalation Secret's `pagerduty-routing-key`. */
+    pagerduty?: { severities: readonly SeverityClass[] };
+    /** Opsgenie Alert API; the API key is the escalation Secret's `opsgenie-api-key`. */
+    opsgenie?: { severities: readonly SeverityClass[]; apiUrl: string };
+    /** Alertmanager's generic webhook; with `bearerToken`, the escalation Secret's `webhook-bearer-token`. */
+    webhook?: { url: string; severities: readonly SeverityClass[]; bearerToken: boolean };
+    /** Existing Secret holding the keys; otherwise the platform creates it from the stack's secrets.alerting. */
+    existingSecret?: string;
+}
+
+/** The escalation Secret's keys this escalation reads: the Secret must hold them, and only they are mounted. */
+export function escalationKeysOf(e: Escalation | undefined): EscalationSecretKey[] {
+    const keys: EscalationSecretKey[] = [];
+    if (e?.pagerduty) keys.push(escalationSecretKeys.pagerdutyRoutingKey);
+    if (e?.opsgenie) keys.push(escalationSecretKeys.opsgenieApiKey);
+    if (e?.webhook?.bearerToken) keys.push(escalationSecretKeys.webhookBearerToken);
+    return keys;
+}
+
+/** Whether any escalation tool is configured (each one notifies over HTTPS). */
+export function escalates(e: Escalation | undefined): boolean {
+    return Boolean(e?.pagerduty ?? e?.opsgenie ?? e?.webhook);
+}

@@ -24,3 +24,20 @@ export const databaseSecretKeys = {
 
 /** Key of the Slack webhook URL in its Secret, created or existing (`existingSecret` must have it). */
 export const slackSecretKey = "url";
+
+/**
+ * Keys of the escalation Secret (PagerDuty, Opsgenie, webhook credentials), created from the stack's
+ * `secrets.alerting` or named by `observability.alertmanager.escalation.existingSecret`. Alertmanager
+ * reads each one from a file (`routing_key_file`, `api_key_file`, `credentials_file`), so no credential
+ * is ever in alertmanager.yml's ConfigMap.
+ */
+export const escalationSecretKeys = {
+    pagerdutyRoutingKey: "pagerduty-routing-key",
+    opsgenieApiKey: "opsgenie-api-key",
+    webhookBearerToken: "webhook-bearer-token",
+} as const;
+
+export type EscalationSecretKey = (typeof escalationSecretKeys)[keyof typeof escalationSecretKeys];
+
+/** Where Alertmanager finds the escalation Secret's keys, one file per key. */
+export const escalationSecretsDirectory = "/etc/alertmanager/secrets/escalation";

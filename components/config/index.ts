@@ -82,6 +82,24 @@ function crossCheck(settings: PlatformSettings, services: readonly ServiceSpec[]
                 "secrets.slackWebhookUrl <url>` or name an existingSecret with key `url`",
         );
     }
+    problems.push(...escalationProblems(settings));
+    return problems;
+}
+
+/** Each escalation tool without an existingSecret needs its credential among the stack's secrets.alerting. */
+function escalationProblems(settings: PlatformSettings): string[] {
+    const { escalation } = settings.observability.alertmanager;
+    if (escalation.existingSecret) return [];
+    const secrets = settings.secrets.alerting;
+    const missing = (tool: string, field: keyof typeof secrets) =>
+        `observability.alertmanager.escalation.${tool}: needs secrets.alerting.${field} — \`pulumi config set --secret --path ` +
+        `secrets.alerting.${field} <value>\` or name an escalation.existingSecret holding it`;
+    const problems: string[] = [];
+    if (escalation.pagerduty && !secrets.pagerdutyRoutingKey) problems.push(missing("pagerduty", "pagerdutyRoutingKey"));
+    if (escalation.opsgenie && !secrets.opsgenieApiKey) problems.push(missing("opsgenie", "opsgenieApiKey"));
+    if (escalation.webhook?.bearerToken && !secrets.webhookBearerToken) {
+        problems.push(missing("webhook.bearerToken", "webhookBearerToken"));
+    }
     return problems;
 }
 

@@ -1,6 +1,16 @@
 // The observability stack: Prometheus, Alertmanager and its receiver, Grafana, Loki, Jaeger, the OTel Collector.
 import { z } from "zod";
+import { type SeverityClass, severityClasses } from "../../model/alerts";
 import { duration, persistence, resourceSpec } from "./fields";
+
+/** A non-empty list of severity classes without repeats (model/alerts severityClasses). */
+function severityClassList(dflt: SeverityClass[]) {
+    return z
+        .array(z.enum(severityClasses))
+        .min(1, "at least one of critical, warning, info")
+        .refine((l) => new Set(l).size === l.length, "each severity class once")
+        .default(dflt);
+}
 
 export const observabilitySchema = z.strictObject({
     runbookBaseUrl: z
@@ -9,7 +19,13 @@ export const observabilitySchema = z.strictObject({
         .describe("Base of every alert's runbook_url; the runbooks live in docs/runbooks/<alert>.md."),
     prometheus: z
         .strictObject({
-            replicas: z.number().int().min(1).max(3).default(1).describe("Prometheus replicas (each scrapes and evaluates every rule)."),
+            replicas: z
+                .number()
+                .int()
+                .min(1)
+                .max(3)
+                .default(1)
+                .describe("Prometheus replicas (each scrapes and evaluates every rule)."),
             retentionTime: duration.default("15d").describe("How long Prometheus keeps samples."),
             retentionSize: z
                 .string()
@@ -27,7 +43,13 @@ export const observabilitySchema = z.strictObject({
         .describe("Prometheus: scrapes the services and the stack, evaluates the generated alert and SLO rules."),
     alertmanager: z
         .strictObject({
-            replicas: z.number().int().min(1).max(5).default(1).describe("Alertmanager replicas, clustered (they de-duplicate notifications)."),
+            replicas: z
+                .number()
+                .int()
+                .min(1)
+                .max(5)
+                .default(1)
+                .describe("Alertmanager replicas, clustered (they de-duplicate notifications)."),
             receiver: z
                 .discriminatedUnion("type", [
                     z.strictObject({
@@ -56,11 +78,79 @@ export const observabilitySchema = z.strictObject({
                     }),
                 ])
                 .describe("Where alerts go: slack (webhook from secret) or none (local stacks)."),
+            escalation: z
+                .strictObject({
+                    pagerduty: z
+                        .strictObject({
+                            severities: severityClassList(["critical"]).describe(
+                                "Severity classes paged through PagerDuty (critical: critical alerts and SLO pages; warning; info: info alerts and SLO tickets).",
+                            ),
+                        })
+                        .optional()
+                        .describe(
+                            "PagerDuty (Events API v2): the routing key is `secrets.alerting.pagerdutyRoutingKey` or the `pagerduty-routing-key` of `existingSecret`, read by Alertmanager from a file; unset: no PagerDuty.",
+                        ),
+                    opsgenie: z
+                        .strictObject({
+                            severities: severityClassList(["critical"]).describe(
+                                "Severity classes sent to Opsgenie, as P1 (critical), P3 (warning) and P5 (info).",
+                            ),
+                            apiUrl: z
+                                .url({ protocol: /^https$/, error: "an https URL such as https://api.eu.opsgenie.com/" })
+                                .default("https://api.opsgenie.com/")
+                                .describe("Opsgenie API of the account's region (`https://api.eu.opsgenie.com/` for the EU)."),
+                        })
+                        .optional()
+                        .describe(
+                            "Opsgenie: the API key is `secrets.alerting.opsgenieApiKey` or the `opsgenie-api-key` of `existingSecret`, read from a file; unset: no Opsgenie.",
+                        ),
+                    webhook: z
+                        .strictObject({
+                            url: z
+                                .url({
+                                    protocol: /^https$/,
+                                    error: "an https URL such as https://incidents.example/alertmanager",
+                                })
+                                .refine((u) => !/^https:\/\/[^/]*@/.test(u) && !u.includes("?"), {
+                                    error: "no credentials in the URL (user info or query string): it is kept in a ConfigMap; use bearerToken",
+                                })
+                                .describe(
+                                    "Receiver of Alertmanager's webhook JSON. Kept in plain config, so it must carry no credential: the toolchain's amtool (0.25) cannot check `url_file`, which Alertmanager has only since 0.26.",
+                                ),
+                            severities: severityClassList(["critical", "warning"]).describe(
+                                "Severity classes posted to the webhook.",
+                            ),
+                            bearerToken: z
+                                .boolean()
+                                .default(false)
+                                .describe(
+                                    "Send `Authorization: Bearer <token>`, the token being `secrets.alerting.webhookBearerToken` or the `webhook-bearer-token` of `existingSecret` (a `credentials_file`).",
+                                ),
+                        })
+                        .optional()
+                        .describe("A generic webhook (an incident tool, a chat bridge); unset: none."),
+                    existingSecret: z
+                        .string()
+                        .min(1)
+                        .optional()
+                        .describe(
+                            "Existing Secret holding the keys the tools above need; unset: the platform creates `alertmanager-escalation` from `secrets.alerting`.",
+                        ),
+                })
+                .default({})
+                .describe(
+                    "Paging and incident tools beside (or instead of) Slack, each subscribed to severity classes of the route tree; unset: Slack only.",
+                ),
             deadMansSwitchUrl: z
                 .url()
                 .optional()
                 .describe(
                     "URL the always-firing `Watchdog` alert is sent to, so an external heartbeat notices when alerting stops.",
+                ),
+            persistence: persistence
+                .default({ enabled: true, size: "1Gi" })
+                .describe(
+                    "Volume of the silences and the notification log (`--storage.path`): a restarted replica keeps them instead of re-notifying and forgetting silences.",
                 ),
         })
         .describe("Alertmanager: groups, inhibits and routes the alerts."),
@@ -94,7 +184,9 @@ export const observabilitySchema = z.strictObject({
                 .int()
                 .min(1000)
                 .default(50000)
-                .describe("Most traces the in-memory store keeps (`storage: memory`); Badger is bounded by its span TTL instead."),
+                .describe(
+                    "Most traces the in-memory store keeps (`storage: memory`); Badger is bounded by its span TTL instead.",
+                ),
             persistence,
         })
         .describe("Jaeger: stores and searches traces."),

@@ -9,7 +9,10 @@ const serviceOverride = z
         featureFlags: featureFlags.optional().describe("Flags merged over `workloads.featureFlags` for this service."),
         env: z
             .record(
-                z.string().regex(/^[A-Z][A-Z0-9_]*$/, "an UPPER_SNAKE_CASE variable name").meta({ title: "NAME" }),
+                z
+                    .string()
+                    .regex(/^[A-Z][A-Z0-9_]*$/, "an UPPER_SNAKE_CASE variable name")
+                    .meta({ title: "NAME" }),
                 z.string().describe("Value of the variable."),
             )
             .optional()
@@ -113,6 +116,30 @@ export const secretsSchema = z.strictObject({
         .url()
         .optional()
         .describe("Slack incoming-webhook URL for Alertmanager; set with `pulumi config set --secret --path`."),
+    alerting: z
+        .strictObject({
+            pagerdutyRoutingKey: z
+                .string()
+                .min(1)
+                .optional()
+                .describe(
+                    "PagerDuty Events API v2 routing (integration) key; needed by `escalation.pagerduty` without an existingSecret.",
+                ),
+            opsgenieApiKey: z
+                .string()
+                .min(1)
+                .optional()
+                .describe("Opsgenie API integration key; needed by `escalation.opsgenie` without an existingSecret."),
+            webhookBearerToken: z
+                .string()
+                .min(1)
+                .optional()
+                .describe("Bearer token of `escalation.webhook` when its `bearerToken` is true and no existingSecret is named."),
+        })
+        .default({})
+        .describe(
+            "Credentials of observability.alertmanager.escalation, set with `pulumi config set --secret --path secrets.alerting.<key>`; Alertmanager reads them from a mounted Secret.",
+        ),
 });
 
 export const databaseSchema = z.strictObject({
@@ -154,10 +181,7 @@ export const databaseSchema = z.strictObject({
         .describe("`activeDeadlineSeconds` of each migration Job."),
     backup: z
         .strictObject({
-            enabled: z
-                .boolean()
-                .default(true)
-                .describe("Create the backup CronJob and PVC for every service with a database."),
+            enabled: z.boolean().default(true).describe("Create the backup CronJob and PVC for every service with a database."),
             schedule: cron
                 .default("15 2 * * *")
                 .describe("Cron schedule of the backup CronJob (cluster time zone, normally UTC)."),
@@ -169,10 +193,7 @@ export const databaseSchema = z.strictObject({
                 .default(14)
                 .describe("Dump files older than this are deleted by each backup run."),
             storageSize: quantity.default("20Gi").describe("Size of the PVC `<service>-db-backups`."),
-            storageClassName: z
-                .string()
-                .optional()
-                .describe("StorageClass of the backup PVC; unset: the cluster default."),
+            storageClassName: z.string().optional().describe("StorageClass of the backup PVC; unset: the cluster default."),
         })
         .prefault({})
         .describe(

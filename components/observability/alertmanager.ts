@@ -1,5 +1,6 @@
 // Alertmanager: a StatefulSet whose replicas gossip through a headless Service, config text from
-// alerts/, the Slack webhook mounted as a file (never in the ConfigMap), silences on a volume.
+// alerts/, the Slack webhook and the escalation credentials mounted as files (never in the ConfigMap),
+// silences and the notification log on a volume.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec } from "../../model/catalog";
@@ -11,21 +12,34 @@ import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { alertmanagerPodHost, observabilityWorkloads as w, slackWebhookFile } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
-import { slackSecretKey } from "../../model/secrets";
+import { type EscalationSecretKey, escalationSecretsDirectory, slackSecretKey } from "../../model/secrets";
 
 export { slackWebhookFile };
 
 /** Where the Slack webhook comes from: a Secret this component creates, or one that exists. */
 export type SlackWebhookSource = { url: pulumi.Input<string> } | { existingSecret: string };
 
+/**
+ * The escalation Secret (PagerDuty routing key, Opsgenie API key, webhook bearer token): `keys` are the
+ * ones alertmanager.yml reads (only they are mounted), from a Secret this component creates or one that exists.
+ */
+export type EscalationSecret = { keys: readonly EscalationSecretKey[] } & (
+    { values: Record<string, pulumi.Input<string>> } | { existingSecret: string }
+);
+
 export interface AlertmanagerArgs extends StackPlacement {
     replicas: number;
     /** alertmanager.yml text (alerts/); it must reference the webhook through `api_url_file`. */
     configYaml: string;
     slack?: SlackWebhookSource;
-    /** Open HTTPS to the internet (Slack, dead man's switch); off when nothing is sent out. */
+    /** Mounted at escalationSecretsDirectory, one file per key; unset: no escalation tool is configured. */
+    escalation?: EscalationSecret;
+    /** Open HTTPS to the internet (Slack, escalation tools, dead man's switch); off when nothing is sent out. */
     allowInternetEgress: boolean;
-    /** Silences and the notification log; emptyDir by default (peers re-gossip them when HA). */
+    /**
+     * Silences and the notification log (`--storage.path`). @default an emptyDir of 256Mi (peers
+     * re-gossip them when HA); the stack configuration gives a PersistentVolumeClaim.
+     */
     persistence?: Persistence;
     resources?: ResourceSpec;
 }
@@ -77,6 +91,18 @@ export class Alertmanager extends pulumi.ComponentResource {
             slackSecretName = secret.metadata.name;
         }
 
+        let escalationSecretName: pulumi.Input<string> | undefined;
+        if (args.escalation && "existingSecret" in args.escalation) {
+            escalationSecretName = args.escalation.existingSecret;
+        } else if (args.escalation) {
+            const secret = new k8s.core.v1.Secret(
+                `${name}-escalation`,
+                { metadata: am.meta(`${wl.name}-escalation`), type: "Opaque", stringData: args.escalation.values },
+                { parent: this },
+            );
+            escalationSecretName = secret.metadata.name;
+        }
+
         const http = { name: "http", port: wl.port };
         const mesh: ServicePortSpec[] = [
             { name: "mesh-tcp", port: wl.clusterPort, protocol: "TCP" },
@@ -112,6 +138,7 @@ export class Alertmanager extends pulumi.ComponentResource {
                 { name: "config", mountPath: "/etc/alertmanager/config", readOnly: true },
                 { name: "data", mountPath: "/alertmanager" },
                 ...(slackSecretName ? [{ name: "slack-webhook", mountPath: slackMount, readOnly: true }] : []),
+                ...(escalationSecretName ? [{ name: "escalation", mountPath: escalationSecretsDirectory, readOnly: true }] : []),
             ],
         });
 
@@ -134,6 +161,18 @@ export class Alertmanager extends pulumi.ComponentResource {
                                   secret: {
                                       secretName: slackSecretName,
                                       items: [{ key: slackSecretKey, path: "url" }],
+                                      defaultMode: 0o440,
+                                  },
+                              },
+                          ]
+                        : []),
+                    ...(escalationSecretName && args.escalation
+                        ? [
+                              {
+                                  name: "escalation",
+                                  secret: {
+                                      secretName: escalationSecretName,
+                                      items: args.escalation.keys.map((key) => ({ key, path: key })),
                                       defaultMode: 0o440,
                                   },
                               },

@@ -3,7 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
-import { Alertmanager, SlackWebhookSource } from "./alertmanager";
+import { escalates, escalationKeysOf } from "../../model/alerts";
+import { escalationSecretKeys } from "../../model/secrets";
+import { Alertmanager, type EscalationSecret, SlackWebhookSource } from "./alertmanager";
 import { Grafana } from "./grafana";
 import { Jaeger } from "./jaeger";
 import { LogShipper } from "./log-shipper";
@@ -25,6 +27,8 @@ export interface ObservabilityStackArgs {
     dashboards: Record<string, string>;
     /** secrets.slackWebhookUrl; used when the receiver is slack without an existingSecret. */
     slackWebhookUrl?: pulumi.Input<string>;
+    /** secrets.alerting: the escalation tools' credentials, used when escalation names no existingSecret. @default none */
+    escalationSecrets?: { pagerdutyRoutingKey?: string; opsgenieApiKey?: string; webhookBearerToken?: string };
     ingressControllerNamespace: string;
     /** Where the API server answers; Prometheus' only egress outside the cluster's pods. */
     apiServerCidrs: readonly string[];
@@ -43,6 +47,28 @@ function slackSource(args: ObservabilityStackArgs): SlackWebhookSource | undefin
     throw new Error(
         "observability.alertmanager.receiver is slack but neither secrets.slackWebhookUrl nor receiver.existingSecret is set",
     );
+}
+
+/** The escalation Secret Alertmanager mounts: the keys alertmanager.yml reads, from an existing Secret or the stack's secrets. */
+function escalationSecret(args: ObservabilityStackArgs): EscalationSecret | undefined {
+    const escalation = args.settings.alertmanager.escalation;
+    const keys = escalationKeysOf(escalation);
+    if (keys.length === 0) return undefined;
+    if (escalation.existingSecret) return { keys, existingSecret: escalation.existingSecret };
+    const s = args.escalationSecrets ?? {};
+    const byKey = {
+        [escalationSecretKeys.pagerdutyRoutingKey]: s.pagerdutyRoutingKey,
+        [escalationSecretKeys.opsgenieApiKey]: s.opsgenieApiKey,
+        [escalationSecretKeys.webhookBearerToken]: s.webhookBearerToken,
+    };
+    const values: Record<string, pulumi.Input<string>> = {};
+    for (const key of keys) {
+        const value = byKey[key];
+        // components/config refuses such a stack first, naming the field; this guards other callers.
+        if (value === undefined) throw new Error(`observability.alertmanager.escalation needs the secret ${key}`);
+        values[key] = pulumi.secret(value);
+    }
+    return { keys, values };
 }
 
 export class ObservabilityStack extends pulumi.ComponentResource {
@@ -84,7 +110,12 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 replicas: s.alertmanager.replicas,
                 configYaml: args.alertmanagerConfig,
                 slack: slackSource(args),
-                allowInternetEgress: s.alertmanager.receiver.type === "slack" || Boolean(s.alertmanager.deadMansSwitchUrl),
+                escalation: escalationSecret(args),
+                allowInternetEgress:
+                    s.alertmanager.receiver.type === "slack" ||
+                    Boolean(s.alertmanager.deadMansSwitchUrl) ||
+                    escalates(s.alertmanager.escalation),
+                persistence: s.alertmanager.persistence,
             },
             child,
         );

@@ -1,9 +1,10 @@
-// The alertmanager.yml under test, rendered into a fresh directory beside a dummy webhook file, and
+// The alertmanager.yml under test, rendered into a fresh directory beside dummy credential files, and
 // its shape as a zod schema, shared by the TypeScript checks and the amtool/Alertmanager ones.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { type AlertmanagerConfigInputs, renderAlertmanagerConfig } from "../../alerts";
+import { escalationSecretKeys } from "../../model/secrets";
 import { tempDir } from "./support";
 
 export const deadMansSwitchUrl = "https://deadman.example/ping/azora-prod";
@@ -13,15 +14,17 @@ export function slackInputs(dir: string, overrides: Partial<AlertmanagerConfigIn
     return {
         receiver: { type: "slack", channel: "#azora-alerts", criticalChannel: "#azora-pager" },
         slackWebhookFile: join(dir, "slack-webhook-url"),
+        escalationSecretsDirectory: dir,
         deadMansSwitchUrl,
         ...overrides,
     };
 }
 
-/** Renders the config into a fresh directory next to a dummy webhook file; returns the config path. */
+/** Renders the config into a fresh directory next to dummy webhook and escalation key files; returns the config path. */
 export function writeConfig(makeInputs: (dir: string) => AlertmanagerConfigInputs): { dir: string; file: string; text: string } {
     const dir = tempDir("azora-am-");
     writeFileSync(join(dir, "slack-webhook-url"), `${dummyWebhook}\n`);
+    for (const key of Object.values(escalationSecretKeys)) writeFileSync(join(dir, key), "not-a-real-credential\n");
     const text = renderAlertmanagerConfig(makeInputs(dir));
     const file = join(dir, "alertmanager.yml");
     writeFileSync(file, text);
@@ -42,7 +45,9 @@ export const amConfig = z.object({
         group_wait: z.string(),
         group_interval: z.string(),
         repeat_interval: z.string(),
-        routes: z.array(z.object({ receiver: z.string(), matchers: z.array(z.string()), repeat_interval: z.string().optional() })),
+        routes: z.array(
+            z.object({ receiver: z.string(), matchers: z.array(z.string()), repeat_interval: z.string().optional() }),
+        ),
     }),
     inhibit_rules: z.array(
         z.object({ source_matchers: z.array(z.string()), target_matchers: z.array(z.string()), equal: z.array(z.string()) }),

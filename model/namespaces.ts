@@ -4,7 +4,7 @@
 export const defaultNamespaces = {
     services: "azora",
     observability: "azora-observability",
-    /** Holds only the log shipper: its read-only hostPath needs Pod Security "privileged" here. */
+    /** Holds only the node agents (log shipper, node exporter): their read-only hostPaths need Pod Security "privileged" here. */
     logging: "azora-logging",
 } as const;
 

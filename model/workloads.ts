@@ -24,6 +24,36 @@ export const observabilityWorkloads = {
 
 export type StackComponent = keyof typeof observabilityWorkloads;
 
+/**
+ * The cluster's own exporters, beside the stack rather than in it (their alerts are the Kubernetes and
+ * node alerts, not the stack components'). Each name is also its Prometheus job, as in kube-prometheus,
+ * so mixin-style rules select `job="kube-state-metrics"`, `job="node-exporter"`, `job="kubelet"`.
+ */
+export const clusterExporters = {
+    /** Object state from the API server (pods, workloads, Jobs, HPAs, claims, quotas, nodes). */
+    kubeStateMetrics: { name: "kube-state-metrics", port: 8080, telemetryPort: 8081 },
+    /** Node CPU, memory, filesystems and network, one pod per node (a DaemonSet in the node-agents namespace). */
+    nodeExporter: { name: "node-exporter", port: 9100 },
+    /**
+     * Each node's kubelet, scraped directly on its HTTPS port (not through the API server's nodes/proxy):
+     * one job, its three endpoints told apart by the `metrics_path` label, as kube-prometheus does.
+     */
+    kubelet: {
+        name: "kubelet",
+        port: 10250,
+        metricsPaths: { kubelet: "/metrics", cadvisor: "/metrics/cadvisor", resource: "/metrics/resource" },
+    },
+} as const;
+
+export type ClusterExporter = keyof typeof clusterExporters;
+
+/** The Prometheus job of each cluster exporter (its name). */
+export const exporterJobs: { readonly [E in ClusterExporter]: (typeof clusterExporters)[E]["name"] } = {
+    kubeStateMetrics: clusterExporters.kubeStateMetrics.name,
+    nodeExporter: clusterExporters.nodeExporter.name,
+    kubelet: clusterExporters.kubelet.name,
+};
+
 /** Where Alertmanager finds the Slack webhook URL; alertmanager.yml references it with `api_url_file`. */
 export const slackWebhookFile = "/etc/alertmanager/secrets/slack/url";
 

@@ -45,6 +45,24 @@ export const kubernetesSchema = z
             .describe(
                 "Where the Kubernetes API server is reachable: the only addresses Prometheus' discovery and services with `kubernetesApi` may reach on ports 443 and 6443 (egress NetworkPolicy). Required, with no default: narrow it to the control plane's addresses.",
             ),
+        // No default either: the kubelets' port is open to nothing else, so the list names the nodes.
+        nodeCidrs: z
+            .array(cidr, {
+                error: (issue) =>
+                    issue.input === undefined
+                        ? 'the nodes\' addresses as a list of IPv4 CIDRs, such as ["10.0.0.0/16"] (`kubectl get nodes -o wide` lists their InternalIPs)'
+                        : undefined,
+            })
+            .min(1)
+            .describe(
+                "Where the nodes are: the only addresses Prometheus may reach on the kubelet port (10250) to scrape `/metrics`, `/metrics/cadvisor` and `/metrics/resource` (egress NetworkPolicy). Required, with no default: the node subnet(s).",
+            ),
+        kubeletCertificatesVerified: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Prometheus verifies each kubelet's serving certificate against the cluster CA. `false` for kubelets with self-signed serving certificates (the kubeadm default without `serverTLSBootstrap`): the bearer token still authenticates Prometheus and the NetworkPolicy keeps it to `nodeCidrs`.",
+            ),
     })
     .refine((k) => !(k.renderDirectory && (k.kubeconfig || k.context)), {
         message: "renderDirectory cannot be combined with kubeconfig or context; pick one target",
@@ -106,7 +124,7 @@ export const namespacesSchema = z.strictObject({
     logging: dnsLabel
         .default(defaultNamespaces.logging)
         .describe(
-            'Namespace of the log shipper only: its read-only hostPath needs Pod Security "privileged" here (audit and warn stay "restricted").',
+            'Namespace of the node agents only (the log shipper, the node exporter): their read-only hostPaths need Pod Security "privileged" here (audit and warn stay "restricted").',
         ),
     // One quota for all three namespaces; its keys have no defaults of their own, so a stack that
     // sets the quota sets all of it.

@@ -60,6 +60,20 @@ export const images = {
         digest: "sha256:45392d534c1edcc809c2d112394029246bc679d2ae5ea7081414a1fc74f2c621",
         uid: 10001, // USER 10001:10001
     },
+    kubeStateMetrics: {
+        repository: "registry.k8s.io/kube-state-metrics/kube-state-metrics",
+        // v2.15.0, not a later v2.x: the newest tag whose index digest is pinned in more than one
+        // independent public repository (later tags were found by tag only, or once).
+        tag: "v2.15.0",
+        digest: "sha256:db384bf43222b066c378e77027a675d4cd9911107adba46c2922b3a55e10d6fb",
+        uid: 10004, // the image's USER is nobody (65534); it writes nothing
+    },
+    nodeExporter: {
+        repository: "quay.io/prometheus/node-exporter",
+        tag: "v1.9.1",
+        digest: "sha256:d00a542e409ee618a4edc67da14dd48c5da66726bbd5537ab2af9c1dfc442c8a",
+        uid: 10005, // the image's USER is nobody (65534); it writes nothing and reads world-readable /proc and /sys
+    },
 } as const satisfies Record<string, ImagePin>;
 
 /** `repository:tag@digest` when the digest is known, else `repository:tag`. */

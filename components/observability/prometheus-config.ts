@@ -1,7 +1,7 @@
 // prometheus.yml, derived from the catalog and the stack's own endpoints. Pure: no resources.
 import { stringify } from "yaml";
 import type { ServiceSpec } from "../../model/catalog";
-import { observabilityWorkloads as w } from "../../model/workloads";
+import { clusterExporters, observabilityWorkloads as w } from "../../model/workloads";
 
 /** Where the rules ConfigMap is mounted; every key of `ruleFiles` becomes a file here. */
 export const rulesDirectory = "/etc/prometheus/rules";
@@ -14,6 +14,13 @@ export interface ScrapeTarget {
     service: string;
     port: number;
     path?: string;
+    /**
+     * Keep the scraped series' own `namespace`, `pod`, `container` labels over the target's: for an
+     * exporter whose series describe other objects (kube-state-metrics). @default false
+     */
+    honorLabels?: boolean;
+    /** Set `instance` (and `node`) to the pod's node: for a per-node exporter, whose series are the node's. @default false */
+    perNode?: boolean;
 }
 
 /** Jobs for the stack itself; names are the workloads' names so `job` reads the same everywhere. */
@@ -45,6 +52,21 @@ export function stackScrapeTargets(namespace: string, logShipperNamespace = name
     ];
 }
 
+/**
+ * The cluster's exporters that run as pods: kube-state-metrics (whose series name the objects they
+ * describe, hence `honorLabels`) and the node exporter in the node-agents namespace (one target per
+ * node, `instance` = the node's name, as the node mixin expects).
+ */
+export function exporterScrapeTargets(namespace: string, nodeAgentsNamespace: string): ScrapeTarget[] {
+    const ksm = clusterExporters.kubeStateMetrics;
+    const node = clusterExporters.nodeExporter;
+    return [
+        { job: ksm.name, namespace, service: ksm.name, port: ksm.port, honorLabels: true },
+        { job: `${ksm.name}-telemetry`, namespace, service: ksm.name, port: ksm.telemetryPort },
+        { job: node.name, namespace: nodeAgentsNamespace, service: node.name, port: node.port, perNode: true },
+    ];
+}
+
 /** One job per catalog service: job name = service name, port = catalog port, path /metrics. */
 export function serviceScrapeTargets(services: readonly ServiceSpec[], namespace: string): ScrapeTarget[] {
     return services.map((s) => ({ job: s.name, namespace, service: s.name, port: s.port }));
@@ -59,10 +81,12 @@ function escapeRegex(s: string): string {
  * `job` (the job name), `namespace`, `pod`, `container` and `service`.
  */
 function scrapeJob(t: ScrapeTarget): Record<string, unknown> {
+    const node = { action: "replace", source_labels: ["__meta_kubernetes_pod_node_name"] };
     return {
         job_name: t.job,
         metrics_path: t.path ?? "/metrics",
         scheme: "http",
+        ...(t.honorLabels ? { honor_labels: true } : {}),
         kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: [t.namespace] } }],
         relabel_configs: [
             {
@@ -74,8 +98,53 @@ function scrapeJob(t: ScrapeTarget): Record<string, unknown> {
             { action: "replace", source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
             { action: "replace", source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container" },
             { action: "replace", source_labels: ["__meta_kubernetes_service_name"], target_label: "service" },
+            ...(t.perNode
+                ? [
+                      { ...node, target_label: "instance" },
+                      { ...node, target_label: "node" },
+                  ]
+                : []),
         ],
     };
+}
+
+/** Where every pod finds its ServiceAccount's token and the cluster's CA. */
+const serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** How Prometheus checks the kubelets' serving certificates. */
+export interface KubeletScrape {
+    /**
+     * Verify each kubelet's serving certificate against the cluster CA. Off where kubelets serve
+     * self-signed certificates (the kubeadm default without `serverTLSBootstrap`); the bearer token
+     * still authenticates Prometheus, and the NetworkPolicy keeps it to the node addresses.
+     */
+    verifyTls: boolean;
+}
+
+/**
+ * The kubelet's three endpoints on every node (role node: the address is the node's InternalIP and
+ * its kubelet port), over HTTPS with Prometheus' token (RBAC nodes/metrics). One job name each, as
+ * Prometheus needs, relabelled to the one `job="kubelet"` with `metrics_path` telling them apart, so
+ * the mixin's rules select them as they do in kube-prometheus.
+ */
+function kubeletScrapeJobs(k: KubeletScrape): Record<string, unknown>[] {
+    const kubelet = clusterExporters.kubelet;
+    return Object.entries(kubelet.metricsPaths).map(([endpoint, path]) => ({
+        job_name: endpoint === "kubelet" ? kubelet.name : `${kubelet.name}-${endpoint}`,
+        metrics_path: path,
+        scheme: "https",
+        // The kubelet's series name the pods and containers they describe.
+        honor_labels: true,
+        authorization: { type: "Bearer", credentials_file: `${serviceAccountDirectory}/token` },
+        tls_config: { ca_file: `${serviceAccountDirectory}/ca.crt`, insecure_skip_verify: !k.verifyTls },
+        kubernetes_sd_configs: [{ role: "node" }],
+        relabel_configs: [
+            { action: "replace", replacement: kubelet.name, target_label: "job" },
+            { action: "replace", source_labels: ["__metrics_path__"], target_label: "metrics_path" },
+            { action: "replace", source_labels: ["__meta_kubernetes_node_name"], target_label: "node" },
+            { action: "replace", source_labels: ["__meta_kubernetes_node_name"], target_label: "instance" },
+        ],
+    }));
 }
 
 export interface PrometheusConfigInput {
@@ -86,6 +155,8 @@ export interface PrometheusConfigInput {
     ruleFileNames: string[];
     /** Per-pod Alertmanager addresses (host:port), through the headless Service. */
     alertmanagers: string[];
+    /** Scrape every node's kubelet; unset: no kubelet jobs. */
+    kubelet?: KubeletScrape;
 }
 
 /** Replica label of an HA pair; dropped before alerts leave so Alertmanager deduplicates them. */
@@ -117,7 +188,7 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
                 },
             ],
         },
-        scrape_configs: input.targets.map(scrapeJob),
+        scrape_configs: [...input.targets.map(scrapeJob), ...(input.kubelet ? kubeletScrapeJobs(input.kubelet) : [])],
     };
     return stringify(config, { lineWidth: 0 });
 }

@@ -1,6 +1,7 @@
-// Prometheus: StatefulSet (HA pair in prod), EndpointSlice discovery of every catalog service and of
-// the stack itself, rule files from alerts/, alerts to each Alertmanager pod. The only workload of
-// the stack that reads the Kubernetes API, through namespaced Roles.
+// Prometheus: StatefulSet (HA pair in prod), EndpointSlice discovery of every catalog service, of
+// the stack itself and of the cluster's exporters, every node's kubelet, rule files from alerts/,
+// alerts to each Alertmanager pod. It reads the Kubernetes API through namespaced Roles, and the
+// nodes (discovery and the kubelet's metrics endpoints) through one read-only ClusterRole.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceSpec, ServiceSpec } from "../../model/catalog";
@@ -9,13 +10,20 @@ import { packFiles } from "../k8s/config-maps";
 import { apiServerPorts, cidrPeers, namespacePeer, tcp, type TrafficRule } from "../k8s/network-policy";
 import { metadata } from "../k8s/objects";
 import { httpProbes } from "../k8s/pod";
-import { grantRole, serviceAccountSubject } from "../k8s/rbac";
+import { grantClusterRole, grantRole, serviceAccountSubject } from "../k8s/rbac";
 import { dataStorage } from "../k8s/storage";
 import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
-import { alertmanagerPodHost, observabilityWorkloads as w } from "../../model/workloads";
+import { alertmanagerPodHost, clusterExporters, observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
-import { prometheusConfig, rulesDirectory, serviceScrapeTargets, stackScrapeTargets } from "./prometheus-config";
+import {
+    exporterScrapeTargets,
+    type KubeletScrape,
+    prometheusConfig,
+    rulesDirectory,
+    serviceScrapeTargets,
+    stackScrapeTargets,
+} from "./prometheus-config";
 
 export interface PrometheusArgs extends StackPlacement {
     servicesNamespace: string;
@@ -32,6 +40,9 @@ export interface PrometheusArgs extends StackPlacement {
      * policy applies; narrow this to the control plane's addresses where they are known.
      */
     apiServerCidrs: string[];
+    /** The nodes' addresses: where Prometheus reaches each kubelet (egress NetworkPolicy on its port). */
+    nodeCidrs: readonly string[];
+    kubelet: KubeletScrape;
 }
 
 // Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
@@ -48,6 +59,16 @@ const ruleFileName = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
 const discoveryRules: k8s.types.input.rbac.v1.PolicyRule[] = [
     { apiGroups: [""], resources: ["services", "pods"], verbs: ["get", "list", "watch"] },
     { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+];
+
+/**
+ * The kubelet jobs need these and nothing more: the nodes, to discover them (role node), and
+ * nodes/metrics, which the kubelet's authorizer asks for on /metrics, /metrics/cadvisor and
+ * /metrics/resource. Never nodes/proxy, which also reaches exec and the pods' logs.
+ */
+const nodeMetricsRules: k8s.types.input.rbac.v1.PolicyRule[] = [
+    { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
+    { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
 ];
 
 export class Prometheus extends pulumi.ComponentResource {
@@ -75,7 +96,12 @@ export class Prometheus extends pulumi.ComponentResource {
         const configText = prometheusConfig({
             environment: args.environment,
             scrapeInterval: args.settings.scrapeInterval,
-            targets: [...serviceScrapeTargets(args.services, args.servicesNamespace), ...stackScrapeTargets(ns, logShipperNs)],
+            targets: [
+                ...serviceScrapeTargets(args.services, args.servicesNamespace),
+                ...stackScrapeTargets(ns, logShipperNs),
+                ...exporterScrapeTargets(ns, logShipperNs),
+            ],
+            kubelet: args.kubelet,
             ruleFileNames: Object.keys(args.ruleFiles),
             alertmanagers,
         });
@@ -94,6 +120,15 @@ export class Prometheus extends pulumi.ComponentResource {
                 [serviceAccountSubject(wl.name, ns)],
             );
         }
+
+        // Cluster-scoped, so named after the namespace too: two installations in one cluster never collide.
+        grantClusterRole(
+            prometheus.owner,
+            { role: "node-metrics-clusterrole", binding: "node-metrics-clusterrolebinding" },
+            { name: `${ns}-${wl.name}-node-metrics`, labels: prometheus.ids.labels },
+            nodeMetricsRules,
+            [serviceAccountSubject(wl.name, ns)],
+        );
 
         const config = prometheus.configMap(`${wl.name}-config`, { "prometheus.yml": configText });
         // As many ConfigMaps as the rule files need (one for the ten-service catalog), mounted as one directory.
@@ -157,6 +192,8 @@ export class Prometheus extends pulumi.ComponentResource {
             peers: [prometheus.peer(workload, namespace)],
             ports: tcp(...ports),
         });
+        const ksm = clusterExporters.kubeStateMetrics;
+        const nodeExporter = clusterExporters.nodeExporter;
         prometheus.networkPolicy({
             ingress: [{ peers: [prometheus.peer(w.grafana.name), prometheus.peer(wl.name)], ports: tcp(wl.port) }],
             egress: [
@@ -172,7 +209,10 @@ export class Prometheus extends pulumi.ComponentResource {
                 scrape(w.logShipper.name, [w.logShipper.port], logShipperNs),
                 scrape(w.jaeger.name, [w.jaeger.metricsPort]),
                 scrape(w.otelCollector.name, [w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort]),
+                scrape(ksm.name, [ksm.port, ksm.telemetryPort]),
+                scrape(nodeExporter.name, [nodeExporter.port], logShipperNs),
                 { peers: cidrPeers(args.apiServerCidrs), ports: tcp(...apiServerPorts) },
+                { peers: cidrPeers(args.nodeCidrs), ports: tcp(clusterExporters.kubelet.port) },
             ],
         });
 

@@ -93,7 +93,10 @@ describe("local stack with the real engine", () => {
         const logging = find("Namespace", "azora-logging") as Manifest;
         expect(logging.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
         expect(logging.metadata.labels?.["pod-security.kubernetes.io/warn"]).toBe("restricted");
-        expect(workloads().filter((w) => w.metadata.namespace === "azora-logging").map((w) => w.metadata.name)).toEqual(["log-shipper"]);
+        expect(workloads().filter((w) => w.metadata.namespace === "azora-logging").map((w) => w.metadata.name)).toEqual([
+            "log-shipper",
+            "node-exporter",
+        ]);
         for (const ns of ["azora", "azora-observability"]) {
             const n = find("Namespace", ns) as Manifest;
             expect(n.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");

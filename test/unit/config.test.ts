@@ -173,10 +173,11 @@ describe("bad configuration is rejected with the field's path", () => {
         expect(problems.length).toBeGreaterThanOrEqual(3);
     });
 
-    it("reports a missing apiServerCidrs together with a missing cluster target", () => {
+    it("reports missing apiServerCidrs and nodeCidrs together with a missing cluster target", () => {
         const problems = problemsOf(localWith("kubernetes", {}));
         expect(problems).toEqual([
             expect.stringMatching(/^kubernetes\.apiServerCidrs: required — set it in the stack file \(the control plane's addresses/),
+            expect.stringMatching(/^kubernetes\.nodeCidrs: required — set it in the stack file \(the nodes' addresses/),
             "kubernetes.context: set renderDirectory (render only) or context/kubeconfig (a real cluster)",
         ]);
     });

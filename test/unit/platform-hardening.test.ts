@@ -45,10 +45,11 @@ function containers(): { owner: string; container: Obj }[] {
 }
 
 describe("the rendered local stack", () => {
-    it("has a pod in each service, migration, backup and observability workload", () => {
+    it("has a pod in each service, migration, backup, observability and exporter workload", () => {
         const withDatabase = catalog.filter((s) => s.database).length;
-        // Ten services and the OTel Collector; five StatefulSets; the log shipper; a migration and a backup per database.
-        expect(pods()).toHaveLength(catalog.length + 1 + 5 + 1 + 2 * withDatabase);
+        // Ten services and the OTel Collector; five StatefulSets; the log shipper; kube-state-metrics and the
+        // node exporter; a migration and a backup per database.
+        expect(pods()).toHaveLength(catalog.length + 1 + 5 + 1 + 2 + 2 * withDatabase);
         console.log(`pod templates: ${pods().length}, containers: ${containers().length}`);
     });
 

@@ -23,6 +23,8 @@ beforeAll(async () => {
         ruleFiles: rules,
         alertmanagerReplicas: 1,
         apiServerCidrs: ["10.96.0.1/32"],
+        nodeCidrs: ["10.0.0.0/16"],
+        kubelet: { verifyTls: false },
     });
     await settle(resources);
 });

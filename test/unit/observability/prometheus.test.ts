@@ -4,12 +4,28 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { Prometheus } from "../../../components/observability/prometheus";
 import { observabilityWorkloads as w } from "../../../model/workloads";
-import { configYaml, container, list, object, Obj, ofType, podSpec, recordResources, selectorOf, settle, strings, T, text } from "../harness";
+import {
+    configYaml,
+    container,
+    list,
+    object,
+    Obj,
+    ofType,
+    podSpec,
+    recordResources,
+    selectorOf,
+    settle,
+    strings,
+    T,
+    text,
+} from "../harness";
 import { settings } from "./settings";
 
 const ns = "azora-observability";
 const servicesNs = "azora";
 const apiServerCidrs = ["10.96.0.1/32"];
+const nodeCidrs = ["10.0.0.0/16"];
+const kubelet = { verifyTls: false };
 const resources = recordResources();
 const rules = { "azora-slo.rules.yaml": "groups: []\n", "azora-stack.rules.yaml": "groups: []\n" };
 
@@ -23,6 +39,8 @@ beforeAll(async () => {
         ruleFiles: rules,
         alertmanagerReplicas: 3,
         apiServerCidrs,
+        nodeCidrs,
+        kubelet,
     });
     await settle(resources);
 });
@@ -53,8 +71,9 @@ describe("Prometheus scrape configuration", () => {
         }
     });
 
-    it("labels every target with namespace and pod (job comes from the job name)", () => {
-        for (const j of list(config().scrape_configs)) {
+    it("labels every pod target with namespace and pod (job comes from the job name)", () => {
+        // The kubelet jobs' targets are nodes: they get node and metrics_path instead (exporters.test.ts).
+        for (const j of list(config().scrape_configs).filter((j) => !text(j.job_name).startsWith("kubelet"))) {
             const targets = list(j.relabel_configs).map((r) => text(r.target_label));
             expect(targets).toEqual(expect.arrayContaining(["namespace", "pod"]));
         }
@@ -74,15 +93,19 @@ describe("Prometheus scrape configuration", () => {
 
     it("sends alerts to every Alertmanager pod through the headless Service and drops the replica label first", () => {
         const alerting = config().alerting;
-        expect(alerting.alertmanagers[0].static_configs[0].targets).toEqual([0, 1, 2].map(
-            (i) => `alertmanager-${i}.alertmanager-headless.${ns}.svc.cluster.local:9093`,
-        ));
+        expect(alerting.alertmanagers[0].static_configs[0].targets).toEqual(
+            [0, 1, 2].map((i) => `alertmanager-${i}.alertmanager-headless.${ns}.svc.cluster.local:9093`),
+        );
         expect(alerting.alert_relabel_configs).toEqual([{ action: "labeldrop", regex: "prometheus_replica" }]);
         expect(config().global.external_labels).toEqual({ environment: "prod", prometheus_replica: "${POD_NAME}" });
     });
 
     it("loads every rule file from the rules ConfigMap mounted at /etc/prometheus/rules", () => {
-        expect(strings(config().rule_files)).toEqual(Object.keys(rules).sort().map((f) => `/etc/prometheus/rules/${f}`));
+        expect(strings(config().rule_files)).toEqual(
+            Object.keys(rules)
+                .sort()
+                .map((f) => `/etc/prometheus/rules/${f}`),
+        );
         expect(object(resources, T.configMap, "prometheus-rules").data).toEqual(rules);
         const mounts = list(container(object(resources, T.statefulSet, "prometheus")).volumeMounts);
         expect(mounts).toContainEqual({ name: "rules", mountPath: "/etc/prometheus/rules", readOnly: true });
@@ -130,13 +153,22 @@ describe("Prometheus discovery RBAC", () => {
                 expect(strings(rule.verbs)).toEqual(["get", "list", "watch"]);
                 expect(JSON.stringify(rule)).not.toContain("*");
             }
-            expect(list(role.rules).flatMap((r) => strings(r.resources)).sort()).toEqual(["endpointslices", "pods", "services"]);
+            expect(
+                list(role.rules)
+                    .flatMap((r) => strings(r.resources))
+                    .sort(),
+            ).toEqual(["endpointslices", "pods", "services"]);
         }
         for (const binding of ofType(resources, T.roleBinding).map((r) => r.inputs)) {
             expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "prometheus", namespace: ns }]);
             expect(binding.roleRef.kind).toBe("Role");
         }
-        expect(resources.some((r) => r.type.includes("ClusterRole"))).toBe(false);
+        // Its one ClusterRole reads only the nodes (exporters.test.ts).
+        const clusterRoles = resources.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+        expect(clusterRoles.flatMap((r) => list(r.inputs.rules).flatMap((rule) => strings(rule.resources)))).toEqual([
+            "nodes",
+            "nodes/metrics",
+        ]);
     });
 });
 
@@ -146,7 +178,10 @@ describe("Prometheus NetworkPolicy", () => {
     it("accepts queries only from Grafana and scrapes from its own replicas", () => {
         expect(np().spec.ingress).toEqual([
             {
-                from: [{ podSelector: { matchLabels: selectorOf("grafana") } }, { podSelector: { matchLabels: selectorOf("prometheus") } }],
+                from: [
+                    { podSelector: { matchLabels: selectorOf("grafana") } },
+                    { podSelector: { matchLabels: selectorOf("prometheus") } },
+                ],
                 ports: [{ protocol: "TCP", port: 9090 }],
             },
         ]);
@@ -172,9 +207,12 @@ describe("Prometheus NetworkPolicy", () => {
         expect(list(api?.ports).map((p) => Number(p.port))).toEqual([443, 6443]);
     });
 
-    it("reaches the API server only at the addresses it is given", () => {
+    it("reaches the API server and the nodes only at the addresses it is given", () => {
         const api = list(np().spec.egress).filter((r) => list(r.to).some((peer) => peer.ipBlock !== undefined));
-        expect(api.map((r) => r.to)).toEqual([apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } }))]);
+        expect(api.map((r) => r.to)).toEqual([
+            apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            nodeCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+        ]);
     });
 });
 
@@ -191,6 +229,8 @@ describe("Prometheus arguments", () => {
                     ruleFiles: { "../escape": "groups: []" },
                     alertmanagerReplicas: 1,
                     apiServerCidrs,
+                    nodeCidrs,
+                    kubelet,
                 }),
         ).toThrow(/rule file name/);
     });

@@ -5,7 +5,27 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { ObservabilityStack } from "../../../components/observability";
 import { images } from "../../../components/observability/images";
-import { configText, container, isSecret, list, nameOf, object, Obj, ofType, podSpec, promiseOf, recordResources, Registered, reveal, selectorOf, settle, strings, T, text, workloads } from "../harness";
+import {
+    configText,
+    container,
+    isSecret,
+    list,
+    nameOf,
+    object,
+    Obj,
+    ofType,
+    podSpec,
+    promiseOf,
+    recordResources,
+    Registered,
+    reveal,
+    selectorOf,
+    settle,
+    strings,
+    T,
+    text,
+    workloads,
+} from "../harness";
 import { settings } from "./settings";
 import { memoryBytes } from "../../../model/quantity";
 
@@ -22,6 +42,8 @@ beforeAll(async () => {
         servicesNamespace: servicesNs,
         environment: "prod",
         apiServerCidrs: ["10.96.0.1/32"],
+        nodeCidrs: ["10.0.0.0/16"],
+        kubeletCertificatesVerified: false,
         settings: settings({
             prometheus: { replicas: 2 },
             alertmanager: { replicas: 3, receiver: { type: "slack", channel: "#azora-alerts" } },
@@ -39,7 +61,17 @@ beforeAll(async () => {
 });
 
 const kube = (): Registered[] => resources.filter((r) => r.type.startsWith("kubernetes:"));
-const workloadNames = ["prometheus", "alertmanager", "grafana", "loki", "log-shipper", "jaeger", "otel-collector"];
+const workloadNames = [
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "loki",
+    "log-shipper",
+    "jaeger",
+    "otel-collector",
+    "kube-state-metrics",
+    "node-exporter",
+];
 
 describe("ObservabilityStack", () => {
     it("registers one component per module under the azora:observability token", () => {
@@ -49,8 +81,10 @@ describe("ObservabilityStack", () => {
                 "Alertmanager",
                 "Grafana",
                 "Jaeger",
+                "KubeStateMetrics",
                 "LogShipper",
                 "Loki",
+                "NodeExporter",
                 "ObservabilityStack",
                 "OtelCollector",
                 "Prometheus",
@@ -58,16 +92,21 @@ describe("ObservabilityStack", () => {
         );
     });
 
-    it("names every Kubernetes object explicitly and puts it in the observability namespace (discovery RBAC aside)", () => {
+    it("names every Kubernetes object explicitly and puts it in the observability namespace (discovery RBAC and cluster roles aside)", () => {
         for (const r of kube()) {
             const meta = r.inputs.metadata;
             expect(typeof meta.name, `${r.type} ${r.name}`).toBe("string");
+            if (r.type.includes(":ClusterRole")) {
+                expect(meta.namespace, `${r.type} ${text(meta.name)}`).toBeUndefined();
+                expect(text(meta.name), r.type).toMatch(new RegExp(`^${ns}-`));
+                continue;
+            }
             const allowed = r.type === T.role || r.type === T.roleBinding ? [ns, servicesNs] : [ns];
             expect(allowed, `${r.type} ${text(meta.name)}`).toContain(text(meta.namespace));
         }
     });
 
-    it("runs exactly the seven stack workloads", () => {
+    it("runs exactly the seven stack workloads and the two exporters", () => {
         expect(workloads(resources).map(nameOf).sort()).toEqual([...workloadNames].sort());
     });
 
@@ -80,6 +119,8 @@ describe("ObservabilityStack", () => {
             "log-shipper": images.alloy.uid,
             jaeger: images.jaeger.uid,
             "otel-collector": images.otelCollector.uid,
+            "kube-state-metrics": images.kubeStateMetrics.uid,
+            "node-exporter": images.nodeExporter.uid,
         };
         for (const w of workloads(resources)) {
             const name = nameOf(w);
@@ -101,7 +142,10 @@ describe("ObservabilityStack", () => {
                     capabilities: { drop: ["ALL"] },
                     seccompProfile: { type: "RuntimeDefault" },
                 });
-                expect(list(c.volumeMounts).map((m) => text(m.mountPath)), name).toContain("/tmp");
+                expect(
+                    list(c.volumeMounts).map((m) => text(m.mountPath)),
+                    name,
+                ).toContain("/tmp");
             }
         }
     });
@@ -120,7 +164,10 @@ describe("ObservabilityStack", () => {
             const pod = podSpec(w.inputs);
             const emptyDirs = list(pod.volumes).filter((v) => v.emptyDir);
             const scratch = emptyDirs.reduce((sum, v) => sum + memoryBytes(text(v.emptyDir.sizeLimit)), 0);
-            const limit = list(pod.containers).reduce((sum, c) => sum + memoryBytes(text(c.resources.limits["ephemeral-storage"])), 0);
+            const limit = list(pod.containers).reduce(
+                (sum, c) => sum + memoryBytes(text(c.resources.limits["ephemeral-storage"])),
+                0,
+            );
             expect(limit, nameOf(w)).toBeGreaterThan(scratch);
         }
     });
@@ -134,6 +181,8 @@ describe("ObservabilityStack", () => {
             "log-shipper": { liveness: 2020, readiness: "/-/ready" },
             jaeger: { liveness: 4317, readiness: "/status" },
             "otel-collector": { liveness: 4317, readiness: "/" },
+            "kube-state-metrics": { liveness: "/livez", readiness: "/readyz" },
+            "node-exporter": { liveness: 9100, readiness: "/" },
         };
         for (const w of workloads(resources)) {
             const c = container(w.inputs);
@@ -159,18 +208,18 @@ describe("ObservabilityStack", () => {
         for (const w of workloads(resources)) {
             const image = text(container(w.inputs).image);
             expect(image).toMatch(
-                /^(quay\.io\/prometheus|docker\.io\/(grafana|jaegertracing|otel))\/[a-z-]+:[A-Za-z0-9._-]+@sha256:[a-f0-9]{64}$/,
+                /^(quay\.io\/prometheus|docker\.io\/(grafana|jaegertracing|otel)|registry\.k8s\.io\/kube-state-metrics)\/[a-z-]+:[A-Za-z0-9._-]+@sha256:[a-f0-9]{64}$/,
             );
         }
     });
 
-    it("gives each workload its own ServiceAccount and mounts an API token only into Prometheus", () => {
+    it("gives each workload its own ServiceAccount and mounts an API token only into Prometheus and kube-state-metrics", () => {
         for (const w of workloads(resources)) {
             const name = nameOf(w);
             const pod = podSpec(w.inputs);
             expect(pod.serviceAccountName, name).toBe(name);
             expect(object(resources, T.serviceAccount, name).automountServiceAccountToken, name).toBe(false);
-            expect(pod.automountServiceAccountToken, name).toBe(name === "prometheus");
+            expect(pod.automountServiceAccountToken, name).toBe(name === "prometheus" || name === "kube-state-metrics");
         }
     });
 
@@ -185,7 +234,10 @@ describe("ObservabilityStack", () => {
     it("never repeats the namespace's DNS allowance in a workload policy", () => {
         for (const np of ofType(resources, T.networkPolicy)) {
             const ports = list(np.inputs.spec.egress).flatMap((r) => list(r.ports));
-            expect(ports.map((p) => Number(p.port)), nameOf(np)).not.toContain(53);
+            expect(
+                ports.map((p) => Number(p.port)),
+                nameOf(np),
+            ).not.toContain(53);
         }
     });
 
@@ -206,7 +258,7 @@ describe("ObservabilityStack", () => {
     });
 
     it("protects every replicated workload with a PodDisruptionBudget of maxUnavailable 1 that lets unhealthy pods go", () => {
-        for (const name of ["prometheus", "alertmanager", "otel-collector"]) {
+        for (const name of ["prometheus", "alertmanager", "otel-collector", "kube-state-metrics"]) {
             const pdb = object(resources, T.pdb, name);
             expect(pdb.spec, name).toEqual({
                 maxUnavailable: 1,
@@ -214,7 +266,12 @@ describe("ObservabilityStack", () => {
                 unhealthyPodEvictionPolicy: "AlwaysAllow",
             });
         }
-        expect(ofType(resources, T.pdb).map(nameOf).sort()).toEqual(["alertmanager", "otel-collector", "prometheus"]);
+        expect(ofType(resources, T.pdb).map(nameOf).sort()).toEqual([
+            "alertmanager",
+            "kube-state-metrics",
+            "otel-collector",
+            "prometheus",
+        ]);
     });
 
     it("keeps the Grafana admin password and the Slack webhook out of every ConfigMap", async () => {
@@ -259,9 +316,7 @@ describe("ObservabilityStack", () => {
     it("lets Alertmanager reach the internet on 443 because Slack is configured", () => {
         const egress = list(object(resources, T.networkPolicy, "alertmanager").spec.egress);
         const https = egress.find((r) => list(r.ports).some((p) => Number(p.port) === 443));
-        expect(https?.to).toEqual([
-            { ipBlock: { cidr: "0.0.0.0/0", except: strings(https?.to[0].ipBlock.except) } },
-        ]);
+        expect(https?.to).toEqual([{ ipBlock: { cidr: "0.0.0.0/0", except: strings(https?.to[0].ipBlock.except) } }]);
         expect(strings(https?.to[0].ipBlock.except)).toContain("10.0.0.0/8");
     });
 });

@@ -66,7 +66,7 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 facts: {
                     allowedRegistries: allowedRegistries(settings),
-                    // The log shipper's namespace only; see the rule's comment.
+                    // The node agents' namespace only (log shipper, node exporter); see the rule's comment.
                     hostPathNamespaces: [settings.namespaces.logging],
                     requireDigest: settings.images.requireDigest,
                 },
@@ -93,8 +93,9 @@ export class Platform extends pulumi.ComponentResource {
         const loggingNs = namespace("logging", {
             enforce: "privileged",
             reason:
-                "log-shipper only: it reads /var/log/pods through a read-only hostPath, which " +
-                "baseline and restricted refuse; it still runs non-root with no capabilities",
+                "node agents only (log-shipper, node-exporter): they read the host's /var/log/pods, /proc, /sys " +
+                "and / through read-only hostPaths, which baseline and restricted refuse; they still run non-root " +
+                "with no capabilities",
         });
 
         const network: NetworkContext = {
@@ -185,6 +186,8 @@ export class Platform extends pulumi.ComponentResource {
                 ingressControllerNamespace: settings.edge.ingressControllerNamespace,
                 logShipperNamespace: settings.namespaces.logging,
                 apiServerCidrs: settings.kubernetes.apiServerCidrs,
+                nodeCidrs: settings.kubernetes.nodeCidrs,
+                kubeletCertificatesVerified: settings.kubernetes.kubeletCertificatesVerified,
             },
             { ...child, dependsOn: [observabilityNs, loggingNs, admission] },
         );

@@ -1,5 +1,6 @@
 // The observability stack: Prometheus, Alertmanager, Grafana, Loki and its log shipper, Jaeger and
-// the OTel Collector, wired to each other through endpoints.ts and configured from the stack file.
+// the OTel Collector, and the cluster's exporters (kube-state-metrics, the node exporter; Prometheus
+// scrapes the kubelets itself), wired to each other and configured from the stack file.
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec } from "../../model/catalog";
 import type { ObservabilitySettings } from "../config/schema";
@@ -8,6 +9,8 @@ import { escalationSecretKeys } from "../../model/secrets";
 import { Alertmanager, type EscalationSecret, SlackWebhookSource } from "./alertmanager";
 import { Grafana } from "./grafana";
 import { Jaeger } from "./jaeger";
+import { KubeStateMetrics } from "./kube-state-metrics";
+import { NodeExporter } from "./node-exporter";
 import { LogShipper } from "./log-shipper";
 import { Loki } from "./loki";
 import { OtelCollector } from "./otel-collector";
@@ -32,9 +35,14 @@ export interface ObservabilityStackArgs {
     ingressControllerNamespace: string;
     /** Where the API server answers; Prometheus' only egress outside the cluster's pods. */
     apiServerCidrs: readonly string[];
+    /** The nodes' addresses: Prometheus reaches each kubelet's metrics there. */
+    nodeCidrs: readonly string[];
+    /** Verify the kubelets' serving certificates against the cluster CA. */
+    kubeletCertificatesVerified: boolean;
     /**
      * Run the log shipper in this namespace instead (it must exist, with Pod Security "privileged":
-     * its read-only hostPath is refused by "baseline" and "restricted"). Defaults to `namespace`.
+     * its read-only hostPath is refused by "baseline" and "restricted"). The node exporter, the other
+     * node agent, runs there too. Defaults to `namespace`.
      */
     logShipperNamespace?: string;
 }
@@ -100,6 +108,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 ruleFiles: args.ruleFiles,
                 alertmanagerReplicas: s.alertmanager.replicas,
                 apiServerCidrs: [...args.apiServerCidrs],
+                nodeCidrs: args.nodeCidrs,
+                kubelet: { verifyTls: args.kubeletCertificatesVerified },
             },
             child,
         );
@@ -132,6 +142,12 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 lokiPushUrl: loki.pushUrl,
                 stackNamespace: args.namespace,
             },
+            child,
+        );
+        new KubeStateMetrics(`${name}-kube-state-metrics`, { ...placement, apiServerCidrs: args.apiServerCidrs }, child);
+        new NodeExporter(
+            `${name}-node-exporter`,
+            { namespace: logShipperNamespace, environment: args.environment, stackNamespace: args.namespace },
             child,
         );
         const jaeger = new Jaeger(`${name}-jaeger`, { ...placement, settings: s.jaeger }, child);

@@ -7,9 +7,9 @@
 //   renderAlertmanagerConfig(opts)     alertmanager.yml
 //   renderRunbooks(services)           docs/runbooks/*.md
 //
-// Each part (services/, slo/, stack/) holds its rules, its runbooks and its promtool cases; core/
-// holds what they share. The services come only from `inputs.services` (the catalog); the stack's
-// jobs only from model/workloads.ts. Nothing here lists a service.
+// Each part (services/, slo/, stack/, cluster/) holds its rules, its runbooks and its promtool cases;
+// core/ holds what they share. The services come only from `inputs.services` (the catalog); the
+// stack's and the cluster exporters' jobs only from model/workloads.ts. Nothing here lists a service.
 export { AlertInputsError } from "./core/errors";
 export { lintRuleGroups } from "./core/lint";
 export { renderRuleGroups } from "./core/rule-files";

@@ -1,5 +1,6 @@
 // What the rules are generated from, and everything that can be wrong with it.
 import type { ServiceSpec } from "../model/catalog";
+import type { NamespaceRole } from "../model/namespaces";
 import { validateLatencyThresholds } from "./buckets";
 
 export interface AlertInputs {
@@ -8,6 +9,11 @@ export interface AlertInputs {
     memoryLimitBytes: Record<string, number>;
     /** observability.runbookBaseUrl; each alert links `<runbookBaseUrl>/<AlertName>.md`. */
     runbookBaseUrl: string;
+    /**
+     * The platform's namespaces as the stack names them: the Kubernetes alerts watch objects in these.
+     * @default defaultNamespaces (model/namespaces.ts)
+     */
+    namespaces?: Readonly<Record<NamespaceRole, string>>;
 }
 
 /** Everything wrong with the inputs, all at once. */

@@ -1,5 +1,5 @@
-// Assembles the rule files from the three parts (services, slo, stack), validates the inputs and
-// lints the result.
+// Assembles the rule files from the four parts (services, slo, stack, cluster), validates the inputs
+// and lints the result.
 import type { ServiceSpec } from "../model/catalog";
 import { ruleBuilder } from "./core/builder";
 import { AlertInputsError } from "./core/errors";
@@ -10,11 +10,14 @@ import { type AlertInputs, validateAlertInputs } from "./inputs";
 import { serviceRuleGroups } from "./services";
 import { sloRuleGroups } from "./slo";
 import { stackRuleGroups } from "./stack";
+import { clusterRuleGroups } from "./cluster";
+import { defaultNamespaces } from "../model/namespaces";
 
 export const ruleFiles = {
     services: "azora-services.rules.yaml",
     slo: "azora-slo.rules.yaml",
     stack: "azora-stack.rules.yaml",
+    cluster: "azora-cluster.rules.yaml",
 } as const;
 type RuleFileKey = keyof typeof ruleFiles;
 const ruleFileKeys = Object.keys(ruleFiles) as RuleFileKey[];
@@ -25,9 +28,10 @@ function ruleFileSource(key: RuleFileKey, inputs: AlertInputs): RuleFileSource {
     const groupsFor = (services: readonly ServiceSpec[]): RuleGroup[] => {
         if (key === "services") return serviceRuleGroups(rb, services, inputs.memoryLimitBytes);
         if (key === "slo") return sloRuleGroups(rb, services);
+        if (key === "cluster") return clusterRuleGroups(rb, inputs.namespaces ?? defaultNamespaces);
         return stackRuleGroups(rb);
     };
-    return { file: ruleFiles[key], groupsFor, perService: key !== "stack" };
+    return { file: ruleFiles[key], groupsFor, perService: key === "services" || key === "slo" };
 }
 
 function validated(inputs: AlertInputs): void {

@@ -11,8 +11,9 @@ import { ruleGroups } from "./rules";
 import { serviceRunbooks } from "./services";
 import { sloRunbooks } from "./slo";
 import { stackRunbooks } from "./stack";
+import { clusterRunbooks } from "./cluster";
 
-const runbooks = { ...serviceRunbooks, ...sloRunbooks, ...stackRunbooks } satisfies Record<AlertName, OwnedRunbook>;
+const runbooks = { ...serviceRunbooks, ...sloRunbooks, ...stackRunbooks, ...clusterRunbooks } satisfies Record<AlertName, OwnedRunbook>;
 
 /** Alert name → the module that writes its runbook (repository-relative). */
 export function runbookSources(): Record<AlertName, string> {

@@ -170,6 +170,7 @@ export class Platform extends pulumi.ComponentResource {
                         services,
                         memoryLimitBytes: memoryLimitBytes(services, settings.workloads),
                         runbookBaseUrl: obs.runbookBaseUrl,
+                        namespaces: settings.namespaces,
                     },
                     configMapDataBudgetBytes,
                 ),

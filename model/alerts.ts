@@ -53,7 +53,41 @@ const stackAlertNames = [
     "LogShipperOutputErrors",
 ] as const;
 
-export const alertNames = [...serviceAlertNames, ...sloAlertNames, ...stackAlertNames] as const;
+/** The cluster under the platform, in the Kubernetes monitoring mixin's names: kube-state-metrics,
+ *  the kubelet/cAdvisor and node exporter. */
+const clusterAlertNames = [
+    "KubePodCrashLooping",
+    "KubePodNotReady",
+    "KubeContainerOOMKilled",
+    "KubeContainerWaiting",
+    "KubeDeploymentReplicasMismatch",
+    "KubeDeploymentRolloutStuck",
+    "KubeStatefulSetReplicasMismatch",
+    "KubeStatefulSetUpdateNotRolledOut",
+    "KubeDaemonSetRolloutStuck",
+    "KubeDaemonSetMisScheduled",
+    "KubeJobFailed",
+    "KubeCronJobNotScheduled",
+    "KubeCronJobLastSuccessTooOld",
+    "KubeHpaMaxedOut",
+    "KubeHpaReplicasMismatch",
+    "KubePersistentVolumeFillingUp",
+    "KubePersistentVolumeInodesFillingUp",
+    "NodeFilesystemSpaceFillingUp",
+    "NodeFilesystemFilesFillingUp",
+    "KubeQuotaAlmostFull",
+    "CPUThrottlingHigh",
+    "KubeNodeNotReady",
+    "KubeNodeMemoryPressure",
+    "KubeNodeDiskPressure",
+    "NodeMemoryHigh",
+    "NodeCPUHigh",
+    "KubeletDown",
+    "KubeStateMetricsDown",
+    "NodeExporterDown",
+] as const;
+
+export const alertNames = [...serviceAlertNames, ...sloAlertNames, ...stackAlertNames, ...clusterAlertNames] as const;
 export type AlertName = (typeof alertNames)[number];
 
 /** Alerts that mean "this job is gone": they silence the job's other alerts in Alertmanager. */

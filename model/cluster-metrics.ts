@@ -15,7 +15,7 @@ export type JobRole = (typeof jobRoles)[keyof typeof jobRoles];
  * The Kubernetes labels kube-state-metrics exports on `kube_<kind>_labels`, per resource kind (its
  * plural): the Job alerts join on the role, and name the workload from app.kubernetes.io/name.
  */
-export const kubeStateMetricsLabelsAllowlist = {
+const kubeStateMetricsLabelsAllowlist = {
     jobs: [jobRoleLabel, labelKeys.name],
     cronjobs: [jobRoleLabel, labelKeys.name],
 } as const;

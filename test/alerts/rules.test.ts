@@ -15,6 +15,7 @@ import {
     renderRuleFiles,
     ruleFiles,
     ruleGroups,
+    ruleGroupsByFile,
     validateLatencyThresholds,
     type AlertRule,
     type RuleGroup,
@@ -249,6 +250,62 @@ describe("alerts and recording rules derived from the catalog", () => {
         expect(counts.alertNames).toBe(alertNames.length);
         // 7 windows and the 30-day period, for errors and for slow requests: 16 ratios.
         expect(counts.recordingRules).toBe(catalog.length * (1 + 2 + 16));
+    });
+});
+
+describe("the Kubernetes and node alerts (azora-cluster.rules.yaml)", () => {
+    const cluster = ruleGroupsByFile(realInputs).cluster.flatMap((g) => g.rules).filter(isAlertRule);
+    const objectScoped = cluster.filter((a) => /kube_(pod|deployment|statefulset|daemonset|job|cronjob|horizontalpodautoscaler|resourcequota)_|kubelet_volume|container_cpu/.test(a.expr));
+
+    it("watches objects only in the platform's three namespaces", () => {
+        expect(objectScoped.length).toBeGreaterThan(20);
+        for (const a of objectScoped) {
+            for (const sel of a.expr.match(/(kube_|kubelet_volume|container_cpu)\w+\{[^}]*\}/g) ?? []) {
+                expect(sel, a.alert).toContain('namespace=~"azora|azora-observability|azora-logging"');
+            }
+        }
+    });
+
+    it("follows the namespaces a stack renames", () => {
+        const renamed = ruleGroupsByFile({ ...realInputs, namespaces: { services: "shop", observability: "shop-obs", logging: "shop-logs" } })
+            .cluster.flatMap((g) => g.rules)
+            .filter(isAlertRule);
+        const pods = renamed.find((a) => a.alert === "KubePodCrashLooping");
+        expect(pods?.expr).toContain('namespace=~"shop|shop-obs|shop-logs"');
+        expect(pods?.expr).not.toContain("azora-observability");
+    });
+
+    it("pages for a failed migration or backup Job, by their role label, and warns for any other Job", () => {
+        const failed = cluster.filter((a) => a.alert === "KubeJobFailed");
+        expect(failed.map((a) => `${a.labels.job_role ?? "other"}/${a.labels.severity}`).sort()).toEqual([
+            "backup/critical",
+            "migration/critical",
+            "other/warning",
+        ]);
+        for (const a of failed.filter((x) => x.labels.job_role)) {
+            expect(a.expr).toContain(`label_azora_io_job_role="${a.labels.job_role}"`);
+        }
+    });
+
+    it("pages for a backup CronJob whose last success is older than its schedule allows", () => {
+        const tooOld = cluster.filter((a) => a.alert === "KubeCronJobLastSuccessTooOld");
+        expect(tooOld.find((a) => a.labels.job_role === "backup")?.labels.severity).toBe("critical");
+        for (const a of tooOld) expect(a.expr).toContain("kube_cronjob_next_schedule_time");
+    });
+
+    it("forecasts volumes and node filesystems filling up with predict_linear as well as a threshold", () => {
+        for (const name of ["KubePersistentVolumeFillingUp", "NodeFilesystemSpaceFillingUp"]) {
+            const rules = cluster.filter((a) => a.alert === name);
+            expect(rules.map((a) => a.labels.severity).sort(), name).toEqual(["critical", "warning"]);
+            expect(rules.find((a) => a.labels.severity === "warning")?.expr, name).toContain("predict_linear(");
+            expect(rules.find((a) => a.labels.severity === "critical")?.expr, name).not.toContain("predict_linear(");
+        }
+    });
+
+    it("reads kube-state-metrics, the kubelet and node exporter under their scrape jobs", () => {
+        const jobs = new Set(cluster.flatMap((a) => [...a.expr.matchAll(/job="([^"]+)"/g)].map((m) => m[1])));
+        expect([...jobs].sort()).toEqual(["kube-state-metrics", "kubelet", "node-exporter"]);
+        expect(cluster.filter((a) => a.expr.includes("container_cpu")).every((a) => a.expr.includes('metrics_path="/metrics/cadvisor"'))).toBe(true);
     });
 });
 

@@ -26,6 +26,7 @@ const serviceAlertNames = [
     "AzoraPaymentFailures",
     "AzoraEnrollmentFailures",
     "AzoraBusinessOperationFailures",
+    "AzoraRequestRateAnomaly",
 ] as const;
 
 const sloAlertNames = ["AzoraAvailabilityBudgetBurn", "AzoraLatencyBudgetBurn"] as const;

@@ -10,6 +10,7 @@ import { businessRules, businessRunbooks } from "./business";
 import { databaseRules, databaseRunbooks } from "./database";
 import { gatewayAuthRules, httpRules, httpRunbooks } from "./http";
 import { memoryRules, memoryRunbooks } from "./memory";
+import { trafficRules, trafficRunbooks } from "./traffic";
 
 export const serviceRunbooks = {
     ...availabilityRunbooks,
@@ -17,6 +18,7 @@ export const serviceRunbooks = {
     ...databaseRunbooks,
     ...memoryRunbooks,
     ...businessRunbooks,
+    ...trafficRunbooks,
 };
 
 /** The per-service rule groups (file azora-services.rules.yaml). */
@@ -48,5 +50,6 @@ export function serviceRuleGroups(
             ],
         },
         { name: "azora-service-business", rules: services.flatMap((s) => forJob(s.name, businessRules(rb, s))) },
+        { name: "azora-service-traffic", rules: services.flatMap((s) => forJob(s.name, trafficRules(rb, s))) },
     ].filter((g) => g.rules.length > 0);
 }

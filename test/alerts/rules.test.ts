@@ -309,6 +309,18 @@ describe("the Kubernetes and node alerts (azora-cluster.rules.yaml)", () => {
     });
 });
 
+describe("the request-rate anomaly alert", () => {
+    const anomaly = alertsNamed("AzoraRequestRateAnomaly");
+
+    it("compares every service's request rate with the same hour one week earlier, both ways", () => {
+        for (const s of catalog) {
+            const mine = anomaly.filter((a) => jobOf(a) === s.name);
+            expect(mine.map((a) => a.labels.direction).sort(), s.name).toEqual(["high", "low"]);
+            for (const a of mine) expect(a.expr, s.name).toContain("offset 1w");
+        }
+    });
+});
+
 describe("lintRuleGroups", () => {
     function withAlert(change: (a: AlertRule) => AlertRule): RuleGroup[] {
         const [first] = groups;

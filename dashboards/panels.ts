@@ -305,6 +305,8 @@ export interface Section {
     panels: cog.Builder<dashboard.Panel>[];
     /** Collapsed rows keep their panels inside the row (Grafana drops panels nested in an open row). */
     collapsed?: boolean;
+    /** Variable the row is repeated over, once per selected value (Grafana row `repeat`). @default none */
+    repeat?: string;
 }
 
 export interface DashboardShell {
@@ -344,6 +346,7 @@ export function assemble(shell: DashboardShell): dashboard.Dashboard {
     for (const section of shell.sections) {
         if (section.collapsed) {
             const row = new dashboard.RowBuilder(section.title).collapsed(true);
+            if (section.repeat) row.repeat(section.repeat);
             for (const p of section.panels) row.withPanel(p);
             b.withRow(row);
         } else {

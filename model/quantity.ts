@@ -32,11 +32,6 @@ export function memoryBytes(quantity: string): number {
     return Math.round(quantityValue(quantity));
 }
 
-/** Cores of a CPU quantity such as `500m`, `1` or `1.5`. */
-export function cpuCores(quantity: string): number {
-    return quantityValue(quantity);
-}
-
 /** A byte count as a quantity: whole mebibytes as `<n>Mi` (how the stack files write sizes), else bytes. */
 export function bytesQuantity(bytes: number): string {
     const mebibytes = bytes / 2 ** 20;

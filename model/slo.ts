@@ -24,12 +24,18 @@ export const sloPeriodRecordNames: Record<SloKind, string> = {
 /** The objective as a series (labels job and slo), for dashboards (error budget remaining) and ad-hoc queries. */
 export const sloObjectiveRecord = "job:azora_slo_objective:ratio";
 
+/** The latency SLO's threshold per job in seconds, as a series: a dashboard repeated over the
+ *  services draws each one's own threshold from it instead of one literal per service. */
+export const sloLatencyThresholdRecord = "job:azora_slo_latency_threshold:seconds";
+
 /** The records the dashboards read. */
 export const sloRules = {
     errorRatio5m: sloRecordNames.availability("5m"),
     errorRatio30d: sloPeriodRecordNames.availability,
     /** The catalog's target per job and SLO kind (label slo). */
     objective: sloObjectiveRecord,
+    /** The catalog's latency threshold per job, in seconds. */
+    latencyThreshold: sloLatencyThresholdRecord,
 } as const;
 
 // The burn-rate policies of the SLO alerts (Google SRE workbook, "Alerting on SLOs", table 5-8):

@@ -1,9 +1,11 @@
-// The SLO recording rules of one service: the objective as a series, the ratio of bad requests per
-// window (5xx for availability; slower than the SLO threshold for latency) and over the period.
+// The SLO recording rules of one service: the objective (and the latency threshold) as a series, the
+// ratio of bad requests per window (5xx for availability; slower than the SLO threshold for latency)
+// and over the period.
 import type { ServiceSpec } from "../../model/catalog";
 import { http } from "../../model/metrics";
 import { type MatcherValue, num, selector } from "../../model/promql";
 import {
+    sloLatencyThresholdRecord,
     sloObjectiveRecord,
     sloPeriod,
     sloPeriodRecordNames,
@@ -32,7 +34,8 @@ function errorRatioExpr(s: ServiceSpec, w: SloWindow): string {
 }
 
 function slowRatioExpr(s: ServiceSpec, w: SloWindow): string {
-    const bucket = (le: MatcherValue): string => `sum ${byJob} (rate(${selector(http.durationBucket, { job: s.name, le })}[${w}]))`;
+    const bucket = (le: MatcherValue): string =>
+        `sum ${byJob} (rate(${selector(http.durationBucket, { job: s.name, le })}[${w}]))`;
     return lines("1 - (", `  ${bucket(leMatcher(s.slo.latency.thresholdSeconds))}`, "/", `  ${bucket("+Inf")}`, ")");
 }
 
@@ -46,6 +49,9 @@ export function sloRecords(rb: RuleBuilder, s: ServiceSpec, kind: SloKind): Rule
     const periodSource = selector(sloRecordNames[kind](periodSourceWindow), { job: s.name });
     return [
         rb.record(sloObjectiveRecord, `vector(${num(objective(s, kind))})`, { job: s.name, slo: kind }),
+        ...(kind === "latency"
+            ? [rb.record(sloLatencyThresholdRecord, `vector(${num(s.slo.latency.thresholdSeconds)})`, { job: s.name })]
+            : []),
         ...sloWindows.map((w) => rb.record(sloRecordNames[kind](w), ratio(s, w))),
         rb.record(sloPeriodRecordNames[kind], `avg_over_time(${periodSource}[${sloPeriod}])`),
     ];

@@ -245,11 +245,11 @@ describe("alerts and recording rules derived from the catalog", () => {
         expect(countRules(hand)).toEqual({ groups: 2, alertRules: 3, alertNames: 2, recordingRules: 1 });
     });
 
-    it("the generated files hold every alert name and, per service, a memory limit, 2 SLO objectives and 16 SLO ratios", () => {
+    it("the generated files hold every alert name and, per service, a memory limit, 2 SLO objectives, the latency threshold and 16 SLO ratios", () => {
         const counts = countRules(groups);
         expect(counts.alertNames).toBe(alertNames.length);
         // 7 windows and the 30-day period, for errors and for slow requests: 16 ratios.
-        expect(counts.recordingRules).toBe(catalog.length * (1 + 2 + 16));
+        expect(counts.recordingRules).toBe(catalog.length * (1 + 2 + 1 + 16));
     });
 });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { catalog, type ServiceSpec } from "../../model/catalog";
 import { buildDashboards, dashboardIds, listExpressions, panelsOf, queriesOf } from "../../dashboards";
-import { sloObjectiveRecord, sloPeriodRecordNames } from "../../model/slo";
+import { kubeState } from "../../model/kube-metrics";
+import { memoryLimitRecord } from "../../model/metrics";
+import { sloObjectiveRecord, sloPeriodRecordNames, sloRules } from "../../model/slo";
 import { dashboardByUid, builtDashboards, targetsOf } from "./fixtures";
 
 function expressionsOf(uid: string, services: readonly ServiceSpec[] = catalog): string[] {
@@ -28,38 +30,43 @@ const newService: ServiceSpec = {
 };
 
 describe("dashboards derived from the service catalog", () => {
-    it("give every catalog service its own row in Service performance, and an option of the service variable", () => {
+    it("give every catalog service an option of the service variable, and one detail row repeated over it", () => {
         const perf = dashboardByUid(builtDashboards(), dashboardIds.servicePerformance.uid);
-        const rows = panelsOf(perf).filter((p) => p.isRow).map((p) => p.title);
+        const rows = panelsOf(perf).filter((p) => p.isRow);
         const variable = (perf.templating as { list: { name: string; query: string }[] }).list.find((v) => v.name === "service");
-        for (const s of catalog) {
-            expect(rows).toContain(s.name);
-            expect(variable?.query.split(",")).toContain(s.name);
-        }
+        for (const s of catalog) expect(variable?.query.split(",")).toContain(s.name);
+        expect(rows.filter((r) => r.panel.repeat === "service").map((r) => r.title)).toEqual(["$service"]);
+        expect(rows.map((r) => r.title).filter((t) => catalog.some((s) => t.includes(s.name)))).toEqual([]);
     });
 
-    it("fill each service's row with RED and saturation queries for that service's job only", () => {
+    it("fill the repeated row with RED and saturation queries for the selected service's job only", () => {
         const perf = dashboardByUid(builtDashboards(), dashboardIds.servicePerformance.uid);
-        const panels = panelsOf(perf);
-        for (const s of catalog) {
-            const inRow = panels.filter((p) => p.row === s.name && !p.isRow);
-            const exprs = queriesOf([perf]).filter((q) => inRow.some((p) => p.title === q.panel)).map((q) => q.expr);
-            for (const metric of redAndSaturationMetrics) {
-                expect(exprs.some((e) => e.includes(`${metric}{job="${s.name}"`)), `${s.name} row reads ${metric}`).toBe(true);
-            }
-            for (const q of [0.5, 0.95, 0.99]) expect(exprs.some((e) => e.startsWith(`histogram_quantile(${q},`))).toBe(true);
-            const otherJob = new RegExp(`job(?!="${s.name}")[!=~]`);
-            expect(exprs.filter((e) => otherJob.test(e)), `${s.name} row only queries its own job`).toEqual([]);
+        const inRow = panelsOf(perf).filter((p) => p.row === "$service" && !p.isRow);
+        const exprs = queriesOf([perf]).filter((q) => inRow.some((p) => p.title === q.panel)).map((q) => q.expr);
+        for (const metric of redAndSaturationMetrics) {
+            expect(exprs.some((e) => e.includes(`${metric}{job="$service"`)), `the row reads ${metric}`).toBe(true);
         }
+        for (const q of [0.5, 0.95, 0.99]) expect(exprs.some((e) => e.startsWith(`histogram_quantile(${q},`))).toBe(true);
+        expect(exprs.filter((e) => /job(?!="\$service")[!=~]/.test(e)), "the row only queries the selected job").toEqual([]);
     });
 
-    it("show a database pool panel exactly for the services with a database", () => {
+    it("draw each service's thresholds from series (SLO records, the memory-limit record, kube-state-metrics), not per-service literals", () => {
         const perf = dashboardByUid(builtDashboards(), dashboardIds.servicePerformance.uid);
-        const panels = panelsOf(perf);
-        for (const s of catalog) {
-            const hasPool = panels.some((p) => p.row === s.name && p.title.includes("database pool"));
-            expect(hasPool, s.name).toBe(Boolean(s.database));
-        }
+        const inRow = panelsOf(perf).filter((p) => p.row === "$service" && !p.isRow);
+        const exprs = queriesOf([perf]).filter((q) => inRow.some((p) => p.title === q.panel)).map((q) => q.expr);
+        expect(exprs).toContain(`1 - max(${sloRules.objective}{job="$service", slo="availability"})`);
+        expect(exprs).toContain(`max(${sloRules.latencyThreshold}{job="$service"})`);
+        expect(exprs).toContain(`max(${memoryLimitRecord}{job="$service"})`);
+        expect(exprs).toContain(`max(${kubeState.containerLimits}{container="$service", resource="cpu"})`);
+        const text = JSON.stringify(inRow.map((p) => ({ ...p.panel, description: undefined })));
+        for (const s of catalog) expect(text, s.name).not.toContain(`"${s.name}"`);
+    });
+
+    it("show the database pool in the repeated row, naming the services that have a database", () => {
+        const perf = dashboardByUid(builtDashboards(), dashboardIds.servicePerformance.uid);
+        const pool = panelsOf(perf).find((p) => p.row === "$service" && p.title === "$service: database pool");
+        const description = String(pool?.panel.description);
+        for (const s of catalog) expect(description.includes(s.name), s.name).toBe(Boolean(s.database));
     });
 
     it("chart every business metric of the catalog, with its failure ratio on its outcome label", () => {
@@ -90,11 +97,12 @@ describe("dashboards derived from the service catalog", () => {
         expect(budget[0]).toContain(`${sloObjectiveRecord}{job=~"${catalog.map((s) => s.name).join("|")}", slo="availability"}`);
     });
 
-    it("follow the catalog: a new service gets a row, a variable option, its edges, pool and business metric", () => {
+    it("follow the catalog: a new service gets a variable option, its edges, pool and business metric", () => {
         const services = [...catalog, newService];
         const dashboards = builtDashboards(services);
         const perf = dashboardByUid(dashboards, dashboardIds.servicePerformance.uid);
-        expect(panelsOf(perf).filter((p) => p.row === "azora-library").map((p) => p.title)).toContain("azora-library: database pool (library)");
+        const variable = (perf.templating as { list: { name: string; query: string }[] }).list.find((v) => v.name === "service");
+        expect(variable?.query.split(",")).toContain("azora-library");
         expect(expressionsOf(dashboardIds.businessMetrics.uid, services).some((e) => e.includes('azora_books_borrowed_total{job="azora-library", result="failed"}'))).toBe(true);
         expect(expressionsOf(dashboardIds.dependencies.uid, services).some((e) => e.includes('job="azora-library", target=~"auth-service"'))).toBe(true);
         expect(expressionsOf(dashboardIds.systemOverview.uid, services).some((e) => e.includes("azora-library"))).toBe(true);

@@ -59,12 +59,12 @@ describe("datasource references of the dashboards", () => {
         const perf = dashboardByUid(dashboards, "azora-service-performance");
         const templating = perf.templating as { list: Record<string, unknown>[] };
         templating.list.push({ type: "query", name: "pod", datasource: "Prometheus", query: "label_values(up, pod)" });
-        panelJson(dashboards, "azora-service-performance", "azora-mint: CPU per pod").datasource = "Prometheus";
+        panelJson(dashboards, "azora-service-performance", "$service: CPU per pod").datasource = "Prometheus";
 
         const problems = datasourceProblems(dashboards);
 
         expect(problems).toEqual([
-            'Azora / Service performance (azora-service-performance) › panel "azora-mint: CPU per pod": datasource "Prometheus" is not a {uid, type} reference',
+            'Azora / Service performance (azora-service-performance) › panel "$service: CPU per pod": datasource "Prometheus" is not a {uid, type} reference',
             'Azora / Service performance (azora-service-performance) › variable "pod": datasource "Prometheus" is not a {uid, type} reference',
         ]);
     });

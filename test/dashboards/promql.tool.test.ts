@@ -34,14 +34,14 @@ describe("PromQL of the dashboards, parsed by Prometheus' own parser (promtool c
 
     it("fails on a broken expression, naming the dashboard, the panel and the query", () => {
         const dashboards = builtDashboards();
-        const p95 = targetsOf(panelJson(dashboards, "azora-service-performance", "azora-pay: latency p50 / p95 / p99"))[1];
-        p95.expr = 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="azora-pay"}[$__rate_interval]))';
+        const p95 = targetsOf(panelJson(dashboards, "azora-service-performance", "$service: latency p50 / p95 / p99"))[1];
+        p95.expr = 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="$service"}[$__rate_interval]))';
 
         const problems = promtoolProblems(promqlChecks(dashboards));
 
         expect(problems).toHaveLength(1);
         expect(problems[0]).toContain("Azora / Service performance (azora-service-performance)");
-        expect(problems[0]).toContain('panel "azora-pay: latency p50 / p95 / p99"');
+        expect(problems[0]).toContain('panel "$service: latency p50 / p95 / p99"');
         expect(problems[0]).toContain("query B");
         expect(problems[0]).toContain("unclosed left parenthesis");
     });

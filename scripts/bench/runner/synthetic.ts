@@ -64,7 +64,9 @@ function configMapRows(sizes: ConfigSizes[] | undefined, output: string): Row[] 
     return sizes.map((z) => {
         const worst = Math.max(z.rulesBytes, z.largestDashboard.bytes);
         return {
-            figure: `2. Largest ConfigMap at ${z.services} services (rules ${kb(z.rulesBytes)} of ${z.rulesConfigMaps} ConfigMap(s), dashboard ${kb(z.largestDashboard.bytes)})`,
+            figure:
+                `2. Largest ConfigMap at ${z.services} services (rules ${kb(z.rulesBytes)} of ${z.rulesConfigMaps} ConfigMap(s), ` +
+                `largest dashboard ${z.largestDashboard.name} ${z.largestDashboard.bytes} bytes)`,
             unit: "",
             text: kb(worst),
             target: limit,

@@ -2,17 +2,19 @@
 // never become ready, OOM kills and containers stuck waiting.
 import type { AlertName } from "../../model/alerts";
 import { durationWords } from "../../model/durations";
+import { kubeState } from "../../model/kube-metrics";
 import { type Hold, hold, lines, type RuleBuilder, type WindowedHold } from "../core/builder";
 import { promql, sh } from "../core/markdown";
 import { runbooks } from "../core/runbook";
 import type { Rule } from "../core/types";
 import { fromKubeAlert, ksm, type PlatformNamespaces } from "./common";
 
+/** Pod series of kube-state-metrics; restarts and ownership live in model/kube-metrics.ts (the dashboards read them too). */
 const podMetrics = {
     waitingReason: "kube_pod_container_status_waiting_reason",
     phase: "kube_pod_status_phase",
-    owner: "kube_pod_owner",
-    restarts: "kube_pod_container_status_restarts_total",
+    owner: kubeState.podOwner,
+    restarts: kubeState.restarts,
     lastTerminatedReason: "kube_pod_container_status_last_terminated_reason",
 } as const;
 const m = podMetrics;

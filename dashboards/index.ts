@@ -4,9 +4,11 @@
 
 import { validateCatalog, type ServiceSpec } from "../model/catalog";
 import { businessMetrics } from "./business-metrics";
+import { computeResources } from "./compute-resources";
 import { dependencies } from "./dependencies";
 import { countPanels, type DashboardCounts } from "./inspect";
 import type { dashboard } from "./sdk";
+import { nodeOverview } from "./node-overview";
 import { securityMonitoring } from "./security";
 import { servicePerformance } from "./service-performance";
 import { systemOverview } from "./system-overview";
@@ -21,6 +23,9 @@ const builders: readonly ((services: readonly ServiceSpec[]) => dashboard.Dashbo
     dependencies,
     securityMonitoring,
     businessMetrics,
+    // The cluster under the services: the same for any catalog.
+    () => computeResources(),
+    () => nodeOverview(),
 ];
 
 /** The dashboard models, keyed by provisioning file name (`<uid>.json`). */

@@ -19,6 +19,8 @@ export const dashboardIds = {
     dependencies: { uid: "azora-dependencies", title: "Azora / Dependencies and providers" },
     security: { uid: "azora-security", title: "Azora / Security monitoring" },
     businessMetrics: { uid: "azora-business-metrics", title: "Azora / Business metrics" },
+    computeResources: { uid: "azora-compute-resources", title: "Azora / Kubernetes compute resources" },
+    nodeOverview: { uid: "azora-node-overview", title: "Azora / Node overview" },
 } as const;
 
 export type DashboardId = keyof typeof dashboardIds;
@@ -400,4 +402,28 @@ export function customVariable(spec: {
         .allowCustomValue(false)
         .current(current)
         .options(options);
+}
+
+/**
+ * A Prometheus query variable: its options are the values of `labelName` on the series `selector`
+ * selects (`label_values`), refreshed with the time range, sorted, single-valued.
+ */
+export function queryVariable(spec: {
+    name: string;
+    label: string;
+    description: string;
+    selector: string;
+    labelName: string;
+}): dashboard.QueryVariableBuilder {
+    const query = `label_values(${spec.selector}, ${spec.labelName})`;
+    return new dashboard.QueryVariableBuilder(spec.name)
+        .label(spec.label)
+        .description(spec.description)
+        .datasource(datasourceRef("prometheus"))
+        .query({ qryType: 1, query, refId: "PrometheusVariableQueryEditor-VariableQuery" })
+        .definition(query)
+        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+        .sort(dashboard.VariableSort.AlphabeticalAsc)
+        .multi(false)
+        .includeAll(false);
 }

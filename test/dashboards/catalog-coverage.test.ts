@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { catalog, type ServiceSpec } from "../../model/catalog";
 import { buildDashboards, dashboardIds, listExpressions, panelsOf, queriesOf } from "../../dashboards";
-import { kubeState } from "../../model/kube-metrics";
+import { cadvisor, kubeState, nodeExporter } from "../../model/kube-metrics";
+import { clusterExporters, exporterJobs } from "../../model/workloads";
 import { memoryLimitRecord } from "../../model/metrics";
 import { sloObjectiveRecord, sloPeriodRecordNames, sloRules } from "../../model/slo";
 import { dashboardByUid, builtDashboards, targetsOf } from "./fixtures";
@@ -119,11 +120,13 @@ describe("the dashboard set", () => {
     const files = buildDashboards({ services: catalog });
     const dashboards = builtDashboards();
 
-    it("has the five dashboards, one file each, named <uid>.json", () => {
+    it("has the seven dashboards, one file each, named <uid>.json", () => {
         expect(Object.keys(files).sort()).toEqual(
             [
                 "azora-business-metrics.json",
+                "azora-compute-resources.json",
                 "azora-dependencies.json",
+                "azora-node-overview.json",
                 "azora-security.json",
                 "azora-service-performance.json",
                 "azora-system-overview.json",
@@ -211,5 +214,42 @@ describe("the dashboard set", () => {
                 expect(row.panel.panels, `${String(d.uid)} › ${row.title}`).toEqual([]);
             }
         }
+    });
+});
+
+describe("the cluster dashboards", () => {
+    const dashboards = builtDashboards();
+    const exprs = (uid: string) => queriesOf([dashboardByUid(dashboards, uid)]).map((q) => q.expr);
+    const cadvisorJob = `job="${exporterJobs.kubelet}",metrics_path="${clusterExporters.kubelet.metricsPaths.cadvisor}"`;
+
+    it("show compute resources at the cluster, namespace, workload and pod levels, one row each", () => {
+        const rows = panelsOf(dashboardByUid(dashboards, dashboardIds.computeResources.uid)).filter((p) => p.isRow);
+        expect(rows.map((r) => r.title)).toEqual(["Cluster", "Namespace: $namespace", "Workload: $workload", "Pod: $pod"]);
+        const variables = (dashboardByUid(dashboards, dashboardIds.computeResources.uid).templating as { list: { name: string }[] }).list;
+        expect(variables.map((v) => v.name)).toEqual(["namespace", "workload", "pod"]);
+    });
+
+    it("read usage from the kubelet's cAdvisor endpoint and requests, limits and restarts from kube-state-metrics, by their jobs", () => {
+        const e = exprs(dashboardIds.computeResources.uid);
+        for (const m of [cadvisor.cpuSeconds, cadvisor.memoryWorkingSet, cadvisor.throttledPeriods]) {
+            expect(e.some((x) => x.includes(`${m}{${cadvisorJob}`)), m).toBe(true);
+        }
+        for (const m of [kubeState.containerRequests, kubeState.containerLimits, kubeState.restarts]) {
+            expect(e.some((x) => x.includes(`${m}{job="${exporterJobs.kubeStateMetrics}"`)), m).toBe(true);
+        }
+        expect(e.some((x) => x.includes('resource="cpu"')) && e.some((x) => x.includes('resource="memory"'))).toBe(true);
+    });
+
+    it("show the selected node's CPU, load, memory, disk space and IO and network from the node exporter", () => {
+        const e = exprs(dashboardIds.nodeOverview.uid);
+        const metrics = [
+            nodeExporter.cpuSeconds,
+            nodeExporter.load1,
+            nodeExporter.memoryAvailable,
+            nodeExporter.filesystemAvailable,
+            nodeExporter.diskIoTime,
+            nodeExporter.networkReceiveBytes,
+        ];
+        for (const m of metrics) expect(e.some((x) => x.includes(`${m}{job="${exporterJobs.nodeExporter}",instance="$instance"`)), m).toBe(true);
     });
 });

@@ -28,9 +28,9 @@ describe("dashboard counts", () => {
         const gateway = { ...findService(catalog, "api-gateway"), calls: ["auth-service"] };
         const services = [gateway, findService(catalog, "auth-service")];
         expect(dashboardCounts({ services })).toEqual({
-            dashboards: 5,
-            panels: 13 + 15 + 11 + 15 + 4,
-            rows: 3 + 2 + 4 + 5 + 2,
+            dashboards: 7,
+            panels: 13 + 15 + 11 + 15 + 4 + 16 + 8,
+            rows: 3 + 2 + 4 + 5 + 2 + 4 + 3,
             byDashboard: {
                 // Rows Platform (6 stats), Services (6 panels), Alerts (1 table): the same for any catalog.
                 "azora-system-overview.json": { title: "Azora / System overview", panels: 13, rows: 3 },
@@ -44,13 +44,17 @@ describe("dashboard counts", () => {
                 "azora-security.json": { title: "Azora / Security monitoring", panels: 15, rows: 5 },
                 // Summary (2 stats) and one row of 2 panels for auth-service's one business metric.
                 "azora-business-metrics.json": { title: "Azora / Business metrics", panels: 2 + 2, rows: 2 },
+                // Cluster, namespace, workload and pod rows of 4 panels each: the same for any catalog.
+                "azora-compute-resources.json": { title: "Azora / Kubernetes compute resources", panels: 16, rows: 4 },
+                // CPU and memory 3, Disks 3, Network 2: the same for any catalog.
+                "azora-node-overview.json": { title: "Azora / Node overview", panels: 8, rows: 3 },
             },
         });
     });
 
-    it("count five dashboards and, per dashboard, the panels (rows apart) that the JSON holds", () => {
+    it("count seven dashboards and, per dashboard, the panels (rows apart) that the JSON holds", () => {
         const files = buildDashboards({ services: catalog });
-        const expected: DashboardCounts = { dashboards: 5, panels: 0, rows: 0, byDashboard: {} };
+        const expected: DashboardCounts = { dashboards: 7, panels: 0, rows: 0, byDashboard: {} };
         for (const [file, text] of Object.entries(files)) {
             const json: unknown = JSON.parse(text);
             const items = layoutItems(json);

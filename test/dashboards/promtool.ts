@@ -32,15 +32,20 @@ const builtins: Record<string, string> = {
     __rate_interval_ms: "300000",
 };
 
-/** A concrete value per dashboard variable: its first option that is not "All". */
+/** A label value standing in for a query variable, whose options Prometheus only gives at load time. */
+const queryVariablePlaceholder = "example";
+
+/** A concrete value per dashboard variable: its first option that is not "All" (a placeholder for a query variable). */
 export function variableValues(d: Json): Record<string, string> {
     const values: Record<string, string> = {};
-    const templating = d.templating as { list?: { name?: unknown; options?: { value?: unknown }[]; query?: unknown }[] } | undefined;
+    const templating = d.templating as
+        | { list?: { name?: unknown; type?: unknown; options?: { value?: unknown }[]; query?: unknown }[] }
+        | undefined;
     for (const v of templating?.list ?? []) {
         if (typeof v.name !== "string") continue;
         const option = (v.options ?? []).map((o) => o.value).find((x) => typeof x === "string" && x !== "$__all");
         const fromQuery = typeof v.query === "string" ? v.query.split(",")[0]?.trim() : undefined;
-        const value = typeof option === "string" ? option : fromQuery;
+        const value = typeof option === "string" ? option : v.type === "query" ? queryVariablePlaceholder : fromQuery;
         if (value) values[v.name] = value;
     }
     return values;

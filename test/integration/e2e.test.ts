@@ -16,8 +16,9 @@ const passphrase = "azora-e2e";
 const ourNamespaces = ["azora", "azora-observability", "azora-logging"];
 const managed = "app.kubernetes.io/managed-by=pulumi";
 const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
-// Everything the stack makes: 259, plus the admission component and its 36 policies with their bindings.
-const resourceCount = 332;
+// Everything the stack makes: 259, plus the admission component and its 36 policies with their bindings,
+// plus the ConfigMaps of the two cluster dashboards (compute resources, node overview).
+const resourceCount = 334;
 
 let cluster: Cluster;
 let ws: Workspace;

@@ -184,6 +184,7 @@ export class Platform extends pulumi.ComponentResource {
                 dashboards: buildDashboards({ services }),
                 slackWebhookUrl: settings.secrets.slackWebhookUrl ? pulumi.secret(settings.secrets.slackWebhookUrl) : undefined,
                 escalationSecrets: settings.secrets.alerting,
+                remoteWriteSecrets: settings.secrets.remoteWrite,
                 ingressControllerNamespace: settings.edge.ingressControllerNamespace,
                 logShipperNamespace: settings.namespaces.logging,
                 apiServerCidrs: settings.kubernetes.apiServerCidrs,

@@ -41,3 +41,16 @@ export type EscalationSecretKey = (typeof escalationSecretKeys)[keyof typeof esc
 
 /** Where Alertmanager finds the escalation Secret's keys, one file per key. */
 export const escalationSecretsDirectory = "/etc/alertmanager/secrets/escalation";
+
+/**
+ * Keys of the remote-write Secret, created from the stack's `secrets.remoteWrite`: Prometheus reads
+ * the basic-auth password (`password_file`) or the bearer token (`authorization.credentials_file`)
+ * from a file, so no credential is in prometheus.yml's ConfigMap.
+ */
+export const remoteWriteSecretKeys = {
+    password: "password",
+    bearerToken: "bearer-token",
+} as const;
+
+/** Where Prometheus finds the remote-write Secret's keys, one file per key. */
+export const remoteWriteSecretsDirectory = "/etc/prometheus/secrets/remote-write";

@@ -83,6 +83,23 @@ function crossCheck(settings: PlatformSettings, services: readonly ServiceSpec[]
         );
     }
     problems.push(...escalationProblems(settings));
+    problems.push(...remoteWriteProblems(settings));
+    return problems;
+}
+
+/** remote_write's auth needs its credential (and basic auth its user name). */
+function remoteWriteProblems(settings: PlatformSettings): string[] {
+    const rw = settings.observability.prometheus.remoteWrite;
+    if (!rw) return [];
+    const secret = (field: keyof PlatformSettings["secrets"]["remoteWrite"]) =>
+        `observability.prometheus.remoteWrite.auth: ${rw.auth} needs secrets.remoteWrite.${field} — ` +
+        `\`pulumi config set --secret --path secrets.remoteWrite.${field} <value>\``;
+    const problems: string[] = [];
+    if (rw.auth === "basic" && !rw.username) {
+        problems.push("observability.prometheus.remoteWrite.username: required by auth: basic");
+    }
+    if (rw.auth === "basic" && !settings.secrets.remoteWrite.password) problems.push(secret("password"));
+    if (rw.auth === "bearer" && !settings.secrets.remoteWrite.bearerToken) problems.push(secret("bearerToken"));
     return problems;
 }
 

@@ -1,7 +1,7 @@
 // The observability stack: Prometheus, Alertmanager and its receiver, Grafana, Loki, Jaeger, the OTel Collector.
 import { z } from "zod";
 import { type SeverityClass, severityClasses } from "../../model/alerts";
-import { duration, persistence, resourceSpec } from "./fields";
+import { cidr, duration, persistence, resourceSpec } from "./fields";
 
 /** A non-empty list of severity classes without repeats (model/alerts severityClasses). */
 function severityClassList(dflt: SeverityClass[]) {
@@ -39,6 +39,47 @@ export const observabilitySchema = z.strictObject({
             resources: resourceSpec
                 .optional()
                 .describe("Requests and limits of the Prometheus container; unset: the component's own sizing."),
+            remoteWrite: z
+                .strictObject({
+                    url: z
+                        .url({ protocol: /^https$/, error: "an https URL: the series and the credential leave the cluster" })
+                        .describe(
+                            "The receiving endpoint (an organisation's central Prometheus, Mimir, Thanos Receive, Cortex…).",
+                        ),
+                    auth: z
+                        .enum(["none", "basic", "bearer"])
+                        .default("none")
+                        .describe(
+                            "`basic`: `username` and the password `secrets.remoteWrite.password`; `bearer`: the token `secrets.remoteWrite.bearerToken`; each read by Prometheus from a mounted file.",
+                        ),
+                    username: z
+                        .string()
+                        .min(1)
+                        .optional()
+                        .describe("Basic-auth user name (not secret); required by `auth: basic`."),
+                    egressCidrs: z
+                        .array(cidr)
+                        .min(1)
+                        .describe(
+                            "Where the endpoint is (NetworkPolicy cannot name a host): Prometheus may reach these on the URL's port.",
+                        ),
+                    platformSeriesOnly: z
+                        .boolean()
+                        .default(true)
+                        .describe(
+                            "Send only series of the platform's own scrape jobs and its recording rules (write_relabel_configs keep on `job`); false: every series.",
+                        ),
+                    queue: z
+                        .strictObject({
+                            capacity: z.number().int().min(1).default(10000).describe("Samples buffered per shard."),
+                            maxShards: z.number().int().min(1).default(50).describe("Upper bound of parallel senders."),
+                            maxSamplesPerSend: z.number().int().min(1).default(2000).describe("Samples per request."),
+                        })
+                        .default({ capacity: 10000, maxShards: 50, maxSamplesPerSend: 2000 })
+                        .describe("Prometheus's queue_config; the defaults are Prometheus's own."),
+                })
+                .optional()
+                .describe("Also send the platform's series to an existing monitoring stack; unset: nothing leaves the cluster."),
         })
         .describe("Prometheus: scrapes the services and the stack, evaluates the generated alert and SLO rules."),
     alertmanager: z

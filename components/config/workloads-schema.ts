@@ -116,6 +116,21 @@ export const secretsSchema = z.strictObject({
         .url()
         .optional()
         .describe("Slack incoming-webhook URL for Alertmanager; set with `pulumi config set --secret --path`."),
+    remoteWrite: z
+        .strictObject({
+            password: z
+                .string()
+                .min(1)
+                .optional()
+                .describe("Basic-auth password of `observability.prometheus.remoteWrite` (`auth: basic`)."),
+            bearerToken: z
+                .string()
+                .min(1)
+                .optional()
+                .describe("Bearer token of `observability.prometheus.remoteWrite` (`auth: bearer`)."),
+        })
+        .default({})
+        .describe("Credentials of Prometheus's remote_write, set with `pulumi config set --secret --path`; mounted as files."),
     alerting: z
         .strictObject({
             pagerdutyRoutingKey: z

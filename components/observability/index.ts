@@ -32,6 +32,8 @@ export interface ObservabilityStackArgs {
     slackWebhookUrl?: pulumi.Input<string>;
     /** secrets.alerting: the escalation tools' credentials, used when escalation names no existingSecret. @default none */
     escalationSecrets?: { pagerdutyRoutingKey?: string; opsgenieApiKey?: string; webhookBearerToken?: string };
+    /** secrets.remoteWrite: Prometheus's remote_write credential. @default none */
+    remoteWriteSecrets?: { password?: string; bearerToken?: string };
     ingressControllerNamespace: string;
     /** Where the API server answers; Prometheus' only egress outside the cluster's pods. */
     apiServerCidrs: readonly string[];
@@ -107,6 +109,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 services: args.services,
                 ruleFiles: args.ruleFiles,
                 alertmanagerReplicas: s.alertmanager.replicas,
+                remoteWriteSecrets: args.remoteWriteSecrets,
                 apiServerCidrs: [...args.apiServerCidrs],
                 nodeCidrs: args.nodeCidrs,
                 kubelet: { verifyTls: args.kubeletCertificatesVerified },

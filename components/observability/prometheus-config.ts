@@ -157,6 +157,40 @@ export interface PrometheusConfigInput {
     alertmanagers: string[];
     /** Scrape every node's kubelet; unset: no kubelet jobs. */
     kubelet?: KubeletScrape;
+    /** Send series to an existing monitoring stack; unset: no remote_write. */
+    remoteWrite?: RemoteWrite;
+}
+
+/** observability.prometheus.remoteWrite, with where its credential file is mounted. */
+interface RemoteWrite {
+    url: string;
+    auth: "none" | "basic" | "bearer";
+    username?: string;
+    platformSeriesOnly: boolean;
+    queue: { capacity: number; maxShards: number; maxSamplesPerSend: number };
+    /** The mounted credential: the basic-auth password or the bearer token. */
+    credentialFile?: string;
+}
+
+/** One remote_write entry; with platformSeriesOnly, only the platform's jobs and its recording rules (level:metric:op names). */
+function remoteWriteEntry(rw: RemoteWrite, jobs: readonly string[]): Record<string, unknown> {
+    if (rw.auth !== "none" && rw.credentialFile === undefined) {
+        throw new Error(`prometheus: remoteWrite auth ${rw.auth} needs its credential file`);
+    }
+    const keep = `(${[...jobs].sort().map(escapeRegex).join("|")});.*|[^;]*;[^;]*:[^;]*`;
+    return {
+        url: rw.url,
+        ...(rw.auth === "basic" ? { basic_auth: { username: rw.username, password_file: rw.credentialFile } } : {}),
+        ...(rw.auth === "bearer" ? { authorization: { type: "Bearer", credentials_file: rw.credentialFile } } : {}),
+        queue_config: {
+            capacity: rw.queue.capacity,
+            max_shards: rw.queue.maxShards,
+            max_samples_per_send: rw.queue.maxSamplesPerSend,
+        },
+        ...(rw.platformSeriesOnly
+            ? { write_relabel_configs: [{ action: "keep", source_labels: ["job", "__name__"], separator: ";", regex: keep }] }
+            : {}),
+    };
 }
 
 /** Replica label of an HA pair; dropped before alerts leave so Alertmanager deduplicates them. */
@@ -189,6 +223,13 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
             ],
         },
         scrape_configs: [...input.targets.map(scrapeJob), ...(input.kubelet ? kubeletScrapeJobs(input.kubelet) : [])],
+        ...(input.remoteWrite
+            ? {
+                  remote_write: [
+                      remoteWriteEntry(input.remoteWrite, [...jobs, ...(input.kubelet ? [clusterExporters.kubelet.name] : [])]),
+                  ],
+              }
+            : {}),
     };
     return stringify(config, { lineWidth: 0 });
 }

@@ -14,6 +14,7 @@ import { grantClusterRole, grantRole, serviceAccountSubject } from "../k8s/rbac"
 import { dataStorage } from "../k8s/storage";
 import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { alertmanagerPodHost, clusterExporters, observabilityWorkloads as w } from "../../model/workloads";
+import { remoteWriteSecretKeys, remoteWriteSecretsDirectory } from "../../model/secrets";
 import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
 import {
@@ -43,6 +44,14 @@ export interface PrometheusArgs extends StackPlacement {
     /** The nodes' addresses: where Prometheus reaches each kubelet (egress NetworkPolicy on its port). */
     nodeCidrs: readonly string[];
     kubelet: KubeletScrape;
+    /** secrets.remoteWrite: the credential `settings.remoteWrite.auth` names. @default none */
+    remoteWriteSecrets?: { password?: pulumi.Input<string>; bearerToken?: pulumi.Input<string> };
+}
+
+/** The port a URL connects to: its own, else its scheme's. */
+function urlPort(url: string): number {
+    const u = new URL(url);
+    return u.port !== "" ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
 }
 
 // Ephemeral storage: what the container itself writes (its log files); the pod builder adds the
@@ -93,6 +102,13 @@ export class Prometheus extends pulumi.ComponentResource {
             { length: args.alertmanagerReplicas },
             (_, i) => `${alertmanagerPodHost(i, ns)}:${w.alertmanager.port}`,
         );
+        const rw = args.settings.remoteWrite;
+        const rwKey =
+            rw?.auth === "basic"
+                ? remoteWriteSecretKeys.password
+                : rw?.auth === "bearer"
+                  ? remoteWriteSecretKeys.bearerToken
+                  : undefined;
         const configText = prometheusConfig({
             environment: args.environment,
             scrapeInterval: args.settings.scrapeInterval,
@@ -104,7 +120,27 @@ export class Prometheus extends pulumi.ComponentResource {
             kubelet: args.kubelet,
             ruleFileNames: Object.keys(args.ruleFiles),
             alertmanagers,
+            remoteWrite: rw && {
+                ...rw,
+                credentialFile: rwKey === undefined ? undefined : `${remoteWriteSecretsDirectory}/${rwKey}`,
+            },
         });
+        // The remote-write credential, mounted as a file Prometheus reads; never in the ConfigMap.
+        let rwSecret: k8s.core.v1.Secret | undefined;
+        if (rw && rwKey !== undefined) {
+            const value = rw.auth === "basic" ? args.remoteWriteSecrets?.password : args.remoteWriteSecrets?.bearerToken;
+            if (value === undefined)
+                throw new Error(`prometheus: remoteWrite auth ${rw.auth} needs its secret in secrets.remoteWrite`);
+            rwSecret = new k8s.core.v1.Secret(
+                `${name}-remote-write`,
+                {
+                    metadata: metadata(`${wl.name}-remote-write`, ns, prometheus.ids.labels),
+                    type: "Opaque",
+                    stringData: { [rwKey]: value },
+                },
+                { parent: this },
+            );
+        }
         const rulesText = Object.keys(args.ruleFiles)
             .sort()
             .map((k) => `${k}\n${args.ruleFiles[k]}`);
@@ -163,6 +199,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 { name: "config", mountPath: "/etc/prometheus/config", readOnly: true },
                 { name: "rules", mountPath: rulesDirectory, readOnly: true },
                 { name: "data", mountPath: "/prometheus" },
+                ...(rwSecret ? [{ name: "remote-write", mountPath: remoteWriteSecretsDirectory, readOnly: true }] : []),
             ],
         });
 
@@ -181,6 +218,18 @@ export class Prometheus extends pulumi.ComponentResource {
                     { name: "config", configMap: { name: config.metadata.name } },
                     { name: "rules", projected: { sources: ruleMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })) } },
                     ...storage.volumes,
+                    ...(rwSecret && rwKey !== undefined
+                        ? [
+                              {
+                                  name: "remote-write",
+                                  secret: {
+                                      secretName: rwSecret.metadata.name,
+                                      items: [{ key: rwKey, path: rwKey }],
+                                      defaultMode: 0o440,
+                                  },
+                              },
+                          ]
+                        : []),
                 ],
             }),
             claimTemplates: storage.claimTemplates,
@@ -213,6 +262,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 scrape(nodeExporter.name, [nodeExporter.port], logShipperNs),
                 { peers: cidrPeers(args.apiServerCidrs), ports: tcp(...apiServerPorts) },
                 { peers: cidrPeers(args.nodeCidrs), ports: tcp(clusterExporters.kubelet.port) },
+                ...(rw ? [{ peers: cidrPeers(rw.egressCidrs), ports: tcp(urlPort(rw.url)) }] : []),
             ],
         });
 

@@ -165,6 +165,24 @@ describe("bad configuration is rejected with the field's path", () => {
         expect(problems.join("\n")).toContain(expected);
     });
 
+    it("refuses remote_write basic auth without a user name and without its password, naming both", () => {
+        const rw = { url: "https://metrics.example.org/api/v1/push", auth: "basic", egressCidrs: ["203.0.113.0/24"] };
+        expect(problemsOf(localWith("observability.prometheus.remoteWrite", rw))).toEqual([
+            "observability.prometheus.remoteWrite.username: required by auth: basic",
+            "observability.prometheus.remoteWrite.auth: basic needs secrets.remoteWrite.password — `pulumi config set --secret --path secrets.remoteWrite.password <value>`",
+        ]);
+    });
+
+    it("accepts remote_write bearer auth once its token is among the secrets", () => {
+        const raw = localWith("observability.prometheus.remoteWrite", {
+            url: "https://metrics.example.org/api/v1/push",
+            auth: "bearer",
+            egressCidrs: ["203.0.113.0/24"],
+        });
+        raw.secrets = { ...(raw.secrets as Record<string, unknown> | undefined), remoteWrite: { bearerToken: "t0ken" } };
+        expect(problemsOf(raw)).toEqual([]);
+    });
+
     it("reports every problem at once, not only the first", () => {
         const raw = localWith("images.tag", "latest");
         (raw.workloads as Record<string, unknown>).replicas = { min: 0, max: 1 };

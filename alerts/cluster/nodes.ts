@@ -2,6 +2,7 @@
 // exporter: memory and CPU).
 import type { AlertName } from "../../model/alerts";
 import { durationWords } from "../../model/durations";
+import { nodeExporter as nodeExporterMetrics } from "../../model/kube-metrics";
 import { num } from "../../model/promql";
 import { type Hold, hold, lines, type RuleBuilder, type WindowedHold } from "../core/builder";
 import { formatPercent } from "../core/format";
@@ -12,9 +13,9 @@ import { ksmCluster, nodeExporter } from "./common";
 
 const nodeMetrics = {
     condition: "kube_node_status_condition",
-    memAvailable: "node_memory_MemAvailable_bytes",
-    memTotal: "node_memory_MemTotal_bytes",
-    cpuSeconds: "node_cpu_seconds_total",
+    memAvailable: nodeExporterMetrics.memoryAvailable,
+    memTotal: nodeExporterMetrics.memoryTotal,
+    cpuSeconds: nodeExporterMetrics.cpuSeconds,
 } as const;
 const m = nodeMetrics;
 

@@ -2,7 +2,7 @@
 // never become ready, OOM kills and containers stuck waiting.
 import type { AlertName } from "../../model/alerts";
 import { durationWords } from "../../model/durations";
-import { kubeState } from "../../model/kube-metrics";
+import { cadvisor, kubeState } from "../../model/kube-metrics";
 import { type Hold, hold, lines, type RuleBuilder, type WindowedHold } from "../core/builder";
 import { promql, sh } from "../core/markdown";
 import { runbooks } from "../core/runbook";
@@ -129,7 +129,7 @@ export const podRunbooks = runbooks<Pods>(__filename, {
             `A container restarted within ${durationWords(oomKilled.window)} and its last termination reason ` +
             `(«${m.lastTerminatedReason}») is OOMKilled: it exceeded its memory limit.`,
         impact: "In-flight requests or the Job's work were lost; repeated kills become a crash loop.",
-        check: [podCheck, promql(`container_memory_working_set_bytes{namespace="$NS", pod="$POD", container!=""}`)].join("\n\n"),
+        check: [podCheck, promql(`${cadvisor.memoryWorkingSet}{namespace="$NS", pod="$POD", container!=""}`)].join("\n\n"),
         act: [
             "- Raise the container's memory limit (a service: «workloads.services.<service>.resources»; a stack component: its resources in the stack file) and «pulumi up».",
             "- Memory grows regardless of load: a leak; see the service's AzoraHighMemoryUsage history and file a bug.",

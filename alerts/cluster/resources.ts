@@ -2,6 +2,7 @@
 // and containers throttled by their CPU limit (cAdvisor, through the kubelet).
 import type { AlertName } from "../../model/alerts";
 import { durationWords } from "../../model/durations";
+import { cadvisor } from "../../model/kube-metrics";
 import { num } from "../../model/promql";
 import { type Hold, hold, lines, type RuleBuilder, type WindowedHold } from "../core/builder";
 import { formatPercent } from "../core/format";
@@ -12,8 +13,8 @@ import { fromKubeAlert, ksm, kubelet, type PlatformNamespaces } from "./common";
 
 const resourceMetrics = {
     quota: "kube_resourcequota",
-    throttledPeriods: "container_cpu_cfs_throttled_periods_total",
-    periods: "container_cpu_cfs_periods_total",
+    throttledPeriods: cadvisor.throttledPeriods,
+    periods: cadvisor.periods,
 } as const;
 const m = resourceMetrics;
 
@@ -87,7 +88,7 @@ export const resourceRunbooks = runbooks<Resources>(__filename, {
         impact: "Requests take longer (latency rises before CPU usage looks high); informational unless the service's latency alerts fire too.",
         check: [
             fromKubeAlert,
-            promql(`rate(container_cpu_usage_seconds_total{namespace="$NS", pod="$POD", container!=""}[5m])`),
+            promql(`rate(${cadvisor.cpuSeconds}{namespace="$NS", pod="$POD", container!=""}[5m])`),
             sh("kubectl -n $NS get pod $POD -o jsonpath='{.spec.containers[*].resources}'"),
         ].join("\n\n"),
         act: "- Raise the container's CPU limit (or remove the gap between request and limit) in the stack file, or reduce its work per request.",

@@ -3,6 +3,7 @@
 // predict_linear forecast that warns while there is time to act.
 import type { AlertName, Duration, Severity } from "../../model/alerts";
 import { durationSeconds, durationWords } from "../../model/durations";
+import { nodeExporter as nodeExporterMetrics } from "../../model/kube-metrics";
 import { num } from "../../model/promql";
 import { lines, type RuleBuilder } from "../core/builder";
 import { formatPercent } from "../core/format";
@@ -18,8 +19,8 @@ const storageMetrics = {
     volumeInodesFree: "kubelet_volume_stats_inodes_free",
     volumeInodes: "kubelet_volume_stats_inodes",
     volumeInodesUsed: "kubelet_volume_stats_inodes_used",
-    fsAvail: "node_filesystem_avail_bytes",
-    fsSize: "node_filesystem_size_bytes",
+    fsAvail: nodeExporterMetrics.filesystemAvailable,
+    fsSize: nodeExporterMetrics.filesystemSize,
     fsFilesFree: "node_filesystem_files_free",
     fsFiles: "node_filesystem_files",
     fsReadonly: "node_filesystem_readonly",

@@ -54,3 +54,21 @@ export const memoryLimitRecord = "azora:container_memory_limit_bytes";
 /** Loki stream label carrying the service (catalog) name; set by the log shipper from the pod's
  *  app.kubernetes.io/name label. Logs are JSON; auth events carry event="auth_attempt" and outcome. */
 export const lokiServiceLabel = "app";
+
+/**
+ * The services' audit events (sign-ins, permission and configuration changes, data exports — the
+ * seeds' audit trail) are JSON lines with `"audit": true`. The log shipper files them under the
+ * stream label `stream="audit"` (every other line `stream="app"`), and Loki keeps that stream for
+ * `observability.loki.auditRetention`, longer than ordinary logs.
+ */
+export const auditStream = {
+    /** The JSON field a service sets to true on an audit event. */
+    field: "audit",
+    /** The Loki stream label the log shipper sets, and its two values. */
+    label: "stream",
+    audit: "audit",
+    ordinary: "app",
+} as const;
+
+/** The LogQL selector of the audit stream. */
+export const auditStreamSelector = `{${auditStream.label}="${auditStream.audit}"}`;

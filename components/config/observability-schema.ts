@@ -211,7 +211,18 @@ export const observabilitySchema = z.strictObject({
                 .regex(/^[0-9]+h$/, "hours, such as 168h")
                 .default("168h")
                 .describe("How long Loki keeps logs."),
+            auditRetention: z
+                .string()
+                .regex(/^[0-9]+h$/, "hours, such as 8760h")
+                .default("2160h")
+                .describe(
+                    'How long Loki keeps the services\' audit stream (`{stream="audit"}`), at least `retention`: audit trails outlive debugging logs.',
+                ),
             persistence,
+        })
+        .refine((l) => parseInt(l.auditRetention, 10) >= parseInt(l.retention, 10), {
+            path: ["auditRetention"],
+            message: "at least loki.retention: the audit stream is kept longer than ordinary logs, never shorter",
         })
         .describe("Loki: stores the container logs the log-shipper DaemonSet sends."),
     jaeger: z

@@ -134,7 +134,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         );
         const loki = new Loki(
             `${name}-loki`,
-            { ...placement, retention: s.loki.retention, persistence: s.loki.persistence, logShipperNamespace },
+            { ...placement, retention: s.loki.retention, auditRetention: s.loki.auditRetention, persistence: s.loki.persistence, logShipperNamespace },
             child,
         );
         new LogShipper(

@@ -8,6 +8,7 @@ import type { ResourceSpec } from "../../model/catalog";
 import { tcp } from "../k8s/network-policy";
 import { httpProbes } from "../k8s/pod";
 import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
+import { auditStream } from "../../model/metrics";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { images } from "./images";
 
@@ -83,12 +84,23 @@ loki.process "pods" {
     expression = "^(?P<app>.+?)(?:-${rand}{6,10})?-(?:${rand}{5}|[0-9]+)$"
   }
 
+  // Audit events ("${auditStream.field}": true in the JSON line) go to their own stream, kept longer by Loki.
+  stage.json {
+    expressions = { audit_event = "${auditStream.field}" }
+  }
+
+  stage.template {
+    source   = "${auditStream.label}"
+    template = "{{ if eq .audit_event \\"true\\" }}${auditStream.audit}{{ else }}${auditStream.ordinary}{{ end }}"
+  }
+
   stage.labels {
     values = {
       namespace = "",
       pod       = "",
       container = "",
       app       = "",
+      ${auditStream.label} = "",
     }
   }
 

@@ -7,6 +7,7 @@ import { tcp } from "../k8s/network-policy";
 import { httpProbes } from "../k8s/pod";
 import { dataStorage, type Persistence } from "../k8s/storage";
 import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
+import { auditStreamSelector } from "../../model/metrics";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
@@ -14,6 +15,8 @@ import { images } from "./images";
 export interface LokiArgs extends StackPlacement {
     /** Hours, e.g. "168h". */
     retention: string;
+    /** How long the audit stream is kept (≥ retention). */
+    auditRetention: string;
     persistence: Persistence;
     /** Namespace of the log shipper when it runs outside the observability namespace. */
     logShipperNamespace?: string;
@@ -29,7 +32,7 @@ const defaultResources: ResourceSpec = {
 
 const dataDir = "/var/loki";
 
-function lokiConfig(retention: string): string {
+function lokiConfig(retention: string, auditRetention: string): string {
     return stringify(
         {
             auth_enabled: false,
@@ -63,6 +66,8 @@ function lokiConfig(retention: string): string {
             },
             limits_config: {
                 retention_period: retention,
+                // The services' audit stream outlives ordinary logs (the compactor applies it per stream).
+                retention_stream: [{ selector: auditStreamSelector, priority: 1, period: auditRetention }],
                 reject_old_samples: true,
                 reject_old_samples_max_age: retention,
                 allow_structured_metadata: true,
@@ -93,7 +98,7 @@ export class Loki extends pulumi.ComponentResource {
         const wl = w.loki;
         const loki = new StackWorkload(this, name, wl.name, ns, args.environment, images.loki);
 
-        const configText = lokiConfig(args.retention);
+        const configText = lokiConfig(args.retention, args.auditRetention);
         const sa = loki.serviceAccount();
         const config = loki.configMap(`${wl.name}-config`, { "loki.yaml": configText });
         // gRPC stays inside the pod: the single binary's components reach each other over loopback.

@@ -91,6 +91,13 @@ describe("log shipper pipeline", () => {
         expect(config()).toContain('values = ["filename"]');
     });
 
+    it("files a JSON line with \"audit\": true under stream=audit, every other line under stream=app", () => {
+        const text = alloyConfig(push, "dev");
+        expect(text).toContain('expressions = { audit_event = "audit" }');
+        expect(text).toContain('template = "{{ if eq .audit_event \\"true\\" }}audit{{ else }}app{{ end }}"');
+        expect(text).toMatch(/stage\.labels \{[^}]*stream = ""/s);
+    });
+
     it("extracts namespace, pod and container from a CRI log path", () => {
         const expr = /expression = "(\^\/var\/log\/pods[^"]+)"/.exec(alloyConfig(push, "dev"))?.[1] ?? "";
         const re = new RegExp(expr.replace(/\\\\/g, "\\").replace(/\(\?P</g, "(?<"));

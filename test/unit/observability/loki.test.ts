@@ -1,7 +1,21 @@
 // Loki: a single binary whose retention the compactor really enforces.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Loki } from "../../../components/observability/loki";
-import { configYaml, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T, text } from "../harness";
+import { observabilitySchema } from "../../../components/config/schema";
+import {
+    configYaml,
+    container,
+    list,
+    object,
+    Obj,
+    podSpec,
+    recordResources,
+    selectorOf,
+    settle,
+    strings,
+    T,
+    text,
+} from "../harness";
 
 const ns = "azora-observability";
 const resources = recordResources();
@@ -11,12 +25,14 @@ beforeAll(async () => {
         namespace: ns,
         environment: "prod",
         retention: "720h",
+        auditRetention: "8760h",
         persistence: { enabled: true, size: "100Gi", storageClassName: "fast" },
     });
     new Loki("loki-ephemeral", {
         namespace: "scratch",
         environment: "local",
         retention: "24h",
+        auditRetention: "24h",
         persistence: { enabled: false, size: "2Gi" },
         logShipperNamespace: "azora-logging",
     });
@@ -29,6 +45,10 @@ const sts = (namespace: string): Obj => object(resources, T.statefulSet, "loki",
 describe("Loki retention", () => {
     it("sets the retention period from the stack configuration", () => {
         expect(config().limits_config.retention_period).toBe("720h");
+    });
+
+    it("keeps the services' audit stream for its own, longer retention", () => {
+        expect(config().limits_config.retention_stream).toEqual([{ selector: '{stream="audit"}', priority: 1, period: "8760h" }]);
     });
 
     it("enables compactor retention with a delete request store, so old chunks are really deleted", () => {
@@ -53,7 +73,9 @@ describe("Loki workload", () => {
             resources: { requests: { storage: "100Gi" } },
         });
         expect(list(sts("scratch").spec.volumeClaimTemplates)).toEqual([]);
-        expect(list(podSpec(sts("scratch")).volumes).find((v) => text(v.name) === "data")?.emptyDir).toEqual({ sizeLimit: "2Gi" });
+        expect(list(podSpec(sts("scratch")).volumes).find((v) => text(v.name) === "data")?.emptyDir).toEqual({
+            sizeLimit: "2Gi",
+        });
     });
 
     it("accepts pushes from the log shipper and queries from Grafana and Prometheus, and sends nothing", () => {
@@ -73,5 +95,18 @@ describe("Loki workload", () => {
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "azora-logging" } },
             podSelector: { matchLabels: selectorOf("log-shipper") },
         });
+    });
+});
+
+describe("Loki audit retention setting", () => {
+    it("refuses an audit retention shorter than the ordinary one, naming the field", () => {
+        const loki = observabilitySchema.shape.loki.safeParse({
+            retention: "720h",
+            auditRetention: "168h",
+            persistence: { size: "10Gi" },
+        });
+        expect(loki.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+            ["auditRetention", "at least loki.retention: the audit stream is kept longer than ordinary logs, never shorter"],
+        ]);
     });
 });

@@ -79,6 +79,8 @@ NODES=(azora-e2e-zone-a azora-e2e-zone-b azora-e2e-zone-c)
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TEMPLATES="$SCRIPT_DIR/cluster"
+# The Kubernetes API audit policy the platform ships; the local API server runs with it.
+AUDIT_POLICY="$(cd "$SCRIPT_DIR/.." && pwd)/docs/cluster/audit-policy.yaml"
 CLUSTER_DIR="${AZORA_CLUSTER_DIR:-$HOME/.cache/azora-platform/cluster}"
 TOOLCHAIN_DIR="${AZORA_TOOLCHAIN_DIR:-$HOME/.cache/azora-platform/toolchain}"
 BIN="$CLUSTER_DIR/bin"
@@ -97,7 +99,7 @@ export KWOK_WORKDIR="$KWOK_WORKDIR"
 EOF
 }
 
-usage() { echo "usage: bash scripts/cluster.sh build|up|down|status|kubeconfig|--print-env" >&2; }
+usage() { echo "usage: bash scripts/cluster.sh build|up|down|status|kubeconfig|audit-log|--print-env" >&2; }
 
 if [[ $# -ne 1 ]]; then
 	usage
@@ -110,6 +112,11 @@ case "$1" in
 	;;
 kubeconfig)
 	printf '%s\n' "$KUBECONFIG_PATH"
+	exit 0
+	;;
+audit-log)
+	# Where the API server writes its audit events (kwokctl's logs/ of the cluster).
+	printf '%s\n' "$KWOK_WORKDIR/clusters/$CLUSTER_NAME/logs/audit.log"
 	exit 0
 	;;
 build | up | down | status) COMMAND="$1" ;;

@@ -48,7 +48,8 @@ detached() {
 # The configuration kwokctl creates the cluster from: our template with the paths filled in.
 write_config() {
 	[[ -f "$TEMPLATES/kwokctl.yaml" ]] || die "missing $TEMPLATES/kwokctl.yaml" "restore scripts/cluster/ from git"
-	sed -e "s|@BIN@|$BIN|g" -e "s|@K8S_VERSION@|$K8S_VERSION|g" "$TEMPLATES/kwokctl.yaml" >"$GENERATED_CONFIG"
+	[[ -f "$AUDIT_POLICY" ]] || die "missing $AUDIT_POLICY" "restore docs/cluster/audit-policy.yaml from git"
+	sed -e "s|@BIN@|$BIN|g" -e "s|@K8S_VERSION@|$K8S_VERSION|g" -e "s|@AUDIT_POLICY@|$AUDIT_POLICY|g" "$TEMPLATES/kwokctl.yaml" >"$GENERATED_CONFIG"
 }
 
 create_cluster() {

@@ -54,6 +54,8 @@ interface EndpointSlice {
 
 export interface Cluster {
     kubeconfig: string;
+    /** The API server's audit log (docs/cluster/audit-policy.yaml decides what is in it). */
+    auditLog: string;
     /** Seconds `scripts/cluster.sh up` took to bring a new cluster to Ready nodes. */
     startSeconds: number;
     kubectl(args: string[]): Promise<string>;
@@ -75,6 +77,7 @@ export async function startFreshCluster(): Promise<Cluster> {
     await cluster("up");
     const startSeconds = (Date.now() - started) / 1000;
     const kubeconfig = await cluster("kubeconfig");
+    const auditLog = await cluster("audit-log");
     const env = { ...process.env, KUBECONFIG: kubeconfig, PATH: `${path.join(clusterDir, "bin")}:${process.env.PATH}` };
 
     const kubectl = async (args: string[]) => {
@@ -90,6 +93,7 @@ export async function startFreshCluster(): Promise<Cluster> {
     };
     return {
         kubeconfig,
+        auditLog,
         startSeconds,
         kubectl,
         list,

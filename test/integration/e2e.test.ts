@@ -9,6 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
 import { defaultNamespaces } from "../../model/namespaces";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
+
+/** The fields of a Kubernetes audit event (audit.k8s.io/v1) the audit test reads. */
+interface AuditEvent {
+    level: string;
+    verb: string;
+    objectRef?: { resource?: string; namespace?: string; name?: string };
+    responseStatus?: { code?: number };
+    annotations?: Record<string, string>;
+    requestObject?: unknown;
+}
 import { createWorkspace, pulumiEnv, RunResult, Workspace } from "./harness";
 
 const stack = "e2e";
@@ -272,6 +282,22 @@ describe("e2e stack against a real API server", () => {
         expect(await cluster.kubectl(["apply", "--dry-run=server", "-f", file])).toMatch(
             /pod\/compliant created \(server dry run\)/,
         );
+    });
+
+    it("audits with the platform's policy: the refused pod with its admission failure, Secrets without their content", () => {
+        const events = readFileSync(cluster.auditLog, "utf8")
+            .split("\n")
+            .filter((l) => l.trim() !== "")
+            .map((l) => JSON.parse(l) as AuditEvent);
+        const refusal = events.find((e) => e.objectRef?.resource === "pods" && e.objectRef.name === "unsafe-latest" && e.verb === "create");
+        expect(refusal?.responseStatus?.code, "the refused create of unsafe-latest").toBe(403);
+        expect(refusal?.annotations?.["validation.policy.admission.k8s.io/validation_failure"]).toContain("azora-image-no-latest-tag");
+        const secretWrites = events.filter((e) => e.objectRef?.resource === "secrets" && e.objectRef.namespace === defaultNamespaces.services && e.verb === "create");
+        expect(secretWrites.length, "the platform's Secrets are created, and audited").toBeGreaterThan(0);
+        for (const e of secretWrites) {
+            expect(e.level).toBe("Metadata");
+            expect(e.requestObject).toBeUndefined();
+        }
     });
 
     it("a second up reports no changes", async () => {

@@ -26,9 +26,10 @@ const passphrase = "azora-e2e";
 const ourNamespaces = ["azora", "azora-observability", "azora-logging"];
 const managed = "app.kubernetes.io/managed-by=pulumi";
 const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
-// Everything the stack makes: 259, plus the admission component and its 36 policies with their bindings,
-// plus the ConfigMaps of the two cluster dashboards (compute resources, node overview).
-const resourceCount = 334;
+// Everything the stack makes: 259, plus the admission component and its 36 policies with their bindings
+// (73), the ConfigMaps of the two cluster dashboards (2), and the cluster exporters (16: kube-state-metrics
+// and the node exporter with their components, accounts, RBAC, Services, NetworkPolicies, PDB and HPA).
+const resourceCount = 350;
 
 let cluster: Cluster;
 let ws: Workspace;

@@ -6,7 +6,7 @@ import { parseAllDocuments, stringify } from "yaml";
 /** Every rendered object file, plus a CRD stub for each custom kind among them (see below). */
 export function copyRenderedObjects(renderDir: string, objectsDir: string): { files: number; crdStubs: string[] } {
     mkdirSync(objectsDir, { recursive: true });
-    const builtinGroups = /^(v1|apps\/v1|batch\/v1|policy\/v1|autoscaling\/v2|networking\.k8s\.io\/v1|rbac\.authorization\.k8s\.io\/v1|apiextensions\.k8s\.io\/v1|storage\.k8s\.io\/v1|scheduling\.k8s\.io\/v1|coordination\.k8s\.io\/v1|admissionregistration\.k8s\.io\/v1)$/;
+    const builtinGroups = /^(v1|apps\/v1|batch\/v1|policy\/v1|autoscaling\/v2|networking\.k8s\.io\/v1|rbac\.authorization\.k8s\.io\/v1|apiextensions\.k8s\.io\/v1|storage\.k8s\.io\/v1|scheduling\.k8s\.io\/v1|coordination\.k8s\.io\/v1)$/;
     const custom = new Map<string, { group: string; version: string; kind: string; namespaced: boolean }>();
     let files = 0;
     const walk = (d: string) => {
@@ -29,6 +29,8 @@ export function copyRenderedObjects(renderDir: string, objectsDir: string): { fi
     walk(renderDir);
     // ConfigGroup v2 must know each custom kind's scope; offline (render mode) it can only learn it from
     // a CRD in the same group (pulumi-kubernetes#3176/#4394), so a minimal CRD per custom kind is added.
+    // The admission kinds count as custom here: the provider's offline scope table does not list
+    // ValidatingAdmissionPolicy(Binding), so the floor could not register the admission policies.
     const crdStubs: string[] = [];
     for (const c of custom.values()) {
         const plural = `${c.kind.toLowerCase()}s`;

@@ -8,6 +8,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
 import { defaultNamespaces } from "../../model/namespaces";
+import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
 
 /** The fields of a Kubernetes audit event (audit.k8s.io/v1) the audit test reads. */
@@ -100,14 +101,20 @@ describe("e2e stack against a real API server", () => {
             await new Promise((r) => setTimeout(r, 2000));
             deployments = await ours("deployments");
         }
-        expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...catalog.map((s) => s.name), "otel-collector"].sort());
+        expect(deployments.map((d) => d.metadata.name).sort()).toEqual(
+            [...catalog.map((s) => s.name), stackWorkloads.otelCollector.name, clusterExporters.kubeStateMetrics.name].sort(),
+        );
         for (const d of deployments) expect(rolledOut(d), `${d.metadata.name}: ${JSON.stringify(d.status)}`).toBe(true);
         const statefulSets = await ours("statefulsets");
         expect(statefulSets.map((s) => s.metadata.name).sort()).toEqual(["alertmanager", "grafana", "jaeger", "loki", "prometheus"]);
         for (const s of statefulSets) expect(s.status?.readyReplicas, s.metadata.name).toBe(s.spec?.replicas);
-        const [shipper] = await ours("daemonsets");
-        expect(shipper.status?.numberReady).toBe(3);
-        expect(shipper.status?.desiredNumberScheduled).toBe(3);
+        // One pod per fake node (three zones) for each node agent.
+        const daemonSets = await ours("daemonsets");
+        expect(daemonSets.map((d) => d.metadata.name).sort()).toEqual([stackWorkloads.logShipper.name, clusterExporters.nodeExporter.name].sort());
+        for (const d of daemonSets) {
+            expect(d.status?.numberReady, d.metadata.name).toBe(3);
+            expect(d.status?.desiredNumberScheduled, d.metadata.name).toBe(3);
+        }
     });
 
     it("runs each migration Job to completion before its Deployment is created", async () => {

@@ -1,8 +1,11 @@
 // Security monitoring: failed sign-ins, 401/403/429 by service, rate-limit hits against each
-// service's catalog tier, the routes drawing the most denials, and the auth-failure log lines.
+// service's catalog tier, the routes drawing the most denials, the clients the log-derived counters
+// single out (what AzoraAuthFailureBurst and AzoraAccessDeniedBurst fire on), and the auth-failure
+// log lines.
 
 import type { ServiceSpec } from "../model/catalog";
 import { http, lokiServiceLabel, security } from "../model/metrics";
+import { clientLabel, failedOutcome, logFields, logSignalMetric, securityEvents } from "../model/log-events";
 import { assemble, logql, logsPanel, promql, statPanel, tablePanel, timeseriesPanel } from "./panels";
 import { jobsOf, oneOf, RATE } from "./promql";
 import { units, type dashboard } from "./sdk";
@@ -18,7 +21,10 @@ export function securityMonitoring(services: readonly ServiceSpec[]): dashboard.
     const attempts = `sum(rate(${security.authAttempts}{${jobs}}[${RATE}]))`;
     const failed = `sum(rate(${security.authAttempts}{${jobs}, outcome="failed"}[${RATE}]))`;
     const streams = `{${lokiServiceLabel}=~${oneOf(services.map((s) => s.name))}}`;
-    const authFailureLines = `${streams} | json | __error__="" | event="auth_attempt" | outcome="failed"`;
+    const authFailureLines = `${streams} | json | __error__="" | ${logFields.event}="${securityEvents.authAttempt}" | ${logFields.outcome}="${failedOutcome}"`;
+    const apps = `${lokiServiceLabel}=~${oneOf(services.map((s) => s.name))}`;
+    const byClient = (metric: string): string =>
+        `topk(10, sum by (${lokiServiceLabel}, ${clientLabel}) (increase(${metric}{${apps}, ${clientLabel}!=""}[$__range])))`;
     const tiers = services.map((s) => `${s.name} ${s.rateLimitPerMinute}/min`).join(", ");
 
     const summary = [
@@ -62,7 +68,8 @@ export function securityMonitoring(services: readonly ServiceSpec[]): dashboard.
         }),
         timeseriesPanel({
             title: "Sign-in failure ratio vs last week",
-            description: "Failed / all sign-ins now and at the same time a week ago; a gap points at credential stuffing or a broken client.",
+            description:
+                "Failed / all sign-ins now and at the same time a week ago; a gap points at credential stuffing or a broken client.",
             queries: [
                 promql(`${failed} / ${attempts}`, "now"),
                 promql(
@@ -80,9 +87,7 @@ export function securityMonitoring(services: readonly ServiceSpec[]): dashboard.
         timeseriesPanel({
             title: `${d.status} by service`,
             description: `Responses per second with status ${d.status} (${d.meaning}), per service.`,
-            queries: [
-                promql(`sum by (job) (rate(${http.requests}{${jobs}, status_code="${d.status}"}[${RATE}]))`, "{{job}}"),
-            ],
+            queries: [promql(`sum by (job) (rate(${http.requests}{${jobs}, status_code="${d.status}"}[${RATE}]))`, "{{job}}")],
             unit: units.RequestsPerSecond,
         }),
     );
@@ -110,12 +115,49 @@ export function securityMonitoring(services: readonly ServiceSpec[]): dashboard.
         }),
     ];
 
+    const clients = [
+        tablePanel({
+            title: "Clients with the most failed sign-ins (time range)",
+            description:
+                "Failed sign-ins per client address and service over the dashboard's time range, counted by the log shipper from the " +
+                "services' JSON logs (what AzoraAuthFailureBurst fires on).",
+            queries: [promql(byClient(logSignalMetric("authFailures")), undefined, { instant: true, table: true })],
+            hideColumns: ["Time"],
+            width: 12,
+        }),
+        tablePanel({
+            title: "Clients most often denied (time range)",
+            description:
+                "Authorisation refusals per client address and service over the dashboard's time range, from the services' JSON logs " +
+                "(what AzoraAccessDeniedBurst fires on).",
+            queries: [promql(byClient(logSignalMetric("accessDenied")), undefined, { instant: true, table: true })],
+            hideColumns: ["Time"],
+            width: 12,
+        }),
+        timeseriesPanel({
+            title: "Error log lines by service",
+            description:
+                "Error and fatal log lines per second per service, counted by the log shipper (what AzoraErrorLogSurge fires on).",
+            queries: [
+                promql(
+                    `sum by (${lokiServiceLabel}) (rate(${logSignalMetric("errorLines")}{${apps}}[${RATE}]))`,
+                    `{{${lokiServiceLabel}}}`,
+                ),
+            ],
+            unit: units.Short,
+            width: 24,
+        }),
+    ];
+
     const logs = [
         timeseriesPanel({
             title: "Auth-failure log lines by service",
             description: "Failed authentication events logged per service (Loki).",
             queries: [
-                logql(`sum by (${lokiServiceLabel}) (count_over_time(${authFailureLines} [$__interval]))`, `{{${lokiServiceLabel}}}`),
+                logql(
+                    `sum by (${lokiServiceLabel}) (count_over_time(${authFailureLines} [$__interval]))`,
+                    `{{${lokiServiceLabel}}}`,
+                ),
             ],
             unit: units.Short,
             width: 24,
@@ -137,6 +179,7 @@ export function securityMonitoring(services: readonly ServiceSpec[]): dashboard.
             { title: "Authentication", panels: authentication },
             { title: "HTTP denials (401 / 403 / 429)", panels: httpDenials },
             { title: "Rate limiting and offending routes", panels: rateLimiting },
+            { title: "Clients and error lines (log-derived)", panels: clients },
             { title: "Logs", panels: logs },
         ],
     });

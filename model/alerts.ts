@@ -27,6 +27,9 @@ const serviceAlertNames = [
     "AzoraEnrollmentFailures",
     "AzoraBusinessOperationFailures",
     "AzoraRequestRateAnomaly",
+    "AzoraErrorLogSurge",
+    "AzoraAuthFailureBurst",
+    "AzoraAccessDeniedBurst",
 ] as const;
 
 const sloAlertNames = ["AzoraAvailabilityBudgetBurn", "AzoraLatencyBudgetBurn"] as const;

@@ -119,7 +119,7 @@ export function gatewayAuthRules(rb: RuleBuilder<Http>, s: ServiceSpec): Rule[] 
 }
 
 /** The services counting sign-ins: those raising AzoraAuthFailureRateHigh. */
-function authOwners(services: readonly ServiceSpec[]): ServiceSpec[] {
+export function authOwners(services: readonly ServiceSpec[]): ServiceSpec[] {
     return services.filter((s) => s.businessMetrics.some((m) => businessPolicyFor(m).alert === "AzoraAuthFailureRateHigh"));
 }
 

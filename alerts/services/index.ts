@@ -8,7 +8,8 @@ import type { RuleGroup } from "../core/types";
 import { availabilityRules, availabilityRunbooks } from "./availability";
 import { businessRules, businessRunbooks } from "./business";
 import { databaseRules, databaseRunbooks } from "./database";
-import { gatewayAuthRules, httpRules, httpRunbooks } from "./http";
+import { authOwners, gatewayAuthRules, httpRules, httpRunbooks } from "./http";
+import { errorLogRules, logEventRunbooks, securityLogRules } from "./log-events";
 import { memoryRules, memoryRunbooks } from "./memory";
 import { trafficRules, trafficRunbooks } from "./traffic";
 
@@ -19,6 +20,7 @@ export const serviceRunbooks = {
     ...memoryRunbooks,
     ...businessRunbooks,
     ...trafficRunbooks,
+    ...logEventRunbooks,
 };
 
 /** The per-service rule groups (file azora-services.rules.yaml). */
@@ -32,6 +34,7 @@ export function serviceRuleGroups(
         if (bytes === undefined) throw new Error(`memoryLimitBytes has no limit for service "${s.name}"`);
         return bytes;
     };
+    const signsIn = new Set(authOwners(services).map((s) => s.name));
     return [
         { name: "azora-service-availability", rules: services.flatMap((s) => forJob(s.name, availabilityRules(rb, s))) },
         {
@@ -51,5 +54,11 @@ export function serviceRuleGroups(
         },
         { name: "azora-service-business", rules: services.flatMap((s) => forJob(s.name, businessRules(rb, s))) },
         { name: "azora-service-traffic", rules: services.flatMap((s) => forJob(s.name, trafficRules(rb, s))) },
+        {
+            name: "azora-service-log-events",
+            rules: services.flatMap((s) =>
+                forJob(s.name, [...errorLogRules(rb, s), ...securityLogRules(rb, s, signsIn.has(s.name))]),
+            ),
+        },
     ].filter((g) => g.rules.length > 0);
 }

@@ -11,6 +11,7 @@ import { containerPorts, type StackPlacement, StackWorkload } from "./workload";
 import { auditStream } from "../../model/metrics";
 import { observabilityWorkloads as w } from "../../model/workloads";
 import { images } from "./images";
+import { signalFieldExpressions, signalStages } from "./log-signals";
 
 export interface LogShipperArgs extends StackPlacement {
     /** Loki's push endpoint, e.g. http://loki.<ns>.svc.cluster.local:3100/loki/api/v1/push. */
@@ -86,7 +87,7 @@ loki.process "pods" {
 
   // Audit events ("${auditStream.field}": true in the JSON line) go to their own stream, kept longer by Loki.
   stage.json {
-    expressions = { audit_event = "${auditStream.field}" }
+    expressions = { ${[`audit_event = "${auditStream.field}"`, ...signalFieldExpressions()].join(", ")} }
   }
 
   stage.template {
@@ -94,18 +95,15 @@ loki.process "pods" {
     template = "{{ if eq .audit_event \\"true\\" }}${auditStream.audit}{{ else }}${auditStream.ordinary}{{ end }}"
   }
 
+${signalStages()}
+
   stage.labels {
     values = {
       namespace = "",
       pod       = "",
       container = "",
-      app       = "",
       ${auditStream.label} = "",
     }
-  }
-
-  stage.label_drop {
-    values = ["filename"]
   }
 }
 

@@ -1,5 +1,6 @@
 // Loki, single binary (-target=all) on the filesystem with a TSDB index. Retention is enforced by
-// the compactor: limits_config.retention_period alone deletes nothing.
+// the compactor: limits_config.retention_period alone deletes nothing. No ruler: the log-based alerts
+// run in Prometheus on counters the log shipper derives (model/log-events.ts explains why).
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ResourceSpec } from "../../model/catalog";

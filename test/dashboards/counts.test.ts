@@ -29,8 +29,8 @@ describe("dashboard counts", () => {
         const services = [gateway, findService(catalog, "auth-service")];
         expect(dashboardCounts({ services })).toEqual({
             dashboards: 7,
-            panels: 13 + 15 + 11 + 15 + 4 + 16 + 8,
-            rows: 3 + 2 + 4 + 5 + 2 + 4 + 3,
+            panels: 13 + 15 + 11 + 18 + 4 + 16 + 8,
+            rows: 3 + 2 + 4 + 6 + 2 + 4 + 3,
             byDashboard: {
                 // Rows Platform (6 stats), Services (6 panels), Alerts (1 table): the same for any catalog.
                 "azora-system-overview.json": { title: "Azora / System overview", panels: 13, rows: 3 },
@@ -40,8 +40,9 @@ describe("dashboard counts", () => {
                 // Call graph: 2 panels for the one caller + "Calls to undeclared targets"; External
                 // providers 3; Database pools 2; Traces 3.
                 "azora-dependencies.json": { title: "Azora / Dependencies and providers", panels: 3 + 3 + 2 + 3, rows: 4 },
-                // Summary 6, Authentication 2, HTTP denials 3, Rate limiting 2, Logs 2: the same for any catalog.
-                "azora-security.json": { title: "Azora / Security monitoring", panels: 15, rows: 5 },
+                // Summary 6, Authentication 2, HTTP denials 3, Rate limiting 2, log-derived Clients and error
+                // lines 3, Logs 2: the same for any catalog.
+                "azora-security.json": { title: "Azora / Security monitoring", panels: 18, rows: 6 },
                 // Summary (2 stats) and one row of 2 panels for auth-service's one business metric.
                 "azora-business-metrics.json": { title: "Azora / Business metrics", panels: 2 + 2, rows: 2 },
                 // Cluster, namespace, workload and pod rows of 4 panels each: the same for any catalog.

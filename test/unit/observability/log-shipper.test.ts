@@ -3,7 +3,21 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { alloyConfig, LogShipper, logShipperExemption } from "../../../components/observability/log-shipper";
 import { images } from "../../../components/observability/images";
-import { configText, container, list, object, Obj, podSpec, recordResources, selectorOf, settle, strings, T, text } from "../harness";
+import { type LogSignal, logSignalMetric, logSignals } from "../../../model/log-events";
+import {
+    configText,
+    container,
+    list,
+    object,
+    Obj,
+    podSpec,
+    recordResources,
+    selectorOf,
+    settle,
+    strings,
+    T,
+    text,
+} from "../harness";
 
 const ns = "azora-observability";
 const push = `http://loki.${ns}.svc.cluster.local:3100/loki/api/v1/push`;
@@ -87,21 +101,65 @@ describe("log shipper pipeline", () => {
     });
 
     it("labels streams with namespace, pod, container and app, and drops the file name", () => {
-        expect(config()).toMatch(/stage\.labels \{\s+values = \{\s+namespace = "",\s+pod\s+= "",\s+container = "",\s+app\s+= "",/);
+        expect(config()).toMatch(/stage\.labels \{\s+values = \{ app = "" \}/);
+        expect(config()).toMatch(/stage\.labels \{\s+values = \{\s+namespace = "",\s+pod\s+= "",\s+container = "",/);
         expect(config()).toContain('values = ["filename"]');
     });
 
-    it("files a JSON line with \"audit\": true under stream=audit, every other line under stream=app", () => {
+    it('files a JSON line with "audit": true under stream=audit, every other line under stream=app', () => {
         const text = alloyConfig(push, "dev");
-        expect(text).toContain('expressions = { audit_event = "audit" }');
+        expect(text).toMatch(/expressions = \{ audit_event = "audit"[,}]/);
         expect(text).toContain('template = "{{ if eq .audit_event \\"true\\" }}audit{{ else }}app{{ end }}"');
         expect(text).toMatch(/stage\.labels \{[^}]*stream = ""/s);
+    });
+
+    it("reads the log contract's fields from each JSON line", () => {
+        expect(alloyConfig(push, "dev")).toContain(
+            'expressions = { audit_event = "audit", level = "level", event = "event", outcome = "outcome", client = "client_ip" }',
+        );
+    });
+
+    it("counts error lines and security events into the counters the log alerts read", () => {
+        const text = alloyConfig(push, "dev");
+        for (const signal of Object.keys(logSignals) as LogSignal[]) {
+            const c = logSignals[signal];
+            expect(`${/prefix\s+= "([^"]+)"/.exec(text)?.[1] ?? ""}${c.name}`).toBe(logSignalMetric(signal));
+            expect(text).toMatch(
+                new RegExp(`name\\s+= "${c.name}"[^}]*source\\s+= "signal_${c.name}"[^}]*max_idle_duration = "${c.idle}"`, "s"),
+            );
+        }
+        expect(text).toContain('template = "{{ if eq .level \\"error\\" \\"fatal\\" }}true{{ end }}"');
+        expect(text).toContain(
+            'template = "{{ if and (eq .event \\"auth_attempt\\") (eq .outcome \\"failed\\") }}true{{ end }}"',
+        );
+        expect(text).toContain('template = "{{ if eq .event \\"access_denied\\" }}true{{ end }}"');
+    });
+
+    it("counts per service while the entry carries only the service label, per client with the client too, and never ships the client to Loki", () => {
+        const text = alloyConfig(push, "dev");
+        const at = (needle: string | RegExp): number => (typeof needle === "string" ? text.indexOf(needle) : text.search(needle));
+        const appOnly = at(/values = \{ app = "" \}/);
+        const noFile = at('values = ["filename"]');
+        const perService = at('name              = "error_lines_total"');
+        const client = at(/values = \{ client = "client" \}/);
+        const perClient = at('name              = "auth_failures_total"');
+        const clientDropped = at('values = ["client"]');
+        const streamLabels = at(/namespace = "",/);
+        expect([appOnly, noFile, perService, client, perClient, clientDropped, streamLabels].every((i) => i > 0)).toBe(true);
+        expect(appOnly).toBeLessThan(perService);
+        expect(noFile).toBeLessThan(perService);
+        expect(perService).toBeLessThan(client);
+        expect(client).toBeLessThan(perClient);
+        expect(perClient).toBeLessThan(clientDropped);
+        expect(clientDropped).toBeLessThan(streamLabels);
     });
 
     it("extracts namespace, pod and container from a CRI log path", () => {
         const expr = /expression = "(\^\/var\/log\/pods[^"]+)"/.exec(alloyConfig(push, "dev"))?.[1] ?? "";
         const re = new RegExp(expr.replace(/\\\\/g, "\\").replace(/\(\?P</g, "(?<"));
-        const m = re.exec("/var/log/pods/azora_api-gateway-7c9d8b6f5-q2w4z_0b5e6c1e-1d2f-4a3b-9c8d-7e6f5a4b3c2d/api-gateway/0.log");
+        const m = re.exec(
+            "/var/log/pods/azora_api-gateway-7c9d8b6f5-q2w4z_0b5e6c1e-1d2f-4a3b-9c8d-7e6f5a4b3c2d/api-gateway/0.log",
+        );
         expect(m?.groups).toEqual({ namespace: "azora", pod: "api-gateway-7c9d8b6f5-q2w4z", container: "api-gateway" });
     });
 

@@ -1,0 +1,3 @@
+module azora.local/alloy-stages
+
+go 1.26

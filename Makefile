@@ -46,6 +46,12 @@ toolchain: ## build the pinned Pulumi CLI, language host and provider plugins (c
 cluster-tools: ## build the pinned kube-apiserver/-controller-manager/-scheduler, kubectl, etcd, kwok (cached)
 	bash scripts/cluster.sh build
 
+# Prometheus, promtool, Alertmanager and amtool at the releases of the stack's images, for the live suite.
+# Cache: AZORA_OBSERVABILITY_DIR (default ~/.cache/azora-platform/observability); see scripts/observability.sh.
+.PHONY: observability-tools
+observability-tools: ## build the pinned Prometheus, promtool, Alertmanager and amtool (cached)
+	bash scripts/observability.sh build
+
 .PHONY: cluster-up
 cluster-up: ## start the local e2e cluster (builds what is missing; idempotent) and print its kubeconfig path
 	bash scripts/cluster.sh up
@@ -61,7 +67,7 @@ e2e-up: deps toolchain cluster-up ## pulumi up of the e2e stack into the local c
 		pulumi up --yes --stack e2e --skip-preview --suppress-progress
 
 .PHONY: tools
-tools: ## install promtool and amtool (Debian packages prometheus, prometheus-alertmanager)
+tools: ## install shellcheck (Debian package)
 	bash scripts/tools.sh
 
 .PHONY: stack
@@ -104,7 +110,7 @@ dead-code: deps ## knip: no unused file, export, type or dependency
 	knip
 
 .PHONY: test
-test: deps toolchain tools cluster-tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration, e2e
+test: deps toolchain tools cluster-tools observability-tools check ## every test: unit, policies, promtool/amtool, docs, real-engine integration, live observability, e2e
 	vitest run --project unit --project policies --project generators --project tools
 	vitest run --project integration --no-file-parallelism
 

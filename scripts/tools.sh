@@ -1,22 +1,18 @@
 #!/usr/bin/env bash
-# promtool and amtool check the alert rules and the Alertmanager config for real; shellcheck
-# checks the workflows' run steps through actionlint.
+# Installs shellcheck, which checks the scripts and, through actionlint, the workflows' run steps. (promtool, amtool,
+# Prometheus and Alertmanager are built at the stack's image releases by scripts/observability.sh.)
 set -euo pipefail
-if command -v promtool >/dev/null && command -v amtool >/dev/null && command -v shellcheck >/dev/null; then
-  echo "tools: $(promtool --version 2>&1 | head -1); $(amtool --version 2>&1 | head -1)"
+if command -v shellcheck >/dev/null; then
+  echo "tools: $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "tools: promtool/amtool/shellcheck missing — run: sudo apt-get install -y prometheus prometheus-alertmanager shellcheck" >&2
+  echo "tools: shellcheck missing — run: sudo apt-get install -y shellcheck" >&2
   exit 1
 fi
-echo "tools: installing Debian packages prometheus, prometheus-alertmanager and shellcheck"
+echo "tools: installing the Debian package shellcheck"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager shellcheck >/dev/null \
-  || { echo "tools: apt-get install prometheus prometheus-alertmanager shellcheck failed — check the Debian mirror and retry" >&2; exit 1; }
-# The packages start daemons on install where an init system runs; the tests need only the CLIs.
-for svc in prometheus prometheus-alertmanager prometheus-node-exporter; do
-  (service "$svc" stop || true) >/dev/null 2>&1
-done
-echo "tools: $(promtool --version 2>&1 | head -1); $(amtool --version 2>&1 | head -1)"
+apt-get install -y -qq --no-install-recommends shellcheck >/dev/null \
+  || { echo "tools: apt-get install shellcheck failed — check the Debian mirror and retry" >&2; exit 1; }
+echo "tools: $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"

@@ -156,7 +156,7 @@ export const observabilitySchema = z.strictObject({
                                     error: "no credentials in the URL (user info or query string): it is kept in a ConfigMap; use bearerToken",
                                 })
                                 .describe(
-                                    "Receiver of Alertmanager's webhook JSON. Kept in plain config, so it must carry no credential: the toolchain's amtool (0.25) cannot check `url_file`, which Alertmanager has only since 0.26.",
+                                    "Receiver of Alertmanager's webhook JSON. It ends up in alertmanager.yml, a ConfigMap, so it must carry no credential: authenticate with `bearerToken`, read from a Secret file.",
                                 ),
                             severities: severityClassList(["critical", "warning"]).describe(
                                 "Severity classes posted to the webhook.",

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { receiverNames } from "../../alerts";
 import { amConfig, deadMansSwitchUrl, slackInputs, writeConfig } from "./alertmanager-fixtures";
 import { installHint, requireTool, run } from "./support";
+import { pinned } from "../binaries";
 
 async function routeOf(configFile: string, labels: Record<string, string>): Promise<string> {
     const r = await run("amtool", [
@@ -25,7 +26,7 @@ async function routeOf(configFile: string, labels: Record<string, string>): Prom
 
 
 describe("alertmanager.yml with the Slack receiver", () => {
-    it("amtool is installed (apt-get install -y prometheus prometheus-alertmanager)", async () => {
+    it("amtool is built (bash scripts/observability.sh build)", async () => {
         await requireTool("amtool");
     });
 
@@ -187,7 +188,7 @@ describe("inhibition in a running Alertmanager", () => {
         const port = await freePort();
         base = `http://127.0.0.1:${port}`;
         child = spawn(
-            "prometheus-alertmanager",
+            pinned("alertmanager"),
             [`--config.file=${file}`, `--storage.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address="],
             { stdio: ["ignore", "pipe", "pipe"] },
         );
@@ -196,7 +197,7 @@ describe("inhibition in a running Alertmanager", () => {
         started.stderr?.on("data", (d: Buffer) => (logs += d.toString()));
         let failure: Error | undefined;
         started.once("error", (e: NodeJS.ErrnoException) => {
-            failure = e.code === "ENOENT" ? new Error(`prometheus-alertmanager is not installed. Install it with: ${installHint}`) : e;
+            failure = e.code === "ENOENT" ? new Error(`alertmanager is not built. Build it with: ${installHint}`) : e;
         });
         started.once("exit", (code) => {
             failure ??= new Error(`Alertmanager exited with code ${code}:\n${logs}`);

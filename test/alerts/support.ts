@@ -9,8 +9,9 @@ import { afterAll } from "vitest";
 import { catalog, memoryLimitBytes } from "../../model/catalog";
 import { observabilitySchema } from "../../components/config/schema";
 import { type AlertInputs, renderRuleFiles } from "../../alerts";
+import { buildHint, pinned } from "../binaries";
 
-export const installHint = "apt-get install -y prometheus prometheus-alertmanager";
+export { buildHint as installHint } from "../binaries";
 
 /** The base URL the hand-written promtool cases expect: the stack default. */
 export const runbookBaseUrl: string = observabilitySchema.shape.runbookBaseUrl.parse(undefined);
@@ -43,15 +44,15 @@ export interface RunResult {
     output: string;
 }
 
-type Tool = "promtool" | "amtool" | "prometheus-alertmanager";
+type Tool = "promtool" | "amtool";
 
 /**
- * Runs a tool to completion without blocking the test worker's event loop; rejects (failing the
- * test) with the install command when the tool is not installed.
+ * Runs a pinned tool (test/binaries.ts) to completion without blocking the test worker's event
+ * loop; fails the test with the build command when the tool is not built.
  */
 export function run(tool: Tool, args: string[], cwd?: string, timeoutMs = 120_000): Promise<RunResult> {
     return new Promise((resolvePromise, reject) => {
-        const child = spawn(tool, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(pinned(tool), args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -61,7 +62,7 @@ export function run(tool: Tool, args: string[], cwd?: string, timeoutMs = 120_00
             clearTimeout(timer);
             reject(
                 err.code === "ENOENT"
-                    ? new Error(`${tool} is not installed (not on PATH). Install it with: ${installHint}`)
+                    ? new Error(`${tool} is not built. Build it with: ${buildHint}`)
                     : err,
             );
         });
@@ -81,7 +82,7 @@ export function run(tool: Tool, args: string[], cwd?: string, timeoutMs = 120_00
 export async function requireTool(tool: Tool): Promise<void> {
     const r = await run(tool, ["--version"]);
     if (r.status !== 0 || !/version \d+\.\d+/.test(r.output)) {
-        throw new Error(`${tool} --version exited ${r.status} without a version (${r.output.trim()}); reinstall it with: ${installHint}`);
+        throw new Error(`${tool} --version exited ${r.status} without a version (${r.output.trim()}); rebuild it with: ${buildHint}`);
     }
 }
 

@@ -8,14 +8,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { Json, QueryRef } from "../../dashboards/inspect";
+import { buildHint, pinned } from "../binaries";
 
-const PROMTOOL_INSTALL_HINT =
-    "promtool (Prometheus' rule checker) is needed to parse the dashboards' PromQL and is not on PATH. " +
-    "Install it with `apt-get update && apt-get install -y prometheus` (Debian/Ubuntu; provides /usr/bin/promtool), " +
-    "or put the promtool binary from https://prometheus.io/download/ on PATH.";
+const PROMTOOL_INSTALL_HINT = `promtool (Prometheus' rule checker, at the release the stack deploys) parses the dashboards' PromQL — build it with: ${buildHint}`;
+
+/** promtool's path, or undefined when it is not built. */
+function promtool(): string | undefined {
+    try {
+        return pinned("promtool");
+    } catch {
+        return undefined;
+    }
+}
 
 export function promtoolVersion(): { ok: true; version: string } | { ok: false; message: string } {
-    const run = spawnSync("promtool", ["--version"], { encoding: "utf8" });
+    const bin = promtool();
+    if (!bin) return { ok: false, message: PROMTOOL_INSTALL_HINT };
+    const run = spawnSync(bin, ["--version"], { encoding: "utf8" });
     if (run.error || run.status !== 0) return { ok: false, message: PROMTOOL_INSTALL_HINT };
     return { ok: true, version: (run.stdout || run.stderr).split("\n")[0].trim() };
 }
@@ -74,7 +83,9 @@ export function promtoolProblems(checks: readonly PromqlCheck[]): string[] {
         const file = join(dir, "dashboard-queries.rules.yml");
         const rules = checks.map((c, n) => ({ record: `dashboard:check:${n}`, expr: c.expr }));
         writeFileSync(file, stringify({ groups: [{ name: "dashboard-queries", rules }] }, { lineWidth: 0 }));
-        const run = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
+        const bin = promtool();
+        if (!bin) throw new Error(PROMTOOL_INSTALL_HINT);
+        const run = spawnSync(bin, ["check", "rules", file], { encoding: "utf8" });
         if (run.error) throw new Error(`${PROMTOOL_INSTALL_HINT} (${run.error.message})`);
         if (run.status === 0) return [];
         const output = `${run.stdout}\n${run.stderr}`;

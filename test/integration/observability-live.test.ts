@@ -1,0 +1,361 @@
+// The observability stack's configuration loaded by the real binaries, at the images' releases
+// (scripts/observability.sh), and an alert carried end to end on 127.0.0.1: the local stack is
+// rendered by `pulumi up` (with Slack, an incident webhook and a dead man's switch configured, as an
+// environment would), each pod's files are laid out under a temporary directory and its addresses
+// mapped to loopback (test/live/loopback.ts, the only transformation), then promtool and amtool check the
+// files, and Prometheus — the rendered rules, scraping an exporter that serves kube-state-metrics
+// series — fires alerts through Alertmanager's rendered routing tree to a receiver the test runs.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { images } from "../../components/observability/images";
+import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
+import { labelKeys } from "../../model/labels";
+import { clusterExporters } from "../../model/workloads";
+import { createWorkspace, type Manifest, readRendered, type Workspace } from "./harness";
+import { discoverOnLoopback, layOutPod, listenOnLoopback, type Loopback, type LoopbackPod } from "../live/loopback";
+import { eventually, freePort, type Notification, type Running, start, startExporter, startReceiver } from "../live/processes";
+import { pinned, type PinnedBinary } from "../binaries";
+
+const passphrase = "azora-local";
+/** The receivers an environment would configure; the loopback map points them at the test's receiver. */
+const slackWebhook = "https://hooks.slack.com/services/T0000/B0000/live-suite";
+const incidentWebhook = "https://incidents.azora.example/alertmanager";
+const heartbeat = "https://heartbeat.azora.example/azora-local";
+const channels = { main: "#azora-alerts", critical: "#azora-oncall" } as const;
+const serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+let ws: Workspace;
+let root: string;
+let manifests: Manifest[];
+let map: Omit<Loopback, "paths">;
+let prometheusPod: LoopbackPod;
+let alertmanagerPod: LoopbackPod;
+const ports = { prometheus: 0, alertmanager: 0, receiver: 0, exporter: 0 };
+const running: Running[] = [];
+let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
+let exporter: Awaited<ReturnType<typeof startExporter>> | undefined;
+
+const argValue = (args: string[], flag: string): string => {
+    const a = args.find((x) => x.startsWith(`${flag}=`));
+    if (!a) throw new Error(`no ${flag} among ${args.join(" ")}`);
+    return a.slice(flag.length + 1);
+};
+const tool = (name: PinnedBinary, args: string[]): { code: number; output: string } => {
+    try {
+        return {
+            code: 0,
+            output: execFileSync(pinned(name), args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+        };
+    } catch (e) {
+        const err = e as { status?: number; stdout?: string; stderr?: string };
+        return { code: err.status ?? -1, output: `${err.stdout ?? ""}${err.stderr ?? ""}` };
+    }
+};
+
+/** A self-signed CA for the ServiceAccount mount Prometheus's kubelet jobs read (they have no target here). */
+function serviceAccountFiles(dir: string): Record<string, string> {
+    execFileSync(
+        "openssl",
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=live-suite-ca",
+            "-keyout",
+            path.join(dir, "ca.key"),
+            "-out",
+            path.join(dir, "ca.pem"),
+        ],
+        { stdio: "ignore" },
+    );
+    return { token: "live-suite-token", "ca.crt": readFileSync(path.join(dir, "ca.pem"), "utf8") };
+}
+
+beforeAll(async () => {
+    for (const b of ["prometheus", "promtool", "alertmanager", "amtool"] as const) pinned(b);
+    root = mkdtempSync(path.join(tmpdir(), "azora-live-"));
+    ws = createWorkspace("azora-live-");
+    await ws.initStack("local", passphrase);
+    ws.editStack("local", (config) => {
+        const obs = config["azora-platform:observability"] as { alertmanager: Record<string, unknown> };
+        obs.alertmanager.receiver = { type: "slack", channel: channels.main, criticalChannel: channels.critical };
+        obs.alertmanager.escalation = { webhook: { url: incidentWebhook, severities: ["critical"] } };
+        obs.alertmanager.deadMansSwitchUrl = heartbeat;
+    });
+    const secret = await ws.run(
+        ["config", "set", "--secret", "--path", "secrets.slackWebhookUrl", slackWebhook, "--stack", "local"],
+        { passphrase },
+    );
+    expect(secret.code, secret.output).toBe(0);
+    const up = await ws.run(["up", "--yes", "--skip-preview", "--stack", "local"], { passphrase });
+    expect(up.code, up.output).toBe(0);
+    manifests = readRendered(path.join(ws.dir, "rendered/local"));
+
+    for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
+    const prometheusConfig =
+        manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === "prometheus-config")?.data?.["prometheus.yml"] ?? "";
+    const alertmanagers = (
+        parse(prometheusConfig) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } }
+    ).alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((s) => s.targets));
+    const receiverOrigin = `http://127.0.0.1:${ports.receiver}`;
+    map = {
+        addresses: {
+            ...Object.fromEntries(alertmanagers.map((t) => [t, `127.0.0.1:${ports.alertmanager}`])),
+            [new URL(slackWebhook).origin]: receiverOrigin,
+            [new URL(incidentWebhook).origin]: receiverOrigin,
+            [new URL(heartbeat).origin]: receiverOrigin,
+        },
+    };
+    const saRoot = path.join(root, "prometheus");
+    prometheusPod = layOutPod(manifests, "prometheus", "prometheus", saRoot, map, {
+        [serviceAccountDir]: serviceAccountFiles(root),
+    });
+    alertmanagerPod = layOutPod(manifests, "alertmanager", "alertmanager", path.join(root, "alertmanager"), map);
+}, 900_000);
+
+/** What crossed each component, printed for the closing notes (README, "Observability binaries"). */
+const figures: Record<string, number | string> = {};
+
+afterAll(async () => {
+    const received = receiver?.received ?? [];
+    figures.exporterScrapes = exporter?.scrapes ?? 0;
+    figures.notifications = received.length;
+    figures.slackCritical = slackTo(channels.critical).length;
+    figures.slackMain = slackTo(channels.main).length;
+    figures.incidentWebhook = webhookAt(incidentWebhook).length;
+    figures.heartbeats = webhookAt(heartbeat).length;
+    console.log(`live suite: ${JSON.stringify(figures)}`);
+    for (const r of running.reverse()) await r.stop();
+    await receiver?.close();
+    await exporter?.close();
+    ws?.dispose();
+    if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe("the rendered configuration, loaded by the images' releases", () => {
+    it(`promtool ${images.prometheus.tag} check config accepts prometheus.yml and every rule file it names`, () => {
+        const r = tool("promtool", ["check", "config", argValue(prometheusPod.args, "--config.file")]);
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
+        expect(r.output).not.toMatch(/FAILED|WARNING/);
+    });
+
+    it(`amtool ${images.alertmanager.tag} check-config accepts alertmanager.yml with its Slack, webhook and dead man's switch receivers`, () => {
+        const r = tool("amtool", ["check-config", argValue(alertmanagerPod.args, "--config.file")]);
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).toContain("SUCCESS");
+        expect(r.output).toMatch(/ - 5 receivers/);
+    });
+});
+
+// What the exporter serves, as kube-state-metrics does (alerts/cluster/jobs.test.yaml has the same
+// shapes): a failed migration and a failed backup in the services' namespace (critical), another
+// failed Job there (a warning the criticals inhibit) and one in the stack's namespace (a warning).
+const roleLabel = kubeStateMetricsLabel(jobRoleLabel);
+const nameLabel = kubeStateMetricsLabel(labelKeys.name);
+const failedJobs = [
+    { namespace: "azora", job: "azora-pay-migrate-3f2a9c1d0e", role: jobRoles.migration, app: "azora-pay-migrate" },
+    { namespace: "azora", job: "azora-mint-db-backup-29412345", role: jobRoles.backup, app: "azora-mint-db-backup" },
+    { namespace: "azora", job: "report-export-1" },
+    { namespace: "azora-observability", job: "reindex-1" },
+] as const;
+const exporterText = (): string =>
+    [
+        "# TYPE kube_job_failed gauge",
+        ...failedJobs.map((j) => `kube_job_failed{namespace="${j.namespace}",job_name="${j.job}",condition="true"} 1`),
+        "# TYPE kube_job_labels gauge",
+        ...failedJobs.map((j) => {
+            const labels = "role" in j ? `,${roleLabel}="${j.role}",${nameLabel}="${j.app}"` : "";
+            return `kube_job_labels{namespace="${j.namespace}",job_name="${j.job}"${labels}} 1`;
+        }),
+        "",
+    ].join("\n");
+
+interface SlackMessage {
+    channel: string;
+    attachments: { title: string; text: string }[];
+}
+interface WebhookMessage {
+    receiver: string;
+    status: string;
+    groupLabels: Record<string, string>;
+    alerts: { labels: Record<string, string> }[];
+}
+const slack = (n: Notification): SlackMessage | undefined =>
+    n.path.startsWith(new URL(slackWebhook).pathname) ? (n.body as SlackMessage) : undefined;
+const slackTo = (channel: string): SlackMessage[] =>
+    (receiver?.received ?? []).map(slack).filter((m): m is SlackMessage => m?.channel === channel);
+const webhookAt = (url: string): WebhookMessage[] =>
+    (receiver?.received ?? []).filter((n) => n.path === new URL(url).pathname).map((n) => n.body as WebhookMessage);
+
+describe("an alert end to end: exporter → Prometheus (rendered rules) → Alertmanager (rendered routes) → receivers", () => {
+    const ksm = clusterExporters.kubeStateMetrics;
+    const prometheusApi = (p: string): string => `http://127.0.0.1:${ports.prometheus}${p}`;
+    const alertmanagerApi = (p: string): string => `http://127.0.0.1:${ports.alertmanager}${p}`;
+
+    beforeAll(async () => {
+        receiver = await startReceiver(ports.receiver);
+        exporter = await startExporter(ports.exporter, exporterText);
+        const configFile = argValue(prometheusPod.args, "--config.file");
+        const config = parse(readFileSync(configFile, "utf8")) as { scrape_configs: Parameters<typeof discoverOnLoopback>[0] };
+        config.scrape_configs = discoverOnLoopback(config.scrape_configs, {
+            [ksm.name]: [
+                {
+                    address: `127.0.0.1:${ports.exporter}`,
+                    namespace: "azora-observability",
+                    service: ksm.name,
+                    port: ksm.port,
+                    pod: `${ksm.name}-7d9c5b8f6-x2k4p`,
+                    container: ksm.name,
+                },
+            ],
+        });
+        writeFileSync(configFile, stringify(config));
+        running.push(
+            await start(
+                "alertmanager",
+                pinned("alertmanager"),
+                listenOnLoopback(alertmanagerPod.args, ports.alertmanager),
+                alertmanagerPod.env,
+                root,
+                alertmanagerApi("/-/ready"),
+            ),
+        );
+        running.push(
+            await start(
+                "prometheus",
+                pinned("prometheus"),
+                listenOnLoopback(prometheusPod.args, ports.prometheus),
+                prometheusPod.env,
+                root,
+                prometheusApi("/-/ready"),
+            ),
+        );
+    }, 120_000);
+
+    it("scrapes the exporter as kube-state-metrics with the labels the rendered relabelling gives it", async () => {
+        interface Target {
+            labels: Record<string, string>;
+            health: string;
+        }
+        const target = await eventually("a healthy kube-state-metrics target", 60_000, async () => {
+            const body = (await (await fetch(prometheusApi("/api/v1/targets?state=active"))).json()) as {
+                data: { activeTargets: Target[] };
+            };
+            return body.data.activeTargets.find((t) => t.labels.job === ksm.name && t.health === "up");
+        });
+        expect(target.labels).toEqual({
+            job: ksm.name,
+            instance: `127.0.0.1:${ports.exporter}`,
+            namespace: "azora-observability",
+            service: ksm.name,
+            pod: `${ksm.name}-7d9c5b8f6-x2k4p`,
+            container: ksm.name,
+        });
+    });
+
+    it("evaluates every rendered rule group, and no rule fails to evaluate", async () => {
+        const files = Object.keys(
+            manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === "prometheus-rules")?.data ?? {},
+        );
+        const renderedGroups = files.flatMap((f) =>
+            (
+                parse(readFileSync(path.join(prometheusPod.paths["/etc/prometheus/rules"], f), "utf8")) as {
+                    groups: { name: string }[];
+                }
+            ).groups.map((g) => g.name),
+        );
+        interface Group {
+            name: string;
+            lastEvaluation: string;
+            rules: { name: string; health: string; lastError?: string }[];
+        }
+        const groups = await eventually("every group evaluated once", 90_000, async () => {
+            const body = (await (await fetch(prometheusApi("/api/v1/rules"))).json()) as { data: { groups: Group[] } };
+            const g = body.data.groups;
+            return g.length === renderedGroups.length && g.every((x) => !x.lastEvaluation.startsWith("0001")) ? g : undefined;
+        });
+        expect(groups.map((g) => g.name).sort()).toEqual([...renderedGroups].sort());
+        figures.ruleGroups = groups.length;
+        figures.rules = groups.reduce((n, g) => n + g.rules.length, 0);
+        const failing = groups.flatMap((g) =>
+            g.rules.filter((r) => r.health === "err").map((r) => `${g.name}/${r.name}: ${r.lastError ?? ""}`),
+        );
+        expect(failing).toEqual([]);
+    });
+
+    it("expands the replica external label from the pod's name", async () => {
+        const body = (await (await fetch(prometheusApi("/api/v1/status/config"))).json()) as { data: { yaml: string } };
+        expect(body.data.yaml).toContain("prometheus_replica: prometheus-0");
+    });
+
+    it("sends the always-firing Watchdog to the dead man's switch", async () => {
+        const beats = await eventually("a heartbeat", 120_000, () => {
+            const b = webhookAt(heartbeat);
+            return b.length > 0 ? b : undefined;
+        });
+        expect(beats[0].alerts.map((a) => a.labels.alertname)).toEqual(["Watchdog"]);
+    });
+
+    it("pages the failed migration and backup in one grouped notification: the critical channel and the incident webhook", async () => {
+        const [message] = await eventually("a Slack message on the critical channel", 150_000, () => {
+            const m = slackTo(channels.critical);
+            return m.length > 0 ? m : undefined;
+        });
+        expect(message.attachments[0].title).toBe("[FIRING:2] KubeJobFailed · kube-state-metrics (azora)");
+        expect(message.attachments[0].text).toContain("The schema migration Job azora/azora-pay-migrate-3f2a9c1d0e failed");
+        expect(message.attachments[0].text).toContain("The database backup Job azora/azora-mint-db-backup-29412345 failed");
+        const incidents = await eventually("the incident webhook", 30_000, () => {
+            const w = webhookAt(incidentWebhook);
+            return w.length > 0 ? w : undefined;
+        });
+        expect(incidents).toHaveLength(1);
+        expect(incidents[0].receiver).toBe("critical");
+        expect(incidents[0].groupLabels).toEqual({ alertname: "KubeJobFailed", job: ksm.name, namespace: "azora" });
+        expect(incidents[0].alerts.map((a) => a.labels.job_role).sort()).toEqual([jobRoles.backup, jobRoles.migration]);
+    });
+
+    it("sends the warning in the stack's namespace to the main channel only", async () => {
+        const [message] = await eventually("a Slack message on the main channel", 150_000, () => {
+            const m = slackTo(channels.main);
+            return m.length > 0 ? m : undefined;
+        });
+        expect(message.attachments[0].title).toBe("[FIRING:1] KubeJobFailed · kube-state-metrics (azora-observability)");
+        expect(webhookAt(incidentWebhook).flatMap((w) => w.alerts.map((a) => a.labels.job_name))).not.toContain("reindex-1");
+    });
+
+    it("holds back the warning the criticals of its namespace inhibit, and says so", async () => {
+        interface AmAlert {
+            labels: Record<string, string>;
+            status: { state: string; inhibitedBy: string[] };
+        }
+        const alerts = (await (await fetch(alertmanagerApi("/api/v2/alerts"))).json()) as AmAlert[];
+        const inhibited = alerts.find((a) => a.labels.job_name === "report-export-1");
+        expect(inhibited?.status.state).toBe("suppressed");
+        expect(inhibited?.status.inhibitedBy.length).toBeGreaterThan(0);
+        const everything = JSON.stringify(receiver?.received ?? []);
+        expect(everything).not.toContain("report-export-1");
+    });
+
+    it("sent nothing the exporter's series do not explain", () => {
+        const names = new Set(
+            (receiver?.received ?? []).flatMap((n) => {
+                const s = slack(n);
+                if (s) return s.attachments.map((a) => a.title.replace(/^\[[A-Z]+:\d+\] /, "").split(" · ")[0]);
+                return (n.body as WebhookMessage).alerts.map((a) => a.labels.alertname);
+            }),
+        );
+        expect([...names].sort()).toEqual(["KubeJobFailed", "Watchdog"]);
+    });
+});

@@ -1,0 +1,89 @@
+// The live suite's one transformation of the rendered configuration (test/live/loopback.ts):
+// what it maps, and that it maps nothing else.
+import { describe, expect, it } from "vitest";
+import { discoverOnLoopback, listenOnLoopback, toLoopback } from "../live/loopback";
+
+const map = {
+    addresses: {
+        "alertmanager-0.alertmanager-headless.azora-observability.svc.cluster.local:9093": "127.0.0.1:40001",
+        "https://hooks.slack.com": "http://127.0.0.1:40002",
+    },
+    paths: {
+        "/tmp": "/tmp/live-x/tmp",
+        "/prometheus": "/tmp/live-x/prometheus",
+        "/etc/prometheus/rules": "/tmp/live-x/etc/prometheus/rules",
+    },
+};
+
+describe("the loopback map", () => {
+    it("maps an in-cluster address to its loopback port", () => {
+        expect(
+            toLoopback("targets: [alertmanager-0.alertmanager-headless.azora-observability.svc.cluster.local:9093]", map),
+        ).toBe("targets: [127.0.0.1:40001]");
+    });
+
+    it("maps an external receiver's origin and keeps its path", () => {
+        expect(toLoopback("https://hooks.slack.com/services/T0/B0/x", map)).toBe("http://127.0.0.1:40002/services/T0/B0/x");
+    });
+
+    it("maps a pod path and the files under it, once: the temporary directory under /tmp is not mapped again", () => {
+        expect(toLoopback("--storage.tsdb.path=/prometheus", map)).toBe("--storage.tsdb.path=/tmp/live-x/prometheus");
+        expect(toLoopback("/etc/prometheus/rules/a.yaml", map)).toBe("/tmp/live-x/etc/prometheus/rules/a.yaml");
+        expect(toLoopback("/tmp/x", map)).toBe("/tmp/live-x/tmp/x");
+    });
+
+    it("leaves a path that only ends like a mapped one", () => {
+        expect(toLoopback("/etc/prometheus/config/prometheus.yml", map)).toBe("/etc/prometheus/config/prometheus.yml");
+        expect(toLoopback("/tmpfs", map)).toBe("/tmpfs");
+    });
+
+    it("refuses an in-cluster address it has no loopback port for", () => {
+        expect(() => toLoopback("url: http://loki.azora-observability.svc.cluster.local:3100/loki/api/v1/push", map)).toThrow(
+            /unmapped in-cluster address loki\.azora-observability\.svc\.cluster\.local:3100/,
+        );
+    });
+});
+
+describe("discovery on loopback", () => {
+    const job = (name: string) => ({
+        job_name: name,
+        kubernetes_sd_configs: [{ role: "endpointslice" }],
+        relabel_configs: [{ action: "keep", regex: `${name};8080` }],
+    });
+
+    it("replaces a served job's Kubernetes discovery with its loopback endpoint and the metadata labels discovery attaches", () => {
+        const [served] = discoverOnLoopback([job("ksm")], {
+            ksm: [{ address: "127.0.0.1:40003", namespace: "ns", service: "ksm", port: 8080, pod: "ksm-0", container: "ksm" }],
+        });
+        expect(served).toEqual({
+            job_name: "ksm",
+            relabel_configs: [{ action: "keep", regex: "ksm;8080" }],
+            static_configs: [
+                {
+                    targets: ["127.0.0.1:40003"],
+                    labels: {
+                        __meta_kubernetes_namespace: "ns",
+                        __meta_kubernetes_service_name: "ksm",
+                        __meta_kubernetes_endpointslice_port: "8080",
+                        __meta_kubernetes_pod_name: "ksm-0",
+                        __meta_kubernetes_pod_container_name: "ksm",
+                    },
+                },
+            ],
+        });
+    });
+
+    it("keeps a job it does not serve, without discovery and so without targets", () => {
+        expect(discoverOnLoopback([job("other")], {})).toEqual([
+            { job_name: "other", relabel_configs: [{ action: "keep", regex: "other;8080" }] },
+        ]);
+    });
+
+    it("binds the listen address to loopback, and refuses a container that has none", () => {
+        expect(listenOnLoopback(["--config.file=/c", "--web.listen-address=:9090"], 40004)).toEqual([
+            "--config.file=/c",
+            "--web.listen-address=127.0.0.1:40004",
+        ]);
+        expect(() => listenOnLoopback(["--config.file=/c"], 40004)).toThrow(/--web.listen-address=/);
+    });
+});

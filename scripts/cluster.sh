@@ -136,15 +136,6 @@ SCRIPT_NAME=cluster
 init_steps "re-run bash scripts/cluster.sh $COMMAND"
 go_env_wrapper_modules
 
-# elapsed SECONDS — 7m05s
-elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
-
-# module_time MODULE VERSION — the version's commit time from the proxy's .info (RFC 3339),
-# used as the build date (reproducible, unlike the time of the build).
-module_time() {
-	sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' "$(modinfo "$1" "$2" Info)"
-}
-
 # ------------------------------------------------------------- build and run
 
 # shellcheck source=SCRIPTDIR/lib/cluster-build.sh

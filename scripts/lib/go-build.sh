@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # SCRIPT_NAME, BIN, LOGS, TOOLCHAIN_DIR (and PLUGINS) are the sourcing script's
-# scripts/lib/go-build.sh — what scripts/toolchain.sh and scripts/cluster.sh share to build pinned
+# scripts/lib/go-build.sh — what scripts/toolchain.sh, scripts/cluster.sh and scripts/observability.sh share to build pinned
 # binaries from the Go module proxy into a cache outside the work tree: steps with a log each and a
 # one-line failure naming the step, the Go settings, module downloads, and the checks that tell
 # whether a cached binary is the pinned one (so a re-run rebuilds only what is missing or different).
@@ -9,7 +9,7 @@
 # Sourcing defines functions and nothing else (bash reads the whole file when sourcing it, so
 # editing this file while a build is running cannot change what that run executes). The sourcing
 # script sets, before calling them:
-#   SCRIPT_NAME    toolchain | cluster: the prefix of every line, and scripts/SCRIPT_NAME.sh is
+#   SCRIPT_NAME    toolchain | cluster | observability: the prefix of every line, and scripts/SCRIPT_NAME.sh is
 #                  the file a failure tells to change a pin in
 #   BIN            the cache's bin/: temporary binaries (.NAME.tmp) there are removed on failure,
 #                  and so are PLUGINS/*.tmp where the script sets PLUGINS
@@ -141,6 +141,15 @@ modinfo() {
 	fi
 	printf '%s\n' "$val"
 }
+
+# module_time MODULE VERSION — the version's commit time from the proxy's .info (RFC 3339),
+# used as the build date (reproducible, unlike the time of the build).
+module_time() {
+	sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' "$(modinfo "$1" "$2" Info)"
+}
+
+# elapsed SECONDS — 7m05s
+elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 # copy_replaces MODULE VERSION WRAPPER_DIR — copy MODULE's non-local replace directives
 # (read from the proxy's .mod) into the wrapper module, as its own build would apply them.

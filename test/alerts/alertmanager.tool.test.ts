@@ -1,16 +1,15 @@
 // The generated alertmanager.yml, checked by the real amtool (config check, routing, templates)
 // and by a real Alertmanager process for the inhibition rules.
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
 import { receiverNames } from "../../alerts";
 import { amConfig, deadMansSwitchUrl, slackInputs, writeConfig } from "./alertmanager-fixtures";
-import { installHint, requireTool, run } from "./support";
+import { requireTool, run } from "./support";
 import { pinned } from "../binaries";
+import { freePort, type Running, start } from "../live/processes";
 
 async function routeOf(configFile: string, labels: Record<string, string>): Promise<string> {
     const r = await run("amtool", [
@@ -159,63 +158,27 @@ describe("alertmanager.yml with receiver none", () => {
 });
 
 describe("inhibition in a running Alertmanager", () => {
-    let child: ChildProcess | undefined;
+    let running: Running | undefined;
     let base = "";
-    let logs = "";
-
-    async function freePort(): Promise<number> {
-        return new Promise((res, rej) => {
-            const srv = createServer();
-            srv.once("error", rej);
-            srv.listen(0, "127.0.0.1", () => {
-                const addr = srv.address();
-                const port = typeof addr === "object" && addr ? addr.port : 0;
-                srv.close(() => res(port));
-            });
-        });
-    }
 
     // Started by the first test that needs it (not in beforeAll: a missing binary must fail each
-    // test with the install command, not mark them skipped).
+    // test with the build command, not mark them skipped).
     let starting: Promise<void> | undefined;
     function alertmanager(): Promise<void> {
-        starting ??= start();
+        starting ??= startAlertmanager();
         return starting;
     }
 
-    async function start(): Promise<void> {
+    async function startAlertmanager(): Promise<void> {
         const { dir, file } = writeConfig((d) => slackInputs(d));
         const port = await freePort();
         base = `http://127.0.0.1:${port}`;
-        child = spawn(
-            pinned("alertmanager"),
-            [`--config.file=${file}`, `--storage.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address="],
-            { stdio: ["ignore", "pipe", "pipe"] },
-        );
-        const started = child;
-        started.stdout?.on("data", (d: Buffer) => (logs += d.toString()));
-        started.stderr?.on("data", (d: Buffer) => (logs += d.toString()));
-        let failure: Error | undefined;
-        started.once("error", (e: NodeJS.ErrnoException) => {
-            failure = e.code === "ENOENT" ? new Error(`alertmanager is not built. Build it with: ${installHint}`) : e;
-        });
-        started.once("exit", (code) => {
-            failure ??= new Error(`Alertmanager exited with code ${code}:\n${logs}`);
-        });
-        for (let i = 0; i < 100; i++) {
-            if (failure) throw failure;
-            try {
-                if ((await fetch(`${base}/-/ready`)).ok) return;
-            } catch {
-                // not listening yet
-            }
-            await new Promise((r) => setTimeout(r, 100));
-        }
-        throw failure ?? new Error(`Alertmanager did not become ready in 10s:\n${logs}`);
+        const args = [`--config.file=${file}`, `--storage.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address="];
+        running = await start("alertmanager", pinned("alertmanager"), args, {}, dir, `${base}/-/ready`, 10_000);
     }
 
-    afterAll(() => {
-        if (child?.pid !== undefined && child.exitCode === null) child.kill("SIGTERM");
+    afterAll(async () => {
+        await running?.stop();
     });
 
     const alertStatus = z.array(

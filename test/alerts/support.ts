@@ -11,7 +11,6 @@ import { observabilitySchema } from "../../components/config/schema";
 import { type AlertInputs, renderRuleFiles } from "../../alerts";
 import { buildHint, pinned } from "../binaries";
 
-export { buildHint as installHint } from "../binaries";
 
 /** The base URL the hand-written promtool cases expect: the stack default. */
 export const runbookBaseUrl: string = observabilitySchema.shape.runbookBaseUrl.parse(undefined);

@@ -49,7 +49,8 @@ interface PodTemplate {
 }
 
 interface EndpointSlice {
-    endpoints?: { conditions?: { ready?: boolean } }[];
+    endpoints?: { conditions?: { ready?: boolean }; targetRef?: { name?: string } }[];
+    ports?: { name?: string; port?: number }[];
 }
 
 export interface Cluster {

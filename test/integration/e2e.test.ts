@@ -3,13 +3,20 @@
 // pods Ready and Job pods Succeeded). The tests share one cluster and one stack and run in order:
 // each starts from the state the previous one left, as an operator's successive `pulumi` runs would.
 import { spawn } from "child_process";
-import { readdirSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
 import { defaultNamespaces } from "../../model/namespaces";
 import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
+import { parse, stringify } from "yaml";
+import { exporterScrapeTargets, serviceScrapeTargets, stackScrapeTargets } from "../../components/observability/prometheus-config";
+import { pinned } from "../binaries";
+import { discoverThroughKubeconfig, layOutPod, listenOnLoopback } from "../live/loopback";
+import { freePort, start } from "../live/processes";
+import { serviceAccountDir, serviceAccountFiles } from "../live/service-account";
 
 /** The fields of a Kubernetes audit event (audit.k8s.io/v1) the audit test reads. */
 interface AuditEvent {
@@ -20,7 +27,7 @@ interface AuditEvent {
     annotations?: Record<string, string>;
     requestObject?: unknown;
 }
-import { createWorkspace, pulumiEnv, RunResult, Workspace } from "./harness";
+import { createWorkspace, type Manifest, pulumiEnv, RunResult, Workspace } from "./harness";
 
 const stack = "e2e";
 const passphrase = "azora-e2e";
@@ -160,6 +167,118 @@ describe("e2e stack against a real API server", () => {
                 .flatMap((s) => s.endpoints ?? [])
                 .filter((e) => e.conditions?.ready);
             expect(ready.length, `${svc.metadata.namespace}/${svc.metadata.name}`).toBeGreaterThan(0);
+        }
+    });
+
+    it("discovers with Prometheus's own Kubernetes discovery and the deployed relabelling one target per pod of every scrape job", async () => {
+        const obs = defaultNamespaces.observability;
+        const get = async (kind: string, name: string) =>
+            JSON.parse(await cluster.kubectl(["get", kind, name, "-n", obs, "-o", "json"])) as Manifest;
+        // The deployed StatefulSet and the ConfigMaps it mounts, laid out as its pod sees them (test/live/loopback.ts);
+        // discovery goes through the test's kubeconfig instead of the pod's ServiceAccount.
+        const sts = await get("statefulset", stackWorkloads.prometheus.name);
+        const volumes = (
+            sts.spec as {
+                template: {
+                    spec: {
+                        volumes: { configMap?: { name: string }; projected?: { sources: { configMap?: { name: string } }[] } }[];
+                    };
+                };
+            }
+        ).template.spec.volumes;
+        const configMapNames = volumes
+            .flatMap((v) => [v.configMap?.name, ...(v.projected?.sources ?? []).map((x) => x.configMap?.name)])
+            .filter((n): n is string => !!n);
+        const configMaps = await Promise.all(configMapNames.map((n) => get("configmap", n)));
+        const prometheusYml =
+            configMaps.flatMap((c) => Object.entries(c.data ?? {})).find(([k]) => k === "prometheus.yml")?.[1] ?? "";
+        const alertmanagers = (
+            parse(prometheusYml) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } }
+        ).alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((x) => x.targets));
+        const root = mkdtempSync(path.join(tmpdir(), "azora-e2e-sd-"));
+        const [port, nobody] = [await freePort(), await freePort()];
+        const pod = layOutPod(
+            [sts, ...configMaps],
+            stackWorkloads.prometheus.name,
+            stackWorkloads.prometheus.name,
+            root,
+            { addresses: Object.fromEntries(alertmanagers.map((t) => [t, `127.0.0.1:${nobody}`])) },
+            { [serviceAccountDir]: serviceAccountFiles(root) },
+        );
+        const configFile = pod.args.find((a) => a.startsWith("--config.file="))!.slice("--config.file=".length);
+        const config = parse(readFileSync(configFile, "utf8")) as {
+            scrape_configs: Parameters<typeof discoverThroughKubeconfig>[0];
+        };
+        config.scrape_configs = discoverThroughKubeconfig(config.scrape_configs, cluster.kubeconfig);
+        writeFileSync(configFile, stringify(config));
+        const api = `http://127.0.0.1:${port}`;
+        const prometheus = await start(
+            "prometheus-sd",
+            pinned("prometheus"),
+            listenOnLoopback(pod.args, port),
+            pod.env,
+            root,
+            `${api}/-/ready`,
+        );
+        try {
+            // What each job must find: the pods behind its Service on its port, read from the EndpointSlices.
+            const jobs = [
+                ...serviceScrapeTargets(catalog, defaultNamespaces.services),
+                ...stackScrapeTargets(obs, defaultNamespaces.logging),
+                ...exporterScrapeTargets(obs, defaultNamespaces.logging),
+            ];
+            const expected = new Map<string, { namespace: string; service: string; pods: string[] }>();
+            for (const j of jobs) {
+                const slices = (await cluster.endpointSlices(j.namespace, j.service)).filter((x) =>
+                    (x.ports ?? []).some((p) => p.port === j.port),
+                );
+                const pods = slices.flatMap((x) => (x.endpoints ?? []).map((e) => e.targetRef?.name ?? "")).sort();
+                expected.set(j.job, { namespace: j.namespace, service: j.service, pods });
+            }
+            interface Target {
+                labels: Record<string, string>;
+            }
+            const byJob = async () => {
+                const body = (await (await fetch(`${api}/api/v1/targets?state=active`)).json()) as {
+                    data: { activeTargets: Target[] };
+                };
+                const found = new Map<string, Target[]>();
+                for (const t of body.data.activeTargets) found.set(t.labels.job, [...(found.get(t.labels.job) ?? []), t]);
+                return found;
+            };
+            const nodes = (await cluster.list("nodes")).map((n) => n.metadata.name).sort();
+            const complete = (found: Map<string, Target[]>) =>
+                [...expected].every(([job, e]) => (found.get(job) ?? []).length === e.pods.length) &&
+                (found.get(clusterExporters.kubelet.name) ?? []).length ===
+                    nodes.length * Object.keys(clusterExporters.kubelet.metricsPaths).length;
+            let found = await byJob();
+            const deadline = Date.now() + 60_000;
+            while (!complete(found) && Date.now() < deadline) {
+                await new Promise((r) => setTimeout(r, 1000));
+                found = await byJob();
+            }
+            for (const [job, e] of expected) {
+                expect(e.pods.length, `${job}: pods behind ${e.namespace}/${e.service}`).toBeGreaterThan(0);
+                const targets = found.get(job) ?? [];
+                expect(targets.map((t) => t.labels.pod).sort(), job).toEqual(e.pods);
+                for (const t of targets) expect(t.labels, job).toMatchObject({ job, namespace: e.namespace, service: e.service });
+            }
+            const node = clusterExporters.nodeExporter.name;
+            expect((found.get(node) ?? []).map((t) => t.labels.instance).sort(), "node exporter instance = node").toEqual(nodes);
+            const kubelet = found.get(clusterExporters.kubelet.name) ?? [];
+            for (const path of Object.values(clusterExporters.kubelet.metricsPaths)) {
+                expect(
+                    kubelet
+                        .filter((t) => t.labels.metrics_path === path)
+                        .map((t) => t.labels.node)
+                        .sort(),
+                    `kubelet ${path}`,
+                ).toEqual(nodes);
+            }
+            console.log(`e2e discovery: ${[...found].map(([job, t]) => `${job} ${t.length}`).join(", ")}`);
+        } finally {
+            await prometheus.stop();
+            rmSync(root, { recursive: true, force: true });
         }
     });
 

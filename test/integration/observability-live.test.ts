@@ -14,11 +14,19 @@ import { parse, stringify } from "yaml";
 import { images } from "../../components/observability/images";
 import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
 import { labelKeys } from "../../model/labels";
-import { clusterExporters } from "../../model/workloads";
+import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
 import { createWorkspace, type Manifest, readRendered, type Workspace } from "./harness";
-import { discoverOnLoopback, layOutPod, listenOnLoopback, type Loopback, type LoopbackPod } from "../live/loopback";
+import {
+    discoverOnLoopback,
+    inClusterAddresses,
+    layOutPod,
+    listenOnLoopback,
+    type Loopback,
+    type LoopbackPod,
+} from "../live/loopback";
 import { eventually, freePort, type Notification, type Running, start, startExporter, startReceiver } from "../live/processes";
 import { pinned, type PinnedBinary } from "../binaries";
+import { serviceAccountDir, serviceAccountFiles } from "../live/service-account";
 
 const passphrase = "azora-local";
 /** The receivers an environment would configure; the loopback map points them at the test's receiver. */
@@ -26,7 +34,6 @@ const slackWebhook = "https://hooks.slack.com/services/T0000/B0000/live-suite";
 const incidentWebhook = "https://incidents.azora.example/alertmanager";
 const heartbeat = "https://heartbeat.azora.example/azora-local";
 const channels = { main: "#azora-alerts", critical: "#azora-oncall" } as const;
-const serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 let ws: Workspace;
 let root: string;
@@ -56,34 +63,8 @@ const tool = (name: PinnedBinary, args: string[]): { code: number; output: strin
     }
 };
 
-/** A self-signed CA for the ServiceAccount mount Prometheus's kubelet jobs read (they have no target here). */
-function serviceAccountFiles(dir: string): Record<string, string> {
-    execFileSync(
-        "openssl",
-        [
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=live-suite-ca",
-            "-keyout",
-            path.join(dir, "ca.key"),
-            "-out",
-            path.join(dir, "ca.pem"),
-        ],
-        { stdio: "ignore" },
-    );
-    return { token: "live-suite-token", "ca.crt": readFileSync(path.join(dir, "ca.pem"), "utf8") };
-}
-
 beforeAll(async () => {
-    for (const b of ["prometheus", "promtool", "alertmanager", "amtool"] as const) pinned(b);
+    for (const b of ["prometheus", "promtool", "alertmanager", "amtool", "otelcol"] as const) pinned(b);
     root = mkdtempSync(path.join(tmpdir(), "azora-live-"));
     ws = createWorkspace("azora-live-");
     await ws.initStack("local", passphrase);
@@ -149,6 +130,20 @@ describe("the rendered configuration, loaded by the images' releases", () => {
         expect(r.code, r.output).toBe(0);
         expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
         expect(r.output).not.toMatch(/FAILED|WARNING/);
+    });
+
+    it(`otelcol ${images.otelCollector.tag} validate accepts the Collector's configuration and its pipelines`, async () => {
+        const collector = stackWorkloads.otelCollector.name;
+        const text =
+            manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === `${collector}-config`)?.data?.["config.yaml"] ??
+            "";
+        // Validation resolves nothing, but the map must still name a loopback port for every address.
+        const addresses: Record<string, string> = {};
+        for (const a of inClusterAddresses(text)) addresses[a] = `127.0.0.1:${await freePort()}`;
+        const pod = layOutPod(manifests, collector, collector, path.join(root, collector), { addresses });
+        const r = tool("otelcol", ["validate", `--config=${argValue(pod.args, "--config")}`]);
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).not.toMatch(/error|deprecated/i);
     });
 
     it(`amtool ${images.alertmanager.tag} check-config accepts alertmanager.yml with its Slack, webhook and dead man's switch receivers`, () => {

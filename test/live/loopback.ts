@@ -43,6 +43,11 @@ function replaceAll(text: string, map: Record<string, string>, pathLike: boolean
 
 const inClusterName = /[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.svc\.cluster\.local(:[0-9]+)?/i;
 
+/** Every in-cluster `host[:port]` that `text` names, once each. */
+export function inClusterAddresses(text: string): string[] {
+    return [...new Set([...text.matchAll(new RegExp(inClusterName.source, "gi"))].map((m) => m[0]))];
+}
+
 /** `text` with every mapped address and path replaced; throws on an in-cluster name left over. */
 export function toLoopback(text: string, map: Loopback): string {
     const out = replaceAll(replaceAll(text, map.addresses, false), map.paths, true);
@@ -112,7 +117,7 @@ interface Volume {
     projected?: { sources: { configMap?: { name: string }; secret?: { name: string } }[] };
 }
 
-/** A pod of a rendered StatefulSet laid out under `root`: its args, env and the path map of its mounts. */
+/** A pod of a rendered workload laid out under `root`: its args, env and the path map of its mounts. */
 export interface LoopbackPod {
     args: string[];
     env: Record<string, string>;
@@ -120,7 +125,7 @@ export interface LoopbackPod {
 }
 
 /**
- * Lays out the volumes of `container` in StatefulSet `name`'s pod 0 under `root`, as the kubelet
+ * Lays out the volumes of `container` in workload `name`'s pod (a StatefulSet's pod 0) under `root`, as the kubelet
  * would mount them: ConfigMap and Secret keys as files (through `map`, so addresses inside them
  * are mapped too), anything else an empty directory. Env from the downward API: the pod's name and
  * 127.0.0.1 for its IP.
@@ -134,8 +139,8 @@ export function layOutPod(
     /** Directories the kubelet mounts without a volumeMount (the ServiceAccount token): path → files. */
     automounted: Record<string, Record<string, string>> = {},
 ): LoopbackPod {
-    const sts = manifests.find((m) => m.kind === "StatefulSet" && m.metadata.name === name);
-    if (!sts) throw new Error(`no StatefulSet ${name} rendered`);
+    const sts = manifests.find((m) => ["StatefulSet", "Deployment", "DaemonSet"].includes(m.kind) && m.metadata.name === name);
+    if (!sts) throw new Error(`no StatefulSet, Deployment or DaemonSet ${name} rendered`);
     const spec = (sts.spec as { template: { spec: { containers: Container[]; volumes?: Volume[] } } }).template.spec;
     const container = spec.containers.find((c) => c.name === containerName);
     if (!container) throw new Error(`StatefulSet ${name} has no container ${containerName}`);
@@ -188,4 +193,22 @@ export function listenOnLoopback(args: string[], port: number): string[] {
     const flag = "--web.listen-address=";
     if (!args.some((a) => a.startsWith(flag))) throw new Error(`no ${flag} among ${args.join(" ")}`);
     return args.map((a) => (a.startsWith(flag) ? `${flag}127.0.0.1:${port}` : a));
+}
+
+/**
+ * Each job's Kubernetes discovery pointed at a cluster through `kubeconfig` (the test's, in place of
+ * the in-cluster ServiceAccount Prometheus uses in a pod); everything else of the job kept.
+ */
+export function discoverThroughKubeconfig(scrapeConfigs: ScrapeConfig[], kubeconfig: string): ScrapeConfig[] {
+    return scrapeConfigs.map((job) =>
+        job.kubernetes_sd_configs
+            ? {
+                  ...job,
+                  kubernetes_sd_configs: job.kubernetes_sd_configs.map((sd) => ({
+                      ...(sd as object),
+                      kubeconfig_file: kubeconfig,
+                  })),
+              }
+            : job,
+    );
 }

@@ -1,7 +1,7 @@
 // The live suite's one transformation of the rendered configuration (test/live/loopback.ts):
 // what it maps, and that it maps nothing else.
 import { describe, expect, it } from "vitest";
-import { discoverOnLoopback, listenOnLoopback, toLoopback } from "../live/loopback";
+import { discoverOnLoopback, discoverThroughKubeconfig, listenOnLoopback, toLoopback } from "../live/loopback";
 
 const map = {
     addresses: {
@@ -76,6 +76,17 @@ describe("discovery on loopback", () => {
     it("keeps a job it does not serve, without discovery and so without targets", () => {
         expect(discoverOnLoopback([job("other")], {})).toEqual([
             { job_name: "other", relabel_configs: [{ action: "keep", regex: "other;8080" }] },
+        ]);
+    });
+
+    it("points a job's Kubernetes discovery at a cluster through the test's kubeconfig, keeping the rest of it", () => {
+        expect(discoverThroughKubeconfig([job("ksm"), { job_name: "static", static_configs: [] }], "/tmp/kc")).toEqual([
+            {
+                job_name: "ksm",
+                kubernetes_sd_configs: [{ role: "endpointslice", kubeconfig_file: "/tmp/kc" }],
+                relabel_configs: [{ action: "keep", regex: "ksm;8080" }],
+            },
+            { job_name: "static", static_configs: [] },
         ]);
     });
 

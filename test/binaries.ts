@@ -1,11 +1,12 @@
-// The observability binaries every test runs: Prometheus, promtool, Alertmanager and amtool at the
-// releases of the images the stack deploys, built by scripts/observability.sh (make
-// observability-tools) into its cache. A missing one fails the test with that command.
+// The observability binaries every test runs: Prometheus, promtool, Alertmanager, amtool and the
+// OpenTelemetry Collector at the releases of the images the stack deploys, built by
+// scripts/observability.sh (make observability-tools) into its cache. A missing one fails the test
+// with that command.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 
-export type PinnedBinary = "prometheus" | "promtool" | "alertmanager" | "amtool";
+export type PinnedBinary = "prometheus" | "promtool" | "alertmanager" | "amtool" | "otelcol";
 
 export const buildHint = "bash scripts/observability.sh build (make observability-tools)";
 

@@ -56,8 +56,10 @@ export const images = {
     },
     otelCollector: {
         repository: "docker.io/otel/opentelemetry-collector-contrib",
-        tag: "0.136.0",
-        digest: "sha256:45392d534c1edcc809c2d112394029246bc679d2ae5ea7081414a1fc74f2c621",
+        // 0.148.0: the oldest release whose every component the configuration uses the Go module proxy
+        // serves, so scripts/observability.sh builds the same release the cluster runs.
+        tag: "0.148.0",
+        digest: "sha256:8164eab2e6bca9c9b0837a8d2f118a6618489008a839db7f9d6510e66be3923c",
         uid: 10001, // USER 10001:10001
     },
     kubeStateMetrics: {

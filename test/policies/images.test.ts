@@ -88,7 +88,7 @@ describe("image-allowed-registry", () => {
             "docker.io/grafana/loki:3.5.3",
             "docker.io/grafana/alloy:v1.10.2",
             "docker.io/jaegertracing/jaeger:2.21.0",
-            "docker.io/otel/opentelemetry-collector-contrib:0.136.0",
+            "docker.io/otel/opentelemetry-collector-contrib:0.148.0",
             "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
         ];
         for (const env of ["local", "dev", "staging", "prod"] as const) {

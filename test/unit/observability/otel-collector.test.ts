@@ -1,6 +1,9 @@
 // The OTel Collector: OTLP in from the services namespace only, memory-bounded, sampled by trace ID,
 // batched, and out to Jaeger; autoscaled from the configured replicas.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { images } from "../../../components/observability/images";
 import { OtelCollector } from "../../../components/observability/otel-collector";
 import { configYaml, container, list, object, recordResources, selectorOf, settle, T } from "../harness";
 import { settings } from "./settings";
@@ -96,5 +99,41 @@ describe("OTel Collector scaling and network", () => {
         expect(np.spec.egress).toEqual([
             { to: [{ podSelector: { matchLabels: selectorOf("jaeger") } }], ports: [{ protocol: "TCP", port: 4317 }] },
         ]);
+    });
+});
+
+describe("OTel Collector binary (scripts/observability.sh)", () => {
+    // The module of each component type the configuration may name (a component id is `type[/name]`).
+    const modules: Record<string, string> = {
+        "receivers/otlp": "receiver/otlpreceiver",
+        "processors/batch": "processor/batchprocessor",
+        "processors/memory_limiter": "processor/memorylimiterprocessor",
+        "processors/probabilistic_sampler": "processor/probabilisticsamplerprocessor",
+        "exporters/otlp": "exporter/otlpexporter",
+        "exporters/prometheus": "exporter/prometheusexporter",
+        "connectors/spanmetrics": "connector/spanmetricsconnector",
+        "extensions/health_check": "extension/healthcheckextension",
+    };
+    const script = readFileSync(join(__dirname, "../../../scripts/observability.sh"), "utf8");
+    const built = [
+        ...script.matchAll(/^\t"(receivers|processors|exporters|connectors|extensions) \$OTELCOL_(?:CORE|CONTRIB)\/(\S+)"$/gm),
+    ]
+        .map((m) => `${m[1]}:${m[2]}`)
+        .sort();
+
+    it("is built with exactly the components the configuration uses", () => {
+        const c = config() as Record<string, Record<string, unknown>>;
+        const used = ["receivers", "processors", "exporters", "connectors", "extensions"].flatMap((kind) =>
+            Object.keys(c[kind] ?? {}).map((id) => {
+                const module = modules[`${kind}/${id.split("/")[0]}`];
+                if (!module) throw new Error(`no module known for ${kind} ${id}: add it to OTELCOL_COMPONENTS and this table`);
+                return `${kind}:${module}`;
+            }),
+        );
+        expect(built).toEqual([...new Set(used)].sort());
+    });
+
+    it("is built at the image's release", () => {
+        expect(/^OTELCOL_VERSION=(\S+)$/m.exec(script)?.[1]).toBe(images.otelCollector.tag);
     });
 });

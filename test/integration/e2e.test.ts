@@ -11,10 +11,16 @@ import { catalog } from "../../model/catalog";
 import { defaultNamespaces } from "../../model/namespaces";
 import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
-import { parse, stringify } from "yaml";
 import { exporterScrapeTargets, serviceScrapeTargets, stackScrapeTargets } from "../../components/observability/prometheus-config";
 import { pinned } from "../binaries";
-import { discoverThroughKubeconfig, layOutPod, listenOnLoopback } from "../live/loopback";
+import {
+    alertmanagerTargets,
+    argValue,
+    discoverThroughKubeconfig,
+    layOutPod,
+    listenOnLoopback,
+    rewriteScrapeConfigs,
+} from "../live/loopback";
 import { freePort, start } from "../live/processes";
 import { serviceAccountDir, serviceAccountFiles } from "../live/service-account";
 
@@ -192,9 +198,7 @@ describe("e2e stack against a real API server", () => {
         const configMaps = await Promise.all(configMapNames.map((n) => get("configmap", n)));
         const prometheusYml =
             configMaps.flatMap((c) => Object.entries(c.data ?? {})).find(([k]) => k === "prometheus.yml")?.[1] ?? "";
-        const alertmanagers = (
-            parse(prometheusYml) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } }
-        ).alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((x) => x.targets));
+        const alertmanagers = alertmanagerTargets(prometheusYml);
         const root = mkdtempSync(path.join(tmpdir(), "azora-e2e-sd-"));
         const [port, nobody] = [await freePort(), await freePort()];
         const pod = layOutPod(
@@ -205,12 +209,7 @@ describe("e2e stack against a real API server", () => {
             { addresses: Object.fromEntries(alertmanagers.map((t) => [t, `127.0.0.1:${nobody}`])) },
             { [serviceAccountDir]: serviceAccountFiles(root) },
         );
-        const configFile = pod.args.find((a) => a.startsWith("--config.file="))!.slice("--config.file=".length);
-        const config = parse(readFileSync(configFile, "utf8")) as {
-            scrape_configs: Parameters<typeof discoverThroughKubeconfig>[0];
-        };
-        config.scrape_configs = discoverThroughKubeconfig(config.scrape_configs, cluster.kubeconfig);
-        writeFileSync(configFile, stringify(config));
+        rewriteScrapeConfigs(argValue(pod.args, "--config.file"), (jobs) => discoverThroughKubeconfig(jobs, cluster.kubeconfig));
         const api = `http://127.0.0.1:${port}`;
         const prometheus = await start(
             "prometheus-sd",

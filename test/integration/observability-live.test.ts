@@ -6,23 +6,26 @@
 // files, and Prometheus — the rendered rules, scraping an exporter that serves kube-state-metrics
 // series — fires alerts through Alertmanager's rendered routing tree to a receiver the test runs.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { images } from "../../components/observability/images";
 import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
 import { labelKeys } from "../../model/labels";
 import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
 import { createWorkspace, type Manifest, readRendered, type Workspace } from "./harness";
 import {
+    alertmanagerTargets,
+    argValue,
     discoverOnLoopback,
     inClusterAddresses,
     layOutPod,
     listenOnLoopback,
     type Loopback,
     type LoopbackPod,
+    rewriteScrapeConfigs,
 } from "../live/loopback";
 import { eventually, freePort, type Notification, type Running, start, startExporter, startReceiver } from "../live/processes";
 import { pinned, type PinnedBinary } from "../binaries";
@@ -46,11 +49,6 @@ const running: Running[] = [];
 let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 let exporter: Awaited<ReturnType<typeof startExporter>> | undefined;
 
-const argValue = (args: string[], flag: string): string => {
-    const a = args.find((x) => x.startsWith(`${flag}=`));
-    if (!a) throw new Error(`no ${flag} among ${args.join(" ")}`);
-    return a.slice(flag.length + 1);
-};
 const tool = (name: PinnedBinary, args: string[]): { code: number; output: string } => {
     try {
         return {
@@ -86,9 +84,7 @@ beforeAll(async () => {
     for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
     const prometheusConfig =
         manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === "prometheus-config")?.data?.["prometheus.yml"] ?? "";
-    const alertmanagers = (
-        parse(prometheusConfig) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } }
-    ).alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((s) => s.targets));
+    const alertmanagers = alertmanagerTargets(prometheusConfig);
     const receiverOrigin = `http://127.0.0.1:${ports.receiver}`;
     map = {
         addresses: {
@@ -202,21 +198,20 @@ describe("an alert end to end: exporter → Prometheus (rendered rules) → Aler
     beforeAll(async () => {
         receiver = await startReceiver(ports.receiver);
         exporter = await startExporter(ports.exporter, exporterText);
-        const configFile = argValue(prometheusPod.args, "--config.file");
-        const config = parse(readFileSync(configFile, "utf8")) as { scrape_configs: Parameters<typeof discoverOnLoopback>[0] };
-        config.scrape_configs = discoverOnLoopback(config.scrape_configs, {
-            [ksm.name]: [
-                {
-                    address: `127.0.0.1:${ports.exporter}`,
-                    namespace: "azora-observability",
-                    service: ksm.name,
-                    port: ksm.port,
-                    pod: `${ksm.name}-7d9c5b8f6-x2k4p`,
-                    container: ksm.name,
-                },
-            ],
-        });
-        writeFileSync(configFile, stringify(config));
+        rewriteScrapeConfigs(argValue(prometheusPod.args, "--config.file"), (jobs) =>
+            discoverOnLoopback(jobs, {
+                [ksm.name]: [
+                    {
+                        address: `127.0.0.1:${ports.exporter}`,
+                        namespace: "azora-observability",
+                        service: ksm.name,
+                        port: ksm.port,
+                        pod: `${ksm.name}-7d9c5b8f6-x2k4p`,
+                        container: ksm.name,
+                    },
+                ],
+            }),
+        );
         running.push(
             await start(
                 "alertmanager",

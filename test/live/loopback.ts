@@ -6,8 +6,9 @@
 // discovery of an in-cluster endpoint is replaced by that endpoint's loopback address carrying the
 // metadata labels discovery would attach, so the rendered relabelling still decides the target's
 // labels. Nothing else is changed; an address left unmapped is an error, not a silent cluster name.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { parse, stringify } from "yaml";
 
 /** A rendered object, as far as laying out a pod reads it (test/integration/harness.ts's Manifest). */
 interface Manifest {
@@ -65,6 +66,26 @@ export interface DiscoveredEndpoint {
     pod: string;
     container: string;
     node?: string;
+}
+
+/** The value of `--flag=value` among a container's args. */
+export function argValue(args: string[], flag: string): string {
+    const a = args.find((x) => x.startsWith(`${flag}=`));
+    if (!a) throw new Error(`no ${flag} among ${args.join(" ")}`);
+    return a.slice(flag.length + 1);
+}
+
+/** The Alertmanager addresses prometheus.yml sends to (its static `alerting.alertmanagers` targets). */
+export function alertmanagerTargets(prometheusYml: string): string[] {
+    const c = parse(prometheusYml) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
+    return c.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((s) => s.targets));
+}
+
+/** Rewrites the scrape jobs of the laid-out prometheus.yml (discoverOnLoopback or discoverThroughKubeconfig). */
+export function rewriteScrapeConfigs(configFile: string, rewrite: (jobs: ScrapeConfig[]) => ScrapeConfig[]): void {
+    const config = parse(readFileSync(configFile, "utf8")) as { scrape_configs: ScrapeConfig[] };
+    config.scrape_configs = rewrite(config.scrape_configs);
+    writeFileSync(configFile, stringify(config));
 }
 
 interface ScrapeConfig {

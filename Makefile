@@ -46,10 +46,11 @@ toolchain: ## build the pinned Pulumi CLI, language host and provider plugins (c
 cluster-tools: ## build the pinned kube-apiserver/-controller-manager/-scheduler, kubectl, etcd, kwok (cached)
 	bash scripts/cluster.sh build
 
-# Prometheus, promtool, Alertmanager and amtool at the releases of the stack's images, for the live suite.
+# Prometheus, promtool, Alertmanager, amtool and the OpenTelemetry Collector at the releases of the stack's
+# images, and Jaeger at the nearest release the Go module proxy serves, for the live suite.
 # Cache: AZORA_OBSERVABILITY_DIR (default ~/.cache/azora-platform/observability); see scripts/observability.sh.
 .PHONY: observability-tools
-observability-tools: ## build the pinned Prometheus, promtool, Alertmanager and amtool (cached)
+observability-tools: ## build the pinned Prometheus, promtool, Alertmanager, amtool, Collector and Jaeger (cached)
 	bash scripts/observability.sh build
 
 .PHONY: cluster-up

@@ -9,7 +9,16 @@ export const observabilityWorkloads = {
     grafana: { name: "grafana", port: 3000 },
     loki: { name: "loki", port: 3100, grpcPort: 9095 },
     logShipper: { name: "log-shipper", port: 2020 },
-    jaeger: { name: "jaeger", queryPort: 16686, otlpGrpcPort: 4317, otlpHttpPort: 4318, adminPort: 13133, metricsPort: 8888 },
+    jaeger: {
+        name: "jaeger",
+        queryPort: 16686,
+        /** The query service's gRPC API: nothing uses it, so it listens on the pod's loopback only. */
+        queryGrpcPort: 16685,
+        otlpGrpcPort: 4317,
+        otlpHttpPort: 4318,
+        adminPort: 13133,
+        metricsPort: 8888,
+    },
     otelCollector: {
         name: "otel-collector",
         otlpGrpcPort: 4317,

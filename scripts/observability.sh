@@ -10,13 +10,13 @@
 #   bash scripts/observability.sh bin         print the directory of the binaries
 #
 # Cache: ${AZORA_OBSERVABILITY_DIR:-$HOME/.cache/azora-platform/observability}
-#   bin/    prometheus promtool alertmanager amtool otelcol
+#   bin/    prometheus promtool alertmanager amtool otelcol jaeger
 #   build/  generated wrapper modules;  logs/  one log per step
 # The Go module cache is the Pulumi toolchain's (scripts/toolchain.sh), same proxy settings.
 #
 # Not built, and why (README, "Observability binaries"): Loki and Grafana are AGPL-licensed and
 # their modules are not to be used on this project's build machines; Grafana Alloy is not served
-# by the module proxy; Jaeger's release is not served either (see the README).
+# by the module proxy. Jaeger is built at the nearest release the proxy serves (JAEGER_VERSION).
 
 # One { ... } block, so bash parses the whole script before running it.
 {
@@ -54,6 +54,16 @@ OTELCOL_COMPONENTS=(
 	"connectors $OTELCOL_CONTRIB/connector/spanmetricsconnector"
 	"extensions $OTELCOL_CONTRIB/extension/healthcheckextension"
 )
+
+# Jaeger: the image deploys JAEGER_IMAGE_VERSION, but the proxy serves github.com/jaegertracing/jaeger
+# only up to v1.76.0, whose cmd/jaeger is Jaeger v2.13.0 (the repository tags each release twice,
+# v1.x for the Go module and v2.x for the backend). That nearest release is built and run; the README
+# says what eight releases of difference leave unproven. A unit test keeps JAEGER_IMAGE_VERSION equal
+# to the image's tag, so a bump of the image revisits this pin.
+JAEGER_IMAGE_VERSION=2.21.0
+JAEGER_VERSION=2.13.0
+JAEGER_MODULE_VERSION=v1.76.0
+JAEGER_MODULE=github.com/jaegertracing/jaeger
 
 # ------------------------------------------------------------------------ layout
 
@@ -188,6 +198,33 @@ build_otelcol() {
 	log "built $BIN/otelcol in $(elapsed $((SECONDS - start)))"
 }
 
+# Jaeger v2 (an OpenTelemetry Collector distribution with Jaeger's storage and query extensions),
+# stamped as upstream's Makefile stamps it (scripts/makefiles/BuildInfo.mk), with "archive" as the
+# commit and the tag's commit time as the date.
+jaeger_version_line() { printf '{"gitCommit":"archive","gitVersion":"v%s","buildDate":"%s"}' "$JAEGER_VERSION" "$1"; }
+# The check reads the version only (the build date needs the proxy, and a warm check must not).
+jaeger_ok() {
+	[[ -x "$BIN/jaeger" ]] && [[ "$("$BIN/jaeger" version 2>/dev/null | head -n 1)" == *"\"gitVersion\":\"v$JAEGER_VERSION\""* ]] &&
+		built_from "$BIN/jaeger" "$JAEGER_MODULE@$JAEGER_MODULE_VERSION"
+}
+
+build_jaeger() {
+	local start=$SECONDS v="$JAEGER_MODULE/internal/version" date got
+	wrapper "$JAEGER_MODULE" "$JAEGER_MODULE_VERSION"
+	step jaeger "check the Go module proxy is reachable, then $RERUN_HINT"
+	log "building Jaeger $JAEGER_VERSION ($JAEGER_MODULE/cmd/jaeger at $JAEGER_MODULE_VERSION, the nearest served release to the image's $JAEGER_IMAGE_VERSION; cold, about 6 minutes)"
+	date="$(module_time "$JAEGER_MODULE" "$JAEGER_MODULE_VERSION")"
+	(cd "$WRAPPER" && run go build -trimpath \
+		-ldflags "-s -w -X $v.commitSHA=archive -X $v.latestVersion=v$JAEGER_VERSION -X $v.date=$date" \
+		-o "$BIN/.jaeger.tmp" "$JAEGER_MODULE/cmd/jaeger")
+	got="$("$BIN/.jaeger.tmp" version 2>>"$STEP_LOG" | head -n 1 || true)"
+	{ [[ "$got" == "$(jaeger_version_line "$date")" ]] && built_from "$BIN/.jaeger.tmp" "$JAEGER_MODULE@$JAEGER_MODULE_VERSION"; } ||
+		die "built jaeger reports '$got', expected '$(jaeger_version_line "$date")' (log: $STEP_LOG)" \
+			"delete $BUILD and re-run bash scripts/observability.sh build"
+	install_bin "$BIN/.jaeger.tmp" "$BIN/jaeger"
+	log "built $BIN/jaeger in $(elapsed $((SECONDS - start)))"
+}
+
 # ------------------------------------------------------------------- preflight and build
 
 require_go "the observability binaries are built from their Go modules"
@@ -202,6 +239,7 @@ for entry in "${BINARIES[@]}"; do
 	if binary_ok "$@"; then log "$1 $4: ok"; else build_binary "$@"; fi
 done
 if otelcol_ok; then log "otelcol $OTELCOL_VERSION: ok"; else build_otelcol; fi
+if jaeger_ok; then log "jaeger $JAEGER_VERSION: ok"; else build_jaeger; fi
 log "ready in $(elapsed $((SECONDS - start))): $BIN"
 exit 0
 }

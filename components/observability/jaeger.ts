@@ -61,6 +61,8 @@ function jaegerConfig(settings: ObservabilitySettings["jaeger"]): string {
                 jaeger_query: {
                     storage: { traces: "primary" },
                     http: { endpoint: `0.0.0.0:${j.queryPort}` },
+                    // Unset, it would listen on every interface of the pod for an API no Service exposes.
+                    grpc: { endpoint: `127.0.0.1:${j.queryGrpcPort}` },
                 },
                 jaeger_storage: { backends: { primary: store } },
             },

@@ -128,6 +128,8 @@ export function discoverOnLoopback(
 interface Container {
     name: string;
     args?: string[];
+    ports?: { containerPort: number }[];
+    readinessProbe?: { httpGet?: { path: string; port: number } };
     env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
     volumeMounts?: { name: string; mountPath: string }[];
 }
@@ -143,6 +145,10 @@ export interface LoopbackPod {
     args: string[];
     env: Record<string, string>;
     paths: Record<string, string>;
+    /** The container's ports, as it declares them. */
+    ports: number[];
+    /** The readiness probe's HTTP GET, when it has one. */
+    readiness?: { path: string; port: number };
 }
 
 /**
@@ -206,7 +212,13 @@ export function layOutPod(
             return [e.name, value];
         }),
     );
-    return { args: (container.args ?? []).map((a) => toLoopback(a, pathMap)), env, paths };
+    return {
+        args: (container.args ?? []).map((a) => toLoopback(a, pathMap)),
+        env,
+        paths,
+        ports: (container.ports ?? []).map((p) => p.containerPort),
+        ...(container.readinessProbe?.httpGet ? { readiness: container.readinessProbe.httpGet } : {}),
+    };
 }
 
 /** The container's `--web.listen-address` (`:9090`, all interfaces in the pod) bound to a loopback port instead. */
@@ -232,4 +244,36 @@ export function discoverThroughKubeconfig(scrapeConfigs: ScrapeConfig[], kubecon
               }
             : job,
     );
+}
+
+const allInterfaces = "0.0.0.0";
+
+/**
+ * The listeners of an OpenTelemetry Collector distribution's configuration (the Collector's, Jaeger's)
+ * bound to loopback: in a pod each binds all interfaces of its own network namespace, on one host
+ * two pods would share ports, so every `endpoint: 0.0.0.0:P` and every telemetry reader's
+ * `host: 0.0.0.0` with `port: P` becomes 127.0.0.1 on `ports[P]`. A listener on a port the map does
+ * not name is an error; nothing else of the file changes.
+ */
+export function bindOnLoopback(configFile: string, ports: Record<number, number>): void {
+    const moved = (port: number): number => {
+        const to = ports[port];
+        if (to === undefined)
+            throw new Error(`${configFile} listens on ${allInterfaces}:${port}: add the port to the loopback map`);
+        return to;
+    };
+    const walk = (node: unknown): unknown => {
+        if (Array.isArray(node)) return node.map(walk);
+        if (node === null || typeof node !== "object") return node;
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(node)) out[k] = walk(v);
+        if (typeof out.endpoint === "string" && out.endpoint.startsWith(`${allInterfaces}:`))
+            out.endpoint = `127.0.0.1:${moved(Number(out.endpoint.slice(allInterfaces.length + 1)))}`;
+        if (out.host === allInterfaces && typeof out.port === "number") {
+            out.host = "127.0.0.1";
+            out.port = moved(out.port);
+        }
+        return out;
+    };
+    writeFileSync(configFile, stringify(walk(parse(readFileSync(configFile, "utf8"))), { lineWidth: 0 }));
 }

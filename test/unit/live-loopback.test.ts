@@ -1,7 +1,12 @@
 // The live suite's one transformation of the rendered configuration (test/live/loopback.ts):
 // what it maps, and that it maps nothing else.
-import { describe, expect, it } from "vitest";
-import { discoverOnLoopback, discoverThroughKubeconfig, listenOnLoopback, toLoopback } from "../live/loopback";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { bindOnLoopback, discoverOnLoopback, discoverThroughKubeconfig, listenOnLoopback, toLoopback } from "../live/loopback";
+import { callTrace, exportRequest } from "../live/otlp";
 
 const map = {
     addresses: {
@@ -96,5 +101,70 @@ describe("discovery on loopback", () => {
             "--web.listen-address=127.0.0.1:40004",
         ]);
         expect(() => listenOnLoopback(["--config.file=/c"], 40004)).toThrow(/--web.listen-address=/);
+    });
+});
+
+describe("a Collector distribution's listeners on loopback", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "live-bind-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const config = (text: string): string => {
+        const file = path.join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
+        writeFileSync(file, text);
+        return file;
+    };
+    const rendered = [
+        "receivers: { otlp: { protocols: { grpc: { endpoint: 0.0.0.0:4317 } } } }",
+        "exporters: { otlp/jaeger: { endpoint: 127.0.0.1:40100 } }",
+        "service: { telemetry: { metrics: { readers: [ { pull: { exporter: { prometheus: { host: 0.0.0.0, port: 8888 } } } } ] } } }",
+    ].join("\n");
+
+    it("binds every all-interfaces endpoint and telemetry reader to 127.0.0.1 on its mapped port, and changes nothing else", () => {
+        const file = config(rendered);
+        bindOnLoopback(file, { 4317: 40001, 8888: 40002 });
+        expect(parse(readFileSync(file, "utf8"))).toEqual({
+            receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:40001" } } } },
+            exporters: { "otlp/jaeger": { endpoint: "127.0.0.1:40100" } },
+            service: {
+                telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: 40002 } } } }] } },
+            },
+        });
+    });
+
+    it("refuses a listener on a port the map does not name", () => {
+        expect(() => bindOnLoopback(config(rendered), { 4317: 40001 })).toThrow(/0\.0\.0\.0:8888/);
+    });
+});
+
+describe("the OTLP span generator", () => {
+    it("encodes one call as the caller's server and client spans and the callee's server span, in one trace", () => {
+        const trace = callTrace("api-gateway", "auth-service", false);
+        const request = exportRequest([trace], 1_000) as {
+            resourceSpans: {
+                resource: { attributes: { value: { stringValue: string } }[] };
+                scopeSpans: { spans: { traceId: string; parentSpanId?: string; kind: number }[] }[];
+            }[];
+        };
+        const byService = Object.fromEntries(
+            request.resourceSpans.map((r) => [r.resource.attributes[0].value.stringValue, r.scopeSpans[0].spans]),
+        );
+        expect(Object.keys(byService)).toEqual(["api-gateway", "auth-service"]);
+        expect(byService["api-gateway"].map((s) => s.kind)).toEqual([2, 3]);
+        expect(byService["auth-service"][0].parentSpanId).toBe(trace.spans[1].spanId);
+        expect(
+            new Set(
+                Object.values(byService)
+                    .flat()
+                    .map((s) => s.traceId),
+            ),
+        ).toEqual(new Set([trace.traceId]));
+        expect(trace.traceId).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it("marks every span of a failed call with the error status, and none of a successful one", () => {
+        expect(callTrace("a", "b", true).spans.every((s) => s.error)).toBe(true);
+        const ok = exportRequest([callTrace("a", "b", false)]) as {
+            resourceSpans: { scopeSpans: { spans: { status: object }[] }[] }[];
+        };
+        expect(ok.resourceSpans.flatMap((r) => r.scopeSpans[0].spans.map((s) => s.status))).toEqual([{}, {}, {}]);
     });
 });

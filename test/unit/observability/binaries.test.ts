@@ -1,16 +1,8 @@
 // The binaries the live suite runs (scripts/observability.sh) are the releases of the images the
 // stack deploys (components/observability/images.ts): a bump of one without the other fails here.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { images } from "../../../components/observability/images";
-
-const script = readFileSync(join(__dirname, "../../../scripts/observability.sh"), "utf8");
-const pin = (name: string): string => {
-    const m = new RegExp(`^${name}=(\\S+)$`, "m").exec(script);
-    if (!m) throw new Error(`scripts/observability.sh sets no ${name}`);
-    return m[1];
-};
+import { buildPin as pin } from "../../binaries";
 
 describe("the observability binaries' pins", () => {
     it("build Prometheus at the image's release", () => {
@@ -24,5 +16,15 @@ describe("the observability binaries' pins", () => {
 
     it("build Alertmanager at the image's release", () => {
         expect(`v${pin("ALERTMANAGER_VERSION")}`).toBe(images.alertmanager.tag);
+    });
+
+    it("name the Jaeger image's release beside the nearest one the proxy serves, so a bump of the image revisits the pin", () => {
+        expect(pin("JAEGER_IMAGE_VERSION")).toBe(images.jaeger.tag);
+    });
+
+    it("take Jaeger v2.x from the Go module's v1.(x+63) tag of the same release", () => {
+        const [major, minor, patch] = pin("JAEGER_VERSION").split(".").map(Number);
+        expect(major).toBe(2);
+        expect(pin("JAEGER_MODULE_VERSION")).toBe(`v1.${minor + 63}.${patch}`);
     });
 });

@@ -52,6 +52,10 @@ describe("Jaeger endpoints", () => {
         });
     });
 
+    it("keeps the query service's gRPC API, which no Service exposes, on the pod's loopback", () => {
+        expect(config("obs-badger").extensions.jaeger_query.grpc).toEqual({ endpoint: "127.0.0.1:16685" });
+    });
+
     it("is started and ready by the health check extension on 13133", () => {
         const c = container(inNs(T.statefulSet, "obs-badger"));
         for (const probe of ["startupProbe", "readinessProbe"]) {

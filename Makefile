@@ -18,6 +18,9 @@ export PULUMI_NODEJS_TRANSPILE_ONLY := true
 LOCAL_PASSPHRASE := azora-local
 # The e2e stack's passphrase — for the throw-away local cluster only.
 E2E_PASSPHRASE := azora-e2e
+# Resource operations an `up` runs at once (the engine's default is 4 per CPU; a deploy mostly waits
+# on the API server). The same number as scripts/lib/workspace.ts's deployParallelism and the deploy workflow.
+DEPLOY_PARALLEL := 32
 
 .PHONY: help
 help: ## list the targets
@@ -78,7 +81,9 @@ stack: deps toolchain ## select (creating if needed) the stack named by STACK
 .PHONY: up
 up: deps toolchain ## pulumi up of the embedded local stack: renders every manifest to rendered/local/
 	bash scripts/stack.sh local
-	PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) pulumi up --yes --stack local --skip-preview --suppress-progress
+	@# The local stack is disposable (rendered files, state in .pulumi-state): the engine writes only its
+	@# final state, not a checkpoint around every resource step (scripts/lib/workspace.ts says why).
+	PULUMI_SKIP_CHECKPOINTS=true PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) pulumi up --yes --stack local --skip-preview --suppress-progress --parallel $(DEPLOY_PARALLEL)
 	@bash scripts/rendered-summary.sh rendered/local
 
 .PHONY: preview

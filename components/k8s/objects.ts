@@ -3,7 +3,7 @@
 // the component (the convention of the README's architecture section) and parents it there.
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
 /** Metadata whose name is known when the program runs (a child's role defaults to it). */
@@ -69,6 +69,16 @@ export interface ServicePortSpec {
     protocol?: "TCP" | "UDP";
 }
 
+/**
+ * Pulumi's Kubernetes provider awaits a new Service by watching its endpoints and then sleeping 10 s
+ * for them to "settle" (provider/pkg/await/service.go). Here that proves nothing: a Service is made
+ * before the pods it selects, so its endpoints are empty whatever the wait, while the readiness of
+ * those pods is what the Deployment's and StatefulSet's own awaits prove (rolled out = every pod
+ * Ready = in the endpoints). A ClusterIP is assigned by the API server in the create itself. Skipping
+ * the await saves 10 s per Service and frees the engine's parallel slots it held (issue 19).
+ */
+const skipServiceAwait = { "pulumi.com/skipAwait": "true" } as const;
+
 /** A ClusterIP Service (headless when `headless`); the platform never exposes NodePorts or LoadBalancers. */
 export function clusterService(
     owner: Owner,
@@ -80,7 +90,10 @@ export function clusterService(
     return new k8s.core.v1.Service(
         childName(owner, opts.role),
         {
-            metadata: meta,
+            metadata: {
+                ...meta,
+                annotations: pulumi.output(meta.annotations ?? {}).apply((a) => ({ ...a, ...skipServiceAwait })),
+            },
             spec: {
                 type: "ClusterIP",
                 ...(opts.headless ? { clusterIP: "None" } : {}),

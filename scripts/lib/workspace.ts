@@ -24,6 +24,15 @@ const copied: readonly string[] = [
     "test/policies",
 ];
 
+/**
+ * Resource operations `pulumi up` and `destroy` run at once, on every stack (the Makefile's
+ * DEPLOY_PARALLEL and the deploy workflow's `parallel` are kept equal to it by a unit test). The
+ * engine's default is 4 per CPU — 8 on a 2-core runner — and a deploy is mostly waiting on the API
+ * server and the provider's awaits, not on CPU: with 8 slots, eight awaiting objects stall everything
+ * behind them (issue 19's attribution, scripts/bench/attribute.ts).
+ */
+export const deployParallelism = 32;
+
 export interface RunResult {
     code: number;
     stdout: string;
@@ -51,6 +60,13 @@ export function pulumiEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         PULUMI_SKIP_CONFIRMATIONS: "true",
+        // Every stack run through here lives in a throw-away backend (the workspaces below), so the
+        // engine writes only the final state instead of a checkpoint of the whole state around every
+        // resource step: on the file backend those writes were most of a first `up` (issue 19: 155 s
+        // with them, 24 s without, same cluster and settings). The risk Pulumi documents — a crash
+        // loses the update's state edits — costs nothing on a disposable stack; real environments'
+        // deploys (.github/workflows/deploy-stack.yml) keep the checkpoints.
+        PULUMI_SKIP_CHECKPOINTS: "true",
         NO_COLOR: "1",
         ...extra,
     };

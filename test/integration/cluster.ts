@@ -1,10 +1,6 @@
 // The local control plane (scripts/cluster.sh) as the end-to-end tests see it: start it fresh,
 // stop it, and read objects back with the real kubectl.
-import * as path from "path";
-import { repoRoot, runCommand } from "./harness";
-
-const clusterDir = process.env.AZORA_CLUSTER_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/cluster");
-const script = path.join(repoRoot, "scripts/cluster.sh");
+import { clusterCommand, freshCluster } from "../../scripts/lib/cluster";
 
 /** The fields of Kubernetes objects the tests read; everything else stays unknown. */
 export interface KubeObject {
@@ -65,27 +61,11 @@ export interface Cluster {
     stop(): Promise<void>;
 }
 
-async function cluster(command: string): Promise<string> {
-    const r = await runCommand("bash", [script, command], repoRoot, process.env);
-    if (r.code !== 0) throw new Error(`scripts/cluster.sh ${command} failed (exit ${r.code}):\n${r.output}`);
-    return r.stdout.trim();
-}
-
 /** Deletes any cluster left by an earlier run and starts a new one, building binaries if missing. */
 export async function startFreshCluster(): Promise<Cluster> {
-    await cluster("down");
-    const started = Date.now();
-    await cluster("up");
-    const startSeconds = (Date.now() - started) / 1000;
-    const kubeconfig = await cluster("kubeconfig");
-    const auditLog = await cluster("audit-log");
-    const env = { ...process.env, KUBECONFIG: kubeconfig, PATH: `${path.join(clusterDir, "bin")}:${process.env.PATH}` };
-
-    const kubectl = async (args: string[]) => {
-        const r = await runCommand("kubectl", args, repoRoot, env);
-        if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (exit ${r.code}):\n${r.output}`);
-        return r.stdout;
-    };
+    const local = await freshCluster();
+    const auditLog = await clusterCommand("audit-log");
+    const { kubectl } = local;
     const list = async (kind: string, opts: { namespace?: string; selector?: string } = {}) => {
         const scope = opts.namespace ? ["-n", opts.namespace] : ["--all-namespaces"];
         const selector = opts.selector !== undefined ? ["-l", opts.selector] : [];
@@ -93,18 +73,16 @@ export async function startFreshCluster(): Promise<Cluster> {
         return (JSON.parse(out) as { items: KubeObject[] }).items;
     };
     return {
-        kubeconfig,
+        kubeconfig: local.kubeconfig,
         auditLog,
-        startSeconds,
+        startSeconds: local.startSeconds,
         kubectl,
         list,
         async endpointSlices(namespace, service) {
             const out = await kubectl(["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`, "-o", "json"]);
             return (JSON.parse(out) as { items: EndpointSlice[] }).items;
         },
-        async stop() {
-            await cluster("down");
-        },
+        stop: local.stop,
     };
 }
 

@@ -33,7 +33,7 @@ interface AuditEvent {
     annotations?: Record<string, string>;
     requestObject?: unknown;
 }
-import { createWorkspace, type Manifest, pulumiEnv, RunResult, Workspace } from "./harness";
+import { createWorkspace, deployParallelism, type Manifest, pulumiEnv, RunResult, Workspace } from "./harness";
 
 const stack = "e2e";
 const passphrase = "azora-e2e";
@@ -55,7 +55,9 @@ async function pulumi(args: string[], label?: string): Promise<RunResult> {
     if (label) timings.push([label, (Date.now() - started) / 1000]);
     return r;
 }
-const up = (label?: string) => pulumi(["up", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs"], label);
+/** As every stack deploys (scripts/lib/workspace.ts): more resource operations at once than the engine's default. */
+const parallel = ["--parallel", String(deployParallelism)];
+const up = (label?: string) => pulumi(["up", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs", ...parallel], label);
 
 const ours = async (kind: string) =>
     (await cluster.list(kind, { selector: managed })).filter((o) => ourNamespaces.includes(o.metadata.namespace ?? ""));
@@ -433,7 +435,7 @@ describe("e2e stack against a real API server", () => {
     });
 
     it("a second up reports no changes", async () => {
-        const r = await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", "--suppress-outputs"], "no-op up");
+        const r = await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", "--suppress-outputs", ...parallel], "no-op up");
         expect(r.code, r.output).toBe(0);
         expect(r.output).toMatch(new RegExp(`${resourceCount} unchanged`));
     });
@@ -540,7 +542,7 @@ describe("e2e stack against a real API server", () => {
     });
 
     it("destroy removes everything it created", async () => {
-        const r = await pulumi(["destroy", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs"], "destroy");
+        const r = await pulumi(["destroy", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs", ...parallel], "destroy");
         expect(r.code, r.output).toBe(0);
         const namespaces = (await cluster.list("namespaces")).map((n) => n.metadata.name);
         for (const ns of ourNamespaces) expect(namespaces).not.toContain(ns);
@@ -651,19 +653,22 @@ async function refused(name: string, o: Parameters<typeof manifestFile>[1]): Pro
 /**
  * Starts an up and SIGKILLs it (CLI, language host and providers) once it has updated `n`
  * Deployments: the crash an operator's laptop or a CI runner can have. Returns how many it saw.
+ * It runs as a real environment's deploy does, writing checkpoints around every step (a disposable
+ * stack skips them; scripts/lib/workspace.ts), so the recovery proven is the one that matters there.
  * The plugins run in process groups of their own, so they are found through /proc, not the group.
  */
 function upKilledAfterDeploymentUpdates(n: number): Promise<number> {
     return new Promise((resolve, reject) => {
         const child = spawn(
             "pulumi",
-            ["up", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs", "--non-interactive", "--stack", stack],
+            ["up", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs", "--non-interactive", "--stack", stack, ...parallel],
             {
                 cwd: ws.dir,
                 env: pulumiEnv({
                     PULUMI_BACKEND_URL: `file://${ws.backend}`,
                     PULUMI_CONFIG_PASSPHRASE: passphrase,
                     KUBECONFIG: cluster.kubeconfig,
+                    PULUMI_SKIP_CHECKPOINTS: "false",
                 }),
                 stdio: ["ignore", "pipe", "pipe"],
             },

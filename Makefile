@@ -130,7 +130,7 @@ lint-workflows: ## actionlint + shellcheck on .github/workflows
 	"$$(bash scripts/actionlint.sh)" -shellcheck "$$(command -v shellcheck)"
 
 .PHONY: bench
-bench: deps toolchain ## benchmark previews and program evaluation (prints a table)
+bench: deps toolchain cluster-tools ## benchmark previews, program evaluation and deploys on the local cluster (prints a table)
 	bash scripts/bench.sh
 
 .PHONY: clean

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `make bench`: previews through the real engine (local stack vs its engine floor, synthetic catalogs,
-# no-op after up) and program evaluation under mocks, in one run; prints one table and writes it to
-# bench-results/latest.md. Options are passed through to scripts/bench/run.ts, e.g.
+# no-op after up), program evaluation under mocks, and deploys of the e2e stack on the local cluster
+# beside their kubectl floors (one cluster at a time: not while the e2e suite runs), in one run; prints
+# one table and writes it to bench-results/latest.md. Options are passed through to scripts/bench/run.ts, e.g.
 #   bash scripts/bench.sh --runs 7 --heavy-runs 3 --sizes 10,50,200 --mock-services 1000
 #   bash scripts/bench.sh --patch /tmp/fix.patch     # measure a proposed change in the copies only
 #   bash scripts/bench.sh --profile                  # also a CPU profile of the program's node process
+#   bash scripts/bench.sh --deploys-only             # just the deploy rows (--skip-deploys: all but them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 toolchain="${AZORA_TOOLCHAIN_DIR:-$HOME/.cache/azora-platform/toolchain}"

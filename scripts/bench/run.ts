@@ -4,6 +4,7 @@
 //   vite-node scripts/bench/run.ts -- [--runs N] [--heavy-runs N] [--sizes 10,50,200]
 //                                     [--mock-services N] [--patch file.patch] [--profile]
 //                                     [--node-options "<flags for the program's node process>"] [--keep]
+//                                     [--deploys-only | --skip-deploys]
 //
 // Everything runs in throw-away copies of the project made by scripts/lib/workspace.ts
 // (createWorkspace: own file backend, own stack files, own render directories); the developer's
@@ -15,7 +16,8 @@
 //
 // The steps, in the order they run, are in runner/: setup.ts (workspaces, the `up`, stacks, warm-up),
 // local-vs-floor.ts (figures 1 and 4), synthetic.ts (2), mocks.ts (3a), program-process.ts (3b, B),
-// and report.ts (the header, the table of table.ts, the files).
+// deploys.ts (the deploys on the local cluster beside their kubectl floors; --deploys-only runs
+// just them, --skip-deploys leaves them out) and report.ts (the header, the table of table.ts, the files).
 import { mkdirSync } from "fs";
 import * as os from "os";
 import type { Workspace } from "../lib/workspace";
@@ -25,6 +27,7 @@ import { mockEvaluation } from "./runner/mocks";
 import { type Options, parseOptions } from "./runner/options";
 import { breakdownRows, programRssRows } from "./runner/program-process";
 import { passphrase, pulumiRunner, type RunPulumi } from "./runner/pulumi";
+import { deployRows } from "./runner/deploys";
 import { countRendered } from "./runner/rendered-objects";
 import { resultsDir, writeReport } from "./runner/report";
 import { setUp } from "./runner/setup";
@@ -55,13 +58,16 @@ async function main(): Promise<void> {
 
 /** Every step, in order; the rows and notes in the table's order, and the raw figures for latest.json. */
 async function measure(o: Options, runPulumi: RunPulumi, workspaces: Workspace[]): Promise<{ rows: Row[]; notes: string[]; raw: Record<string, unknown> }> {
+    if (o.deploys === "only") return deployRows(o, workspaces);
     const { bench, notes: setupNotes } = await setUp(o, runPulumi, workspaces);
     const { rounds, rows: localRows } = await localVsFloor(bench);
     const synthetic = await syntheticCatalogs(bench);
     const mocks = await mockEvaluation(o, bench.ws.dir);
     const rss = await programRssRows(bench, rounds);
     const breakdown = await breakdownRows(bench);
+    const deploys = o.deploys === "with" ? await deployRows(o, workspaces) : { rows: [], notes: [], raw: {} };
     const raw = {
+        ...deploys.raw,
         options: o,
         breakdown: breakdown.breakdown,
         configSizes: synthetic.sizes,
@@ -81,8 +87,8 @@ async function measure(o: Options, runPulumi: RunPulumi, workspaces: Workspace[]
         },
     };
     return {
-        rows: [...localRows, ...synthetic.rows, ...mocks.rows, ...rss.rows, ...breakdown.rows, ...noopRows(rounds.noop)],
-        notes: [...setupNotes, ...rss.notes, ...breakdown.notes],
+        rows: [...localRows, ...synthetic.rows, ...mocks.rows, ...rss.rows, ...breakdown.rows, ...noopRows(rounds.noop), ...deploys.rows],
+        notes: [...setupNotes, ...rss.notes, ...breakdown.notes, ...deploys.notes],
         raw,
     };
 }

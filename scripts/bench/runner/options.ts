@@ -12,10 +12,12 @@ export interface Options {
     nodeOptions: string;
     /** Keep the throw-away workspaces (for poking at them afterwards). */
     keep: boolean;
+    /** The deploy rows on the local cluster (runner/deploys.ts): with the rest, only them, or not at all. */
+    deploys: "with" | "only" | "skip";
 }
 
 export function parseOptions(argv: string[]): Options {
-    const o: Options = { runs: 5, heavyRuns: 3, sizes: [10, 50, 200], mockServices: 1000, profile: false, nodeOptions: "", keep: false };
+    const o: Options = { runs: 5, heavyRuns: 3, sizes: [10, 50, 200], mockServices: 1000, profile: false, nodeOptions: "", keep: false, deploys: "with" };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const next = (): string => {
@@ -32,6 +34,8 @@ export function parseOptions(argv: string[]): Options {
         else if (a === "--profile") o.profile = true;
         else if (a === "--node-options") o.nodeOptions = next();
         else if (a === "--keep") o.keep = true;
+        else if (a === "--deploys-only") o.deploys = "only";
+        else if (a === "--skip-deploys") o.deploys = "skip";
         else throw new Error(`unknown option ${a}`);
     }
     if (o.sizes.length < 2) throw new Error("--sizes needs at least two sizes (growth is largest/smallest)");

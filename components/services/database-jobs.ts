@@ -1,5 +1,6 @@
-// Database work around a service's rollout: the schema migration that must finish before new pods
-// start, and the scheduled logical backup with its retention.
+// Database work around a service's rollout: a backup of the database taken for the release, then
+// the schema migration that must finish before new pods start (each release runs both, in that
+// order, awaited), and the scheduled logical backup with its retention.
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -47,8 +48,21 @@ const backupResources: ResourceSpec = {
  * Config-only changes (the ConfigMap's content, not its name) leave it alone.
  */
 export function migrationJobName(service: string, template: unknown): string {
-    return `${service}-migrate-${createHash("sha256").update(JSON.stringify(template)).digest("hex").slice(0, 10)}`;
+    return `${service}-migrate-${releaseId(template)}`;
 }
+
+/** The release's backup Job: named by the same release id as its migration. */
+function releaseBackupJobName(service: string, migrationTemplate: unknown): string {
+    return `${service}-backup-${releaseId(migrationTemplate)}`;
+}
+
+/** A release of a service with a database: the hash of its migration's pod template. */
+function releaseId(migrationTemplate: unknown): string {
+    return createHash("sha256").update(JSON.stringify(migrationTemplate)).digest("hex").slice(0, 10);
+}
+
+/** The Jobs of one release carry its id, so the backup taken for a migration is found beside it. */
+export const releaseLabel = "azora.io/release";
 
 export class DatabaseJobs extends pulumi.ComponentResource {
     readonly migration: k8s.batch.v1.Job;
@@ -97,13 +111,24 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                 volumes: files.volumes,
             }),
         };
-        const jobName = pulumi.output(template).apply((t) => migrationJobName(spec.name, t));
+        const resolved = pulumi.output(template);
+        const release = resolved.apply((t) => releaseId(t));
+        const backupName = resolved.apply((t) => releaseBackupJobName(spec.name, t));
+        const backup = database.backup.enabled
+            ? this.backups(args, labelsFor(`${spec.name}-db-backup`), { name: backupName, release }, child)
+            : undefined;
         this.migration = new k8s.batch.v1.Job(
             `${spec.name}-migrate`,
             {
                 // The role on the Job only (not its pod template, which a Job cannot change): the Job
                 // alerts find a failed migration by it through kube-state-metrics.
-                metadata: { name: jobName, namespace: ns, labels: { ...migrateLabels, [jobRoleLabel]: jobRoles.migration } },
+                metadata: {
+                    name: resolved.apply((t) => migrationJobName(spec.name, t)),
+                    namespace: ns,
+                    labels: pulumi
+                        .output(release)
+                        .apply((r) => ({ ...migrateLabels, [jobRoleLabel]: jobRoles.migration, [releaseLabel]: r })),
+                },
                 spec: {
                     backoffLimit: 2,
                     activeDeadlineSeconds: database.migrationTimeoutSeconds,
@@ -111,14 +136,26 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                     template,
                 },
             },
-            { ...child, deleteBeforeReplace: false },
+            // The release's backup is awaited complete first: a migration never runs without one.
+            { ...child, deleteBeforeReplace: false, ...(backup ? { dependsOn: [backup] } : {}) },
         );
 
-        if (database.backup.enabled) this.backup(args, labelsFor(`${spec.name}-db-backup`), child);
-        this.registerOutputs({ migrationJob: this.migration.metadata.name });
+        this.registerOutputs({
+            migrationJob: this.migration.metadata.name,
+            ...(backup ? { releaseBackupJob: backup.metadata.name } : {}),
+        });
     }
 
-    private backup(args: DatabaseJobsArgs, labels: Record<string, string>, opts: pulumi.CustomResourceOptions) {
+    /**
+     * The backups of the service's database: the claim they are written to, the scheduled CronJob,
+     * and the Job that backs the database up for this release (returned: the migration waits for it).
+     */
+    private backups(
+        args: DatabaseJobsArgs,
+        labels: Record<string, string>,
+        releaseJob: { name: pulumi.Output<string>; release: pulumi.Output<string> },
+        opts: pulumi.CustomResourceOptions,
+    ): k8s.batch.v1.Job {
         const { spec, database } = args;
         const dbName = spec.database?.name ?? spec.name;
         const ns = args.network.namespace;
@@ -151,9 +188,39 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             `find /backups -name '${dbName}-*.dump' -mtime +${database.backup.retentionDays} -delete`,
             'echo "backup written: $file"',
         ].join("\n");
-        // The CronJob and the Jobs it creates carry the backup role (a Job gets only its template's
-        // labels): the Job alerts page on a failed or missed backup by it.
+        // The CronJob and the Jobs carry the backup role (a Job gets only its template's labels): the
+        // Job alerts page on a failed or missed backup by it.
         const backupLabels = { ...labels, [jobRoleLabel]: jobRoles.backup };
+        const jobSpec: k8s.types.input.batch.v1.JobSpec = {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 3600,
+            template: {
+                metadata: { labels: { ...labels, ...selectorLabels(`${spec.name}-db-backup`) } },
+                spec: hardenedPod({
+                    name: `${spec.name}-db-backup`,
+                    serviceAccountName: args.serviceAccountName,
+                    restartPolicy: "Never",
+                    identity: { uid: backupUid },
+                    containers: [
+                        {
+                            name: "pg-dump",
+                            image: database.backupImage,
+                            command: ["/bin/sh", "-c", script],
+                            env: [
+                                { name: "PGHOST", value: database.host },
+                                { name: "PGPORT", value: String(database.port) },
+                                { name: "PGUSER", value: spec.name },
+                                { name: "PGSSLMODE", value: database.sslMode },
+                                ...files.env,
+                            ],
+                            resources: backupResources,
+                            volumeMounts: [{ name: "backups", mountPath: "/backups" }, ...files.volumeMounts],
+                        },
+                    ],
+                    volumes: [{ name: "backups", persistentVolumeClaim: { claimName: pvcName } }, ...files.volumes],
+                }),
+            },
+        };
         new k8s.batch.v1.CronJob(
             `${spec.name}-db-backup`,
             {
@@ -164,45 +231,24 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                     startingDeadlineSeconds: 600,
                     successfulJobsHistoryLimit: 3,
                     failedJobsHistoryLimit: 3,
-                    jobTemplate: {
-                        metadata: { labels: backupLabels },
-                        spec: {
-                            backoffLimit: 2,
-                            activeDeadlineSeconds: 3600,
-                            template: {
-                                metadata: { labels: { ...labels, ...selectorLabels(`${spec.name}-db-backup`) } },
-                                spec: hardenedPod({
-                                    name: `${spec.name}-db-backup`,
-                                    serviceAccountName: args.serviceAccountName,
-                                    restartPolicy: "Never",
-                                    identity: { uid: backupUid },
-                                    containers: [
-                                        {
-                                            name: "pg-dump",
-                                            image: database.backupImage,
-                                            command: ["/bin/sh", "-c", script],
-                                            env: [
-                                                { name: "PGHOST", value: database.host },
-                                                { name: "PGPORT", value: String(database.port) },
-                                                { name: "PGUSER", value: spec.name },
-                                                { name: "PGSSLMODE", value: database.sslMode },
-                                                ...files.env,
-                                            ],
-                                            resources: backupResources,
-                                            volumeMounts: [{ name: "backups", mountPath: "/backups" }, ...files.volumeMounts],
-                                        },
-                                    ],
-                                    volumes: [
-                                        { name: "backups", persistentVolumeClaim: { claimName: pvcName } },
-                                        ...files.volumes,
-                                    ],
-                                }),
-                            },
-                        },
-                    },
+                    jobTemplate: { metadata: { labels: backupLabels }, spec: jobSpec },
                 },
             },
             opts,
+        );
+        // Named by the release like its migration, so a release backs up once and a new one again;
+        // kept as long as the migration Job, so the two are found side by side.
+        return new k8s.batch.v1.Job(
+            `${spec.name}-release-backup`,
+            {
+                metadata: {
+                    name: releaseJob.name,
+                    namespace: ns,
+                    labels: releaseJob.release.apply((r) => ({ ...backupLabels, [releaseLabel]: r })),
+                },
+                spec: { ...jobSpec, ttlSecondsAfterFinished: database.migrationJobTtlSeconds },
+            },
+            { ...opts, deleteBeforeReplace: false },
         );
     }
 }

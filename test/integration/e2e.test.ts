@@ -8,6 +8,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
+import { jobRoleLabel, jobRoles } from "../../model/cluster-metrics";
 import { defaultNamespaces } from "../../model/namespaces";
 import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
@@ -41,17 +42,18 @@ const ourNamespaces = ["azora", "azora-observability", "azora-logging"];
 const managed = "app.kubernetes.io/managed-by=pulumi";
 const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
 // Everything the stack makes: 259, plus the admission component and its 36 policies with their bindings
-// (73), the ConfigMaps of the two cluster dashboards (2), and the cluster exporters (16: kube-state-metrics
-// and the node exporter with their components, accounts, RBAC, Services, NetworkPolicies, PDB and HPA).
-const resourceCount = 350;
+// (73), the ConfigMaps of the two cluster dashboards (2), the cluster exporters (16: kube-state-metrics
+// and the node exporter with their components, accounts, RBAC, Services, NetworkPolicies, PDB and HPA),
+// and each database's backup Job of the release (6).
+const resourceCount = 356;
 
 let cluster: Cluster;
 let ws: Workspace;
 const timings: [string, number][] = [];
 
-async function pulumi(args: string[], label?: string): Promise<RunResult> {
+async function pulumi(args: string[], label?: string, env: Record<string, string> = {}): Promise<RunResult> {
     const started = Date.now();
-    const r = await ws.run([...args, "--stack", stack], { passphrase, env: { KUBECONFIG: cluster.kubeconfig } });
+    const r = await ws.run([...args, "--stack", stack], { passphrase, env: { KUBECONFIG: cluster.kubeconfig, ...env } });
     if (label) timings.push([label, (Date.now() - started) / 1000]);
     return r;
 }
@@ -65,6 +67,9 @@ const byName = (objs: KubeObject[]) => new Map(objs.map((o) => [o.metadata.name,
 const templateChecksum = (d: KubeObject) => d.spec?.template?.metadata?.annotations?.["azora.io/config-checksum"];
 const migrationJobs = async () => (await ours("jobs")).filter((j) => /-migrate-[0-9a-f]{10}$/.test(j.metadata.name));
 const jobOf = (jobs: KubeObject[], service: string) => jobs.filter((j) => j.metadata.name.startsWith(`${service}-migrate-`));
+/** The backup Job of the release whose migration is `migration` (the same release id). */
+const releaseBackupOf = async (migration: KubeObject) =>
+    (await ours("jobs")).find((j) => j.metadata.name === migration.metadata.name.replace(/-migrate-/, "-backup-"));
 
 /** A Deployment whose newest ReplicaSet is fully rolled out and available. */
 function rolledOut(d: KubeObject): boolean {
@@ -141,6 +146,17 @@ describe("e2e stack against a real API server", () => {
             expect(condition(job, "Complete")?.status, job.metadata.name).toBe("True");
             const created = Date.parse(deployments.get(service)!.metadata.creationTimestamp);
             expect(Date.parse(job.status!.completionTime!), service).toBeLessThanOrEqual(created);
+        }
+    });
+
+    it("backs each database up for the release, to completion, before its migration Job is created", async () => {
+        for (const service of withDatabase) {
+            const [migration] = jobOf(await migrationJobs(), service);
+            const backup = await releaseBackupOf(migration);
+            expect(backup, `${service}: no backup Job of release ${migration.metadata.name}`).toBeDefined();
+            expect(condition(backup!, "Complete")?.status, backup!.metadata.name).toBe("True");
+            expect(backup!.metadata.labels?.[jobRoleLabel]).toBe(jobRoles.backup);
+            expect(Date.parse(backup!.status!.completionTime!), service).toBeLessThanOrEqual(Date.parse(migration.metadata.creationTimestamp));
         }
     });
 
@@ -447,6 +463,38 @@ describe("e2e stack against a real API server", () => {
         expect(preview.code, preview.output).toBe(0);
     });
 
+    // The drill of docs/operations/scaling.md's manual scale: the daily drift check (drift.yml's own
+    // command) must report it, naming the object and field, and the next deploy (deploy-stack.yml's
+    // `up` with `refresh: true`) must put it back.
+    it("reports a manual kubectl change through the drift check's own command, and the next up puts it back", async () => {
+        const hpa = (await ours("horizontalpodautoscalers")).find((h) => h.metadata.name === "azora-pay")!;
+        const declared = hpa.spec!.minReplicas!;
+        await cluster.kubectl(["-n", "azora", "patch", "hpa", "azora-pay", "--type", "merge", "-p", JSON.stringify({ spec: { minReplicas: declared + 1 } })]);
+
+        // As the workflow runs it: no confirmation is skipped (the harness skips them, which --preview-only refuses).
+        const drift = (): Promise<RunResult> => pulumi(driftCheckCommand(), undefined, { PULUMI_SKIP_CONFIRMATIONS: "false" });
+        const reported = await drift();
+        expect(reported.code, reported.output).not.toBe(0);
+        expect(reported.output).toMatch(/~ kubernetes:autoscaling\/v2:HorizontalPodAutoscaler: \(update\)\s+\[id=azora\/azora-pay\]/);
+        expect(reported.output).toContain(`minReplicas: ${declared} => ${declared + 1}`);
+        expect(reported.output).toMatch(/~ 1 to update/);
+        const after = (await ours("horizontalpodautoscalers")).find((h) => h.metadata.name === "azora-pay")!;
+        expect(after.spec?.minReplicas, "the drift check changed nothing").toBe(declared + 1);
+
+        // As the deploy workflow runs it: `up --refresh` (a plain `up` diffs against the state of the last
+        // deploy and would leave the drift). The HPA's own events (no metrics-server here) are printed as
+        // warnings; the update itself must succeed.
+        const restoring = await pulumi(
+            ["up", "--refresh", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs", ...parallel],
+            "up --refresh after a manual change",
+        );
+        expect(restoring.code, restoring.output).toBe(0);
+        const restored = (await ours("horizontalpodautoscalers")).find((h) => h.metadata.name === "azora-pay")!;
+        expect(restored.spec?.minReplicas, restoring.output).toBe(declared);
+        const clean = await drift();
+        expect(clean.code, clean.output).toBe(0);
+    });
+
     it("a config change of one service rolls only that service, through its checksum", async () => {
         const before = byName(await ours("deployments"));
         ws.editStack(stack, (c) => {
@@ -484,6 +532,10 @@ describe("e2e stack against a real API server", () => {
         }
         const [job] = fresh;
         expect(condition(job, "Complete")?.status).toBe("True");
+        // The new release backed its database up first.
+        const backup = await releaseBackupOf(job);
+        expect(condition(backup!, "Complete")?.status, `backup of ${job.metadata.name}`).toBe("True");
+        expect(Date.parse(backup!.status!.completionTime!)).toBeLessThanOrEqual(Date.parse(job.metadata.creationTimestamp));
         const replicaSets = (await cluster.list("replicasets", { namespace: "azora" })).filter((r) =>
             r.metadata.ownerReferences?.some((o) => o.kind === "Deployment" && o.name === "azora-pay"),
         );
@@ -707,4 +759,15 @@ function descendants(pid: number): number[] {
         }
     }
     return out;
+}
+
+/** The drift check as .github/workflows/drift.yml runs it, minus the stack (the e2e helper adds it). */
+function driftCheckCommand(): string[] {
+    const workflow = readFileSync(path.join(__dirname, "../../.github/workflows/drift.yml"), "utf8");
+    const run = /run: (pulumi refresh .*)$/m.exec(workflow)?.[1];
+    if (!run) throw new Error("drift.yml runs no pulumi refresh");
+    return run
+        .split(/\s+/)
+        .slice(1)
+        .filter((a, i, all) => a !== "--stack" && all[i - 1] !== "--stack");
 }

@@ -277,26 +277,13 @@ beforeAll(async () => {
             }),
         }),
     );
-    running.push(
-        await start(
-            "alertmanager",
-            pinned("alertmanager"),
-            listenOnLoopback(alertmanagerPod.args, ports.alertmanager),
-            alertmanagerPod.env,
-            root,
-            alertmanagerApi("/-/ready"),
-        ),
-    );
-    running.push(
-        await start(
-            "prometheus",
-            pinned("prometheus"),
-            listenOnLoopback(prometheusPod.args, ports.prometheus),
-            prometheusPod.env,
-            root,
-            prometheusApi("/-/ready"),
-        ),
-    );
+    // Alertmanager first: Prometheus sends to it from its first evaluation on.
+    for (const [name, pod, api] of [
+        ["alertmanager", alertmanagerPod, alertmanagerApi],
+        ["prometheus", prometheusPod, prometheusApi],
+    ] as const) {
+        running.push(await start(name, pinned(name), listenOnLoopback(pod.args, ports[name]), pod.env, root, api("/-/ready")));
+    }
     running.push(await start(jaeger, pinned("jaeger"), jaegerPod.args, jaegerPod.env, root, readyUrl(jaegerPod, jaegerPorts)));
     running.push(
         await start(

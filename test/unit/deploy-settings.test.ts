@@ -32,6 +32,10 @@ describe("deploy settings", () => {
         expect(upStep?.with?.parallel).toBe(deployParallelism);
     });
 
+    it("refresh before a real environment's up, so a deploy puts drift back", () => {
+        expect(upStep?.with?.refresh).toBe(true);
+    });
+
     it("keep the checkpoints of a real environment's up", () => {
         const all = JSON.stringify([
             deployStack.env,

@@ -48,8 +48,8 @@ describe("the rendered local stack", () => {
     it("has a pod in each service, migration, backup, observability and exporter workload", () => {
         const withDatabase = catalog.filter((s) => s.database).length;
         // Ten services and the OTel Collector; five StatefulSets; the log shipper; kube-state-metrics and the
-        // node exporter; a migration and a backup per database.
-        expect(pods()).toHaveLength(catalog.length + 1 + 5 + 1 + 2 + 2 * withDatabase);
+        // node exporter; per database a migration, the release's backup before it, and the scheduled backup.
+        expect(pods()).toHaveLength(catalog.length + 1 + 5 + 1 + 2 + 3 * withDatabase);
         console.log(`pod templates: ${pods().length}, containers: ${containers().length}`);
     });
 

@@ -3,7 +3,7 @@ import { array, isSecret, list, named, type Obj, ofType, recordResources, type R
 import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig, PlatformSettings } from "../../components/config";
 import type { NetworkContext } from "../../components/services/network";
-import { migrationJobName } from "../../components/services/database-jobs";
+import { migrationJobName, releaseLabel } from "../../components/services/database-jobs";
 import { AzoraService } from "../../components/services/service";
 import { serviceWorkload } from "../../components/services/sizing";
 import { generatedSecretKeys } from "../../components/services/service-env";
@@ -212,6 +212,7 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
         const cron = ofType(resources, K.cronJob).filter((j) => j.name === `${name}-db-backup`);
         expect(jobs.length).toBe(spec.database ? 1 : 0);
         expect(cron.length).toBe(spec.database && settings.database.backup.enabled ? 1 : 0);
+        expect(ofType(resources, K.job).filter((j) => j.name === `${name}-release-backup`).length).toBe(cron.length);
         if (spec.database) {
             const job = jobs[0].inputs;
             expect(job.metadata.name).toMatch(new RegExp(`^${name}-migrate-[a-f0-9]{10}$`));
@@ -289,6 +290,19 @@ describe("platform-wide service properties", () => {
             items: [{ key: "PAYMENT_PROVIDER_API_KEY", path: "PAYMENT_PROVIDER_API_KEY" }],
             defaultMode: 0o440,
         });
+    });
+
+    it("backs the database up for each release under the migration's release id, as the scheduled backup does", () => {
+        const migrate = ofType(resources, K.job).find((j) => j.name === "azora-pay-migrate")?.inputs;
+        const backup = ofType(resources, K.job).find((j) => j.name === "azora-pay-release-backup")?.inputs;
+        const release = text(migrate?.metadata.name).replace("azora-pay-migrate-", "");
+        expect(backup?.metadata.name).toBe(`azora-pay-backup-${release}`);
+        expect(backup?.metadata.labels[releaseLabel]).toBe(release);
+        expect(migrate?.metadata.labels[releaseLabel]).toBe(release);
+        expect(backup?.metadata.labels[jobRoleLabel]).toBe("backup");
+        const scheduled = named(resources, K.cronJob, "azora-pay-db-backup").inputs.spec.jobTemplate.spec;
+        expect(backup?.spec.template).toEqual(scheduled.template);
+        expect(backup?.spec.ttlSecondsAfterFinished).toBe(migrate?.spec.ttlSecondsAfterFinished);
     });
 
     it("labels the migration Job, the backup CronJob and the backup Jobs it creates with their role, for the Job alerts", () => {

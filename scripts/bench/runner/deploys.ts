@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import { jobRoleLabel, jobRoles } from "../../../model/cluster-metrics";
 import { freshCluster, type LocalCluster } from "../../lib/cluster";
 import { deployParallelism, type RunResult, type Workspace } from "../../lib/workspace";
 import { report, type StateResource } from "../critical-path";
@@ -37,6 +38,7 @@ interface RenderedObject {
     kind: string;
     name: string;
     namespace?: string;
+    labels: Record<string, string>;
 }
 
 /** One object per rendered file (the provider's render mode writes them so). */
@@ -48,9 +50,14 @@ function renderedObjects(dir: string): RenderedObject[] {
             if (e.isDirectory()) walk(p);
             else if (e.name.endsWith(".yaml"))
                 for (const doc of parseAllDocuments(readFileSync(p, "utf8"))) {
-                    const o = doc.toJS() as { kind?: string; metadata?: { name: string; namespace?: string } } | null;
-                    if (o?.kind && o.metadata)
-                        out.push({ file: p, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
+                    const o = doc.toJS() as {
+                        kind?: string;
+                        metadata?: { name: string; namespace?: string; labels?: Record<string, string> };
+                    } | null;
+                    if (o?.kind && o.metadata) {
+                        const { name, namespace, labels = {} } = o.metadata;
+                        out.push({ file: p, kind: o.kind, name, namespace, labels });
+                    }
                 }
         }
     };
@@ -90,8 +97,9 @@ const timed = async (what: () => Promise<unknown>): Promise<number> => {
 
 /**
  * The floor of an `up` with the same guarantees: the objects applied server-side in waves —
- * namespaces and cluster-wide objects; everything but Jobs, Deployments and HPAs; the Jobs, awaited
- * complete; the Deployments and HPAs — then every Deployment, StatefulSet and DaemonSet rolled out.
+ * namespaces and cluster-wide objects; everything but Jobs, Deployments and HPAs; the releases' backup
+ * Jobs, then the migration Jobs, each awaited complete; the Deployments and HPAs — then every
+ * Deployment, StatefulSet and DaemonSet rolled out.
  */
 async function applyInWaves(cluster: LocalCluster, objects: RenderedObject[]): Promise<void> {
     const apply = (objs: RenderedObject[]) =>
@@ -101,10 +109,14 @@ async function applyInWaves(cluster: LocalCluster, objects: RenderedObject[]): P
     const late = new Set(["Job", "Deployment", "HorizontalPodAutoscaler"]);
     await apply(objects.filter((o) => !o.namespace && !late.has(o.kind)));
     await apply(objects.filter((o) => o.namespace && !late.has(o.kind)));
+    // Each release's backup Jobs, awaited, then its migrations, awaited: the order `up` keeps.
     const jobs = objects.filter((o) => o.kind === "Job");
-    await apply(jobs);
-    if (jobs.length > 0)
-        await cluster.kubectl(["wait", "--for=condition=complete", "--timeout=300s", ...jobs.flatMap((j) => ["-f", j.file])]);
+    const backups = jobs.filter((j) => j.labels[jobRoleLabel] === jobRoles.backup);
+    for (const wave of [backups, jobs.filter((j) => !backups.includes(j))]) {
+        await apply(wave);
+        if (wave.length > 0)
+            await cluster.kubectl(["wait", "--for=condition=complete", "--timeout=300s", ...wave.flatMap((j) => ["-f", j.file])]);
+    }
     await apply(objects.filter((o) => o.kind === "Deployment" || o.kind === "HorizontalPodAutoscaler"));
     await Promise.all(
         objects
@@ -121,6 +133,16 @@ async function applyInWaves(cluster: LocalCluster, objects: RenderedObject[]): P
             ),
     );
 }
+
+/** How every `up` and `destroy` here runs: unattended, quiet, with the stacks' parallelism. */
+const deployFlags = [
+    "--yes",
+    "--skip-preview",
+    "--suppress-progress",
+    "--suppress-outputs",
+    "--parallel",
+    String(deployParallelism),
+];
 
 /** No-op `up`s and previews, interleaved: the two are close, so one of each would only compare noise. */
 const noopRounds = 3;
@@ -172,14 +194,7 @@ async function pulumiSide(ws: Workspace, eventLog: string): Promise<DeployFigure
             if (r.code !== 0) throw new Error(`pulumi ${args[0]} of the e2e stack failed:\n${r.output.slice(-3000)}`);
             return r;
         };
-        const deploy = [
-            "--yes",
-            "--skip-preview",
-            "--suppress-progress",
-            "--suppress-outputs",
-            "--parallel",
-            String(deployParallelism),
-        ];
+        const deploy = deployFlags;
         let created = "";
         const firstUp = await timed(async () => (created = (await run(["up", ...deploy, "--event-log", eventLog])).output));
         const exported = JSON.parse((await run(["stack", "export"])).stdout) as { deployment: { resources: StateResource[] } };
@@ -215,17 +230,7 @@ async function firstUpWithCheckpoints(ws: Workspace): Promise<number> {
     try {
         await ws.initStack(stack, passphrase);
         const env = { KUBECONFIG: cluster.kubeconfig, PULUMI_SKIP_CHECKPOINTS: "false" };
-        const args = [
-            "up",
-            "--yes",
-            "--skip-preview",
-            "--suppress-progress",
-            "--suppress-outputs",
-            "--parallel",
-            String(deployParallelism),
-            "--stack",
-            stack,
-        ];
+        const args = ["up", ...deployFlags, "--stack", stack];
         let r: RunResult | undefined;
         const ms = await timed(async () => (r = await ws.run(args, { passphrase, env })));
         if (r?.code !== 0) throw new Error(`pulumi up with checkpoints failed:\n${r?.output.slice(-3000)}`);

@@ -51,15 +51,21 @@ export function migrationJobName(service: string, template: unknown): string {
     return `${service}-migrate-${releaseId(template)}`;
 }
 
-/** The release's backup Job: named by the same release id as its migration. */
-function releaseBackupJobName(service: string, migrationTemplate: unknown): string {
-    return `${service}-backup-${releaseId(migrationTemplate)}`;
+/**
+ * The release's backup Job: the release id, then a hash of its own pod template — a Job's template
+ * is immutable, so a change of the backup itself (its image, retention, database address) within one
+ * release makes a new Job instead of an update the API server would refuse.
+ */
+function releaseBackupJobName(service: string, release: string, backupTemplate: unknown): string {
+    return `${service}-backup-${release}-${templateHash(backupTemplate).slice(0, 5)}`;
 }
 
 /** A release of a service with a database: the hash of its migration's pod template. */
 function releaseId(migrationTemplate: unknown): string {
-    return createHash("sha256").update(JSON.stringify(migrationTemplate)).digest("hex").slice(0, 10);
+    return templateHash(migrationTemplate).slice(0, 10);
 }
+
+const templateHash = (template: unknown): string => createHash("sha256").update(JSON.stringify(template)).digest("hex");
 
 /** The Jobs of one release carry its id, so the backup taken for a migration is found beside it. */
 export const releaseLabel = "azora.io/release";
@@ -113,9 +119,8 @@ export class DatabaseJobs extends pulumi.ComponentResource {
         };
         const resolved = pulumi.output(template);
         const release = resolved.apply((t) => releaseId(t));
-        const backupName = resolved.apply((t) => releaseBackupJobName(spec.name, t));
         const backup = database.backup.enabled
-            ? this.backups(args, labelsFor(`${spec.name}-db-backup`), { name: backupName, release }, child)
+            ? this.backups(args, labelsFor(`${spec.name}-db-backup`), release, child)
             : undefined;
         this.migration = new k8s.batch.v1.Job(
             `${spec.name}-migrate`,
@@ -125,9 +130,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
                 metadata: {
                     name: resolved.apply((t) => migrationJobName(spec.name, t)),
                     namespace: ns,
-                    labels: pulumi
-                        .output(release)
-                        .apply((r) => ({ ...migrateLabels, [jobRoleLabel]: jobRoles.migration, [releaseLabel]: r })),
+                    labels: release.apply((r) => ({ ...migrateLabels, [jobRoleLabel]: jobRoles.migration, [releaseLabel]: r })),
                 },
                 spec: {
                     backoffLimit: 2,
@@ -153,7 +156,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
     private backups(
         args: DatabaseJobsArgs,
         labels: Record<string, string>,
-        releaseJob: { name: pulumi.Output<string>; release: pulumi.Output<string> },
+        release: pulumi.Output<string>,
         opts: pulumi.CustomResourceOptions,
     ): k8s.batch.v1.Job {
         const { spec, database } = args;
@@ -237,14 +240,14 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             opts,
         );
         // Named by the release like its migration, so a release backs up once and a new one again;
-        // kept as long as the migration Job, so the two are found side by side.
+        // labelled with it and kept as long as the migration Job, so the two are found side by side.
         return new k8s.batch.v1.Job(
             `${spec.name}-release-backup`,
             {
                 metadata: {
-                    name: releaseJob.name,
+                    name: pulumi.all([release, jobSpec.template]).apply(([r, t]) => releaseBackupJobName(spec.name, r, t)),
                     namespace: ns,
-                    labels: releaseJob.release.apply((r) => ({ ...backupLabels, [releaseLabel]: r })),
+                    labels: release.apply((r) => ({ ...backupLabels, [releaseLabel]: r })),
                 },
                 spec: { ...jobSpec, ttlSecondsAfterFinished: database.migrationJobTtlSeconds },
             },

@@ -9,6 +9,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
 import { jobRoleLabel, jobRoles } from "../../model/cluster-metrics";
+import { releaseLabel } from "../../components/services/database-jobs";
 import { defaultNamespaces } from "../../model/namespaces";
 import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
 import { Cluster, condition, KubeObject, matches, selectorString, startFreshCluster } from "./cluster";
@@ -67,9 +68,11 @@ const byName = (objs: KubeObject[]) => new Map(objs.map((o) => [o.metadata.name,
 const templateChecksum = (d: KubeObject) => d.spec?.template?.metadata?.annotations?.["azora.io/config-checksum"];
 const migrationJobs = async () => (await ours("jobs")).filter((j) => /-migrate-[0-9a-f]{10}$/.test(j.metadata.name));
 const jobOf = (jobs: KubeObject[], service: string) => jobs.filter((j) => j.metadata.name.startsWith(`${service}-migrate-`));
-/** The backup Job of the release whose migration is `migration` (the same release id). */
-const releaseBackupOf = async (migration: KubeObject) =>
-    (await ours("jobs")).find((j) => j.metadata.name === migration.metadata.name.replace(/-migrate-/, "-backup-"));
+/** The backup Job of the release whose migration is `migration` (the same release label, the backup role). */
+const releaseBackupOf = async (migration: KubeObject) => {
+    const release = migration.metadata.labels?.[releaseLabel];
+    return (await ours("jobs")).find((j) => j.metadata.labels?.[releaseLabel] === release && j.metadata.labels?.[jobRoleLabel] === jobRoles.backup);
+};
 
 /** A Deployment whose newest ReplicaSet is fully rolled out and available. */
 function rolledOut(d: KubeObject): boolean {

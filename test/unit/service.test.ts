@@ -296,7 +296,7 @@ describe("platform-wide service properties", () => {
         const migrate = ofType(resources, K.job).find((j) => j.name === "azora-pay-migrate")?.inputs;
         const backup = ofType(resources, K.job).find((j) => j.name === "azora-pay-release-backup")?.inputs;
         const release = text(migrate?.metadata.name).replace("azora-pay-migrate-", "");
-        expect(backup?.metadata.name).toBe(`azora-pay-backup-${release}`);
+        expect(backup?.metadata.name).toMatch(new RegExp(`^azora-pay-backup-${release}-[0-9a-f]{5}$`));
         expect(backup?.metadata.labels[releaseLabel]).toBe(release);
         expect(migrate?.metadata.labels[releaseLabel]).toBe(release);
         expect(backup?.metadata.labels[jobRoleLabel]).toBe("backup");

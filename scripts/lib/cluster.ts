@@ -11,8 +11,6 @@ export interface LocalCluster {
     kubeconfig: string;
     /** Seconds `scripts/cluster.sh up` took to bring a new cluster to Ready nodes. */
     startSeconds: number;
-    /** The environment kubectl runs in: the cluster's kubeconfig, the pinned binaries first on PATH. */
-    env: NodeJS.ProcessEnv;
     /** kubectl's stdout; throws with its output on a non-zero exit. */
     kubectl: (args: string[]) => Promise<string>;
     stop: () => Promise<void>;
@@ -32,11 +30,11 @@ export async function freshCluster(): Promise<LocalCluster> {
     await clusterCommand("up");
     const startSeconds = (Date.now() - started) / 1000;
     const kubeconfig = await clusterCommand("kubeconfig");
+    // kubectl runs with the cluster's kubeconfig and the pinned binaries first on PATH.
     const env = { ...process.env, KUBECONFIG: kubeconfig, PATH: `${path.join(clusterDir, "bin")}:${process.env.PATH}` };
     return {
         kubeconfig,
         startSeconds,
-        env,
         kubectl: async (args) => {
             const r = await runCommand("kubectl", args, repoRoot, env);
             if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (exit ${r.code}):\n${r.output}`);
@@ -46,4 +44,14 @@ export async function freshCluster(): Promise<LocalCluster> {
             await clusterCommand("down");
         },
     };
+}
+
+/** `use` run against a new cluster, which is deleted afterwards whatever `use` does. */
+export async function withFreshCluster<T>(use: (cluster: LocalCluster) => Promise<T>): Promise<T> {
+    const cluster = await freshCluster();
+    try {
+        return await use(cluster);
+    } finally {
+        await cluster.stop();
+    }
 }

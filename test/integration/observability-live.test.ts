@@ -87,8 +87,7 @@ beforeAll(async () => {
     manifests = readRendered(path.join(ws.dir, "rendered/local"));
 
     for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
-    const prometheusConfig =
-        manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === "prometheus-config")?.data?.["prometheus.yml"] ?? "";
+    const prometheusConfig = configMapData("prometheus-config")["prometheus.yml"] ?? "";
     const alertmanagers = alertmanagerTargets(prometheusConfig);
     const receiverOrigin = `http://127.0.0.1:${ports.receiver}`;
     map = {
@@ -105,6 +104,11 @@ beforeAll(async () => {
     });
     alertmanagerPod = layOutPod(manifests, "alertmanager", "alertmanager", path.join(root, "alertmanager"), map);
 }, 900_000);
+
+/** The data of a ConfigMap the local stack rendered (empty when it rendered none of that name). */
+function configMapData(name: string): Record<string, string> {
+    return manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === name)?.data ?? {};
+}
 
 /** What crossed each component, printed for the closing notes (README, "Observability binaries"). */
 const figures: Record<string, number | string> = {};
@@ -238,8 +242,7 @@ beforeAll(async () => {
     jaegerPod = layOutPod(manifests, jaeger, jaeger, path.join(root, jaeger), { addresses: {} });
     jaegerPorts = await loopbackPorts(jaegerPod);
     bindOnLoopback(argValue(jaegerPod.args, "--config"), jaegerPorts);
-    const collectorText =
-        manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === `${collector}-config`)?.data?.["config.yaml"] ?? "";
+    const collectorText = configMapData(`${collector}-config`)["config.yaml"] ?? "";
     // The Collector names one in-cluster address, Jaeger's OTLP endpoint: its port on Jaeger's loopback map.
     const toJaeger = Object.fromEntries(
         inClusterAddresses(collectorText).map((a) => {
@@ -332,9 +335,7 @@ describe("an alert end to end: exporter → Prometheus (rendered rules) → Aler
     });
 
     it("evaluates every rendered rule group, and no rule fails to evaluate", async () => {
-        const files = Object.keys(
-            manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === "prometheus-rules")?.data ?? {},
-        );
+        const files = Object.keys(configMapData("prometheus-rules"));
         const renderedGroups = files.flatMap((f) =>
             (
                 parse(readFileSync(path.join(prometheusPod.paths["/etc/prometheus/rules"], f), "utf8")) as {

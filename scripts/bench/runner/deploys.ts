@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { jobRoleLabel, jobRoles } from "../../../model/cluster-metrics";
-import { freshCluster, type LocalCluster } from "../../lib/cluster";
+import { type LocalCluster, withFreshCluster } from "../../lib/cluster";
 import { deployParallelism, type RunResult, type Workspace } from "../../lib/workspace";
 import { report, type StateResource } from "../critical-path";
 import { log } from "./log";
@@ -160,9 +160,8 @@ interface DeployFigures {
 
 type FloorFigures = Omit<DeployFigures, "noop" | "preview" | "resources" | "criticalPath"> & { noop: number };
 
-async function kubectlSide(dirs: Record<"base" | Change, string>): Promise<FloorFigures> {
-    const cluster = await freshCluster();
-    try {
+function kubectlSide(dirs: Record<"base" | Change, string>): Promise<FloorFigures> {
+    return withFreshCluster(async (cluster) => {
         const base = renderedObjects(dirs.base);
         const firstUp = await timed(() => applyInWaves(cluster, base));
         const noop = await timed(() => applyInWaves(cluster, base));
@@ -179,36 +178,36 @@ async function kubectlSide(dirs: Record<"base" | Change, string>): Promise<Floor
             ]),
         );
         return { firstUp, noop, config, digest, destroy };
-    } finally {
-        await cluster.stop();
-    }
+    });
 }
 
-async function pulumiSide(ws: Workspace, eventLog: string): Promise<DeployFigures> {
-    const cluster = await freshCluster();
-    try {
+/** Runs pulumi on the e2e stack of `ws` against `cluster`; throws with the output's tail on failure. */
+function e2eStackRunner(ws: Workspace, cluster: LocalCluster, env: Record<string, string>) {
+    return async (args: string[]): Promise<RunResult> => {
+        const r = await ws.run([...args, "--stack", stack], { passphrase, env: { KUBECONFIG: cluster.kubeconfig, ...env } });
+        if (r.code !== 0) throw new Error(`pulumi ${args[0]} of the e2e stack failed:\n${r.output.slice(-3000)}`);
+        return r;
+    };
+}
+
+function pulumiSide(ws: Workspace, eventLog: string): Promise<DeployFigures> {
+    return withFreshCluster(async (cluster) => {
         await ws.initStack(stack, passphrase);
-        const env = { KUBECONFIG: cluster.kubeconfig, PULUMI_DEBUG_COMMANDS: "true" };
-        const run = async (args: string[]): Promise<RunResult> => {
-            const r = await ws.run([...args, "--stack", stack], { passphrase, env });
-            if (r.code !== 0) throw new Error(`pulumi ${args[0]} of the e2e stack failed:\n${r.output.slice(-3000)}`);
-            return r;
-        };
-        const deploy = deployFlags;
+        const run = e2eStackRunner(ws, cluster, { PULUMI_DEBUG_COMMANDS: "true" });
         let created = "";
-        const firstUp = await timed(async () => (created = (await run(["up", ...deploy, "--event-log", eventLog])).output));
+        const firstUp = await timed(async () => (created = (await run(["up", ...deployFlags, "--event-log", eventLog])).output));
         const exported = JSON.parse((await run(["stack", "export"])).stdout) as { deployment: { resources: StateResource[] } };
         const noop: number[] = [];
         const preview: number[] = [];
         for (let i = 0; i < noopRounds; i++) {
-            noop.push(await timed(() => run(["up", ...deploy, "--expect-no-changes"])));
+            noop.push(await timed(() => run(["up", ...deployFlags, "--expect-no-changes"])));
             preview.push(await timed(() => run(["preview", "--suppress-progress", "--suppress-outputs", "--expect-no-changes"])));
         }
         ws.editStack(stack, changes.config);
-        const config = await timed(() => run(["up", ...deploy]));
+        const config = await timed(() => run(["up", ...deployFlags]));
         ws.editStack(stack, changes.digest);
-        const digest = await timed(() => run(["up", ...deploy]));
-        const destroy = await timed(() => run(["destroy", ...deploy]));
+        const digest = await timed(() => run(["up", ...deployFlags]));
+        const destroy = await timed(() => run(["destroy", ...deployFlags]));
         return {
             firstUp,
             noop,
@@ -219,25 +218,16 @@ async function pulumiSide(ws: Workspace, eventLog: string): Promise<DeployFigure
             resources: Number(/\+ (\d+) created/.exec(created)?.[1] ?? Number.NaN),
             criticalPath: report(readFileSync(eventLog, "utf8"), exported.deployment.resources, 12),
         };
-    } finally {
-        await cluster.stop();
-    }
+    });
 }
 
 /** A first `up` as a real environment runs it on this backend: a checkpoint of the whole state around every step. */
-async function firstUpWithCheckpoints(ws: Workspace): Promise<number> {
-    const cluster = await freshCluster();
-    try {
+function firstUpWithCheckpoints(ws: Workspace): Promise<number> {
+    return withFreshCluster(async (cluster) => {
         await ws.initStack(stack, passphrase);
-        const env = { KUBECONFIG: cluster.kubeconfig, PULUMI_SKIP_CHECKPOINTS: "false" };
-        const args = ["up", ...deployFlags, "--stack", stack];
-        let r: RunResult | undefined;
-        const ms = await timed(async () => (r = await ws.run(args, { passphrase, env })));
-        if (r?.code !== 0) throw new Error(`pulumi up with checkpoints failed:\n${r?.output.slice(-3000)}`);
-        return ms;
-    } finally {
-        await cluster.stop();
-    }
+        const run = e2eStackRunner(ws, cluster, { PULUMI_SKIP_CHECKPOINTS: "false" });
+        return timed(() => run(["up", ...deployFlags]));
+    });
 }
 
 const ratioRow = (figure: string, ours: number, floor: number, limit: number): Row => ({

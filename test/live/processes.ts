@@ -6,17 +6,48 @@ import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import * as path from "node:path";
-/** A free TCP port on 127.0.0.1 (the kernel's pick, released for the caller to bind). */
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
+/**
+ * The kernel's ephemeral range (`net.ipv4.ip_local_port_range`): the source ports of outgoing
+ * connections come from it, so a listening port is picked below it.
+ */
+function ephemeralLow(): number {
+    try {
+        return Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    } catch {
+        return 32768;
+    }
+}
+
+const lowestPort = 10_000;
+const slices = 16;
+// Next candidate of this worker's slice; the pid moves the start so a second run on the machine rarely probes the same ports.
+const cursor = { next: -1 };
+
+function bindable(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
         const s = createNetServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-            const address = s.address();
-            const port = typeof address === "object" && address ? address.port : 0;
-            s.close(() => resolve(port));
-        });
+        s.once("error", () => resolve(false));
+        s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
     });
+}
+
+/**
+ * A free TCP port on 127.0.0.1, for a child process to bind. Not the kernel's pick (`listen(0)`):
+ * that comes from the ephemeral range, and between its release and the child's bind any outgoing
+ * connection on the machine may take it as its source port (the e2e suite's API server beside this
+ * suite opens hundreds), and the child fails with "address already in use". Below the range only
+ * another listener can hold a port, which the probe sees; each vitest worker (VITEST_POOL_ID) probes
+ * its own slice, so two workers never hand out the same port, and a port is handed out once per file.
+ */
+export async function freePort(): Promise<number> {
+    const size = Math.floor((ephemeralLow() - lowestPort) / slices);
+    const base = lowestPort + ((Number(process.env.VITEST_POOL_ID ?? "1") - 1) % slices) * size;
+    if (cursor.next < 0) cursor.next = process.pid % size;
+    for (let tried = 0; tried < size; tried++) {
+        const port = base + (cursor.next++ % size);
+        if (await bindable(port)) return port;
+    }
+    throw new Error(`no free port in ${base}-${base + size - 1} (VITEST_POOL_ID ${process.env.VITEST_POOL_ID ?? "unset"})`);
 }
 
 export interface Running {

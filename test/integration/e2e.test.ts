@@ -3,6 +3,7 @@
 // pods Ready and Job pods Succeeded). The tests share one cluster and one stack and run in order:
 // each starts from the state the previous one left, as an operator's successive `pulumi` runs would.
 import { spawn } from "child_process";
+import { createServer } from "http";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -35,7 +36,7 @@ interface AuditEvent {
     annotations?: Record<string, string>;
     requestObject?: unknown;
 }
-import { createWorkspace, deployParallelism, type Manifest, pulumiEnv, RunResult, Workspace } from "./harness";
+import { createWorkspace, deployParallelism, type Manifest, pulumiEnv, repoRoot, runCommand, RunResult, Workspace } from "./harness";
 
 const stack = "e2e";
 const passphrase = "azora-e2e";
@@ -548,6 +549,43 @@ describe("e2e stack against a real API server", () => {
         expect(rolledOut(pay)).toBe(true);
     });
 
+    // The deploy workflow's steps after `up` (deploy-stack.yml), on the real stack and API server:
+    // verify.ts reads the rollouts from the cluster and the stack outputs from the state; the
+    // Prometheus API it polls is served here (the live suite reads the real one: its criticals are
+    // what firingCritical returns), as is the health endpoint, since kwok's pods serve nothing.
+    it("verifies the converged stack, records its commit and digest as the last good state, and plans the rollback of a failed release to it", async () => {
+        const firing: { labels: Record<string, string>; state: string }[] = [];
+        const [promPort, healthPort] = [await freePort(), await freePort()];
+        const servers = [
+            createServer((_, res) => res.end(JSON.stringify({ status: "success", data: { alerts: firing } }))).listen(promPort, "127.0.0.1"),
+            createServer((_, res) => res.writeHead(200).end("ok")).listen(healthPort, "127.0.0.1"),
+        ];
+        try {
+            const verify = () =>
+                deployScript("verify", ["--settle", "2", "--interval", "1", "--prometheus-url", `http://127.0.0.1:${promPort}`, "--health-url", `http://127.0.0.1:${healthPort}/health/ready`]);
+            const good = await verify();
+            expect(good.code, good.output).toBe(0);
+            expect(good.output).toContain("rollouts in azora, azora-observability, azora-logging: complete");
+
+            const [released, failedRelease] = ["a".repeat(40), "b".repeat(40)];
+            const recorded = await deployScript("last-good", ["record", "--ref", released]);
+            expect(recorded.code, recorded.output).toBe(0);
+            const tags = JSON.parse((await pulumi(["stack", "tag", "ls", "--json"])).stdout) as Record<string, string>;
+            expect(tags).toMatchObject({ "azora-last-good-ref": released, "azora-last-good-azora-pay": `sha256:${"e2e0".repeat(16)}` });
+
+            firing.push({ state: "firing", labels: { alertname: "AzoraServiceDown", severity: "critical", service: "azora-pay" } });
+            const bad = await verify();
+            expect(bad.code).toBe(1);
+            expect(bad.stderr).toContain('critical alert firing (from 0s): AzoraServiceDown{service="azora-pay"}');
+
+            const plan = await deployScript("last-good", ["plan", "--ref", failedRelease]);
+            expect(plan.code, plan.output).toBe(0);
+            expect(plan.stdout).toContain(`action=redeploy\nref=${released}\ndigests={"azora-pay":"sha256:${"e2e0".repeat(16)}"}`);
+        } finally {
+            for (const s of servers) s.close();
+        }
+    });
+
     it("an up killed mid-way, then cancel, refresh and up, converges with nothing lost", async () => {
         const before = byName(await ours("deployments"));
         ws.editStack(stack, (c) => {
@@ -762,6 +800,12 @@ function descendants(pid: number): number[] {
         }
     }
     return out;
+}
+
+/** scripts/deploy/<name>.ts as deploy-stack.yml runs it, on the e2e stack (its backend, passphrase and cluster). */
+function deployScript(name: "verify" | "last-good", args: string[]): Promise<RunResult> {
+    const env = pulumiEnv({ PULUMI_BACKEND_URL: `file://${ws.backend}`, PULUMI_CONFIG_PASSPHRASE: passphrase, KUBECONFIG: cluster.kubeconfig });
+    return runCommand("vite-node", [path.join(repoRoot, `scripts/deploy/${name}.ts`), "--", ...args, "--stack", stack], ws.dir, env);
 }
 
 /** The drift check as .github/workflows/drift.yml runs it, minus the stack (the e2e helper adds it). */

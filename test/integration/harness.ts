@@ -5,7 +5,15 @@ import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 
-export { createWorkspace, deployParallelism, pulumiEnv, type RunResult, type Workspace } from "../../scripts/lib/workspace";
+export {
+    createWorkspace,
+    deployParallelism,
+    pulumiEnv,
+    repoRoot,
+    runCommand,
+    type RunResult,
+    type Workspace,
+} from "../../scripts/lib/workspace";
 
 export interface Manifest {
     apiVersion: string;

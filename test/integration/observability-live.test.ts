@@ -31,6 +31,8 @@ import {
     type LoopbackPod,
     rewriteScrapeConfigs,
 } from "../live/loopback";
+import { prometheusAlerts } from "../../scripts/deploy/io";
+import { firingCritical } from "../../scripts/deploy/verdict";
 import { eventually, freePort, type Notification, type Running, start, startExporter, startReceiver } from "../live/processes";
 import { buildPin, pinned, type PinnedBinary } from "../binaries";
 import { serviceAccountDir, serviceAccountFiles } from "../live/service-account";
@@ -413,6 +415,20 @@ describe("an alert end to end: exporter → Prometheus (rendered rules) → Aler
         expect(inhibited?.status.inhibitedBy.length).toBeGreaterThan(0);
         const everything = JSON.stringify(receiver?.received ?? []);
         expect(everything).not.toContain("report-export-1");
+    });
+
+    // The deploy workflow's verification (scripts/deploy/verify.ts) reads the same API: the criticals
+    // that paged above are what would fail a deploy and start its rollback; the warnings would not.
+    it("shows the deploy verification the firing critical alerts, and not the warnings", async () => {
+        const critical = firingCritical(await prometheusAlerts({ url: prometheusApi("") }));
+        const failed = (job: string): RegExp => new RegExp(`^KubeJobFailed\\{.*job_name="${job}"`);
+        expect(critical).toEqual(
+            expect.arrayContaining([
+                expect.stringMatching(failed(failedJobs[0].job)),
+                expect.stringMatching(failed(failedJobs[1].job)),
+            ]),
+        );
+        expect(critical.join(" ")).not.toMatch(/report-export-1|reindex-1/);
     });
 
     it("sent nothing the exporter's series do not explain", () => {

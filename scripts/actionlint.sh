@@ -8,6 +8,7 @@
 set -euo pipefail
 
 # Tagged versions only: the module proxy serves tags; raw commit hashes are not reachable here.
+# renovate: datasource=go depName=github.com/rhysd/actionlint
 ACTIONLINT_VERSION="v1.7.12"
 module="github.com/rhysd/actionlint/cmd/actionlint"
 TOOLCHAIN_DIR="${AZORA_TOOLCHAIN_DIR:-$HOME/.cache/azora-platform/toolchain}"

@@ -56,17 +56,21 @@ set -Eeuo pipefail
 # (k8s.io/api, apimachinery, client-go, ...) with ./staging/src/..., which are not in the
 # module zip; the wrapper module replaces each with its published release of the same
 # Kubernetes patch (v0.36.5), the code the staging directories hold at that tag.
+# renovate: datasource=go depName=k8s.io/kubernetes
 K8S_VERSION=v1.36.5
+# renovate: datasource=go depName=k8s.io/api
 K8S_STAGING_VERSION=v0.36.5
 
 # etcd: go.etcd.io/etcd/server/v3 v3.6.16, the newest v3.6 the proxy serves (v3.6.17 on:
 # 403); v3.6 is the line Kubernetes 1.36 is tested with. The server module replaces its
 # sibling modules (api, client/pkg, client/v3, pkg) with ../..., so the wrapper requires
 # them at the same tag.
+# renovate: datasource=go depName=go.etcd.io/etcd/server/v3
 ETCD_VERSION=v3.6.16
 
 # kwok / kwokctl: sigs.k8s.io/kwok v0.8.0, the newest release (its default Kubernetes is
 # 1.36.1; we set it to K8S_VERSION at link time). No replaces in its go.mod.
+# renovate: datasource=go depName=sigs.k8s.io/kwok
 KWOK_VERSION=v0.8.0
 
 CLUSTER_NAME=azora-e2e

@@ -27,10 +27,13 @@ set -Eeuo pipefail
 
 # Prometheus v3.5.0: the Go module github.com/prometheus/prometheus numbers Prometheus 3.x as
 # v0.3xx.y (v3.5.0 is v0.305.0). Its go.mod replaces fsnotify; the wrapper copies the replace.
+# renovate: datasource=docker depName=quay.io/prometheus/prometheus extractVersion=^v(?<version>.+)$
 PROMETHEUS_VERSION=3.5.0
+# renovate: datasource=go depName=github.com/prometheus/prometheus
 PROMETHEUS_MODULE_VERSION=v0.305.0
 
 # Alertmanager v0.28.1: module github.com/prometheus/alertmanager at the same tag.
+# renovate: datasource=go depName=github.com/prometheus/alertmanager extractVersion=^v(?<version>.+)$
 ALERTMANAGER_VERSION=0.28.1
 
 # OpenTelemetry Collector 0.148.0: built by the Collector's own builder (ocb) at the same release
@@ -39,7 +42,9 @@ ALERTMANAGER_VERSION=0.28.1
 # every one of them (0.136.0, the image's release before, was not served; 0.140 lacks the
 # probabilistic sampler, 0.141 the OTLP exporter, 0.145–0.147 the Prometheus exporter). Core
 # components are v0.148.0, the stable confmap providers v1.54.0 (the builder's defaults for it).
+# renovate: datasource=go depName=go.opentelemetry.io/collector/cmd/builder extractVersion=^v(?<version>.+)$
 OTELCOL_VERSION=0.148.0
+# renovate: datasource=go depName=go.opentelemetry.io/collector/confmap
 OTELCOL_STABLE_VERSION=v1.54.0
 OTELCOL_CORE=go.opentelemetry.io/collector
 OTELCOL_CONTRIB=github.com/open-telemetry/opentelemetry-collector-contrib
@@ -60,8 +65,10 @@ OTELCOL_COMPONENTS=(
 # v1.x for the Go module and v2.x for the backend). That nearest release is built and run; the README
 # says what eight releases of difference leave unproven. A unit test keeps JAEGER_IMAGE_VERSION equal
 # to the image's tag, so a bump of the image revisits this pin.
+# renovate: datasource=docker depName=docker.io/jaegertracing/jaeger
 JAEGER_IMAGE_VERSION=2.21.0
 JAEGER_VERSION=2.13.0
+# renovate: datasource=go depName=github.com/jaegertracing/jaeger
 JAEGER_MODULE_VERSION=v1.76.0
 JAEGER_MODULE=github.com/jaegertracing/jaeger
 

@@ -33,6 +33,7 @@ set -Eeuo pipefail
 # Node.js policy packs through the `pulumi-analyzer-policy` script (shipped in the sdk/v3 module)
 # rather than through the language host's RunPlugin: the only language host we can build
 # (below) predates RunPlugin, so a newer CLI cannot start `--policy-pack policies` at all.
+# renovate: datasource=go depName=github.com/pulumi/pulumi/pkg/v3
 PULUMI_VERSION=v3.220.0
 
 # Node.js language host. Its own module
@@ -46,6 +47,7 @@ PULUMI_VERSION=v3.220.0
 # Pulumi.yaml runtime options (typescript, tsconfig, nodeargs, packagemanager) are not
 # seen (defaults apply: TypeScript via ts-node, npm); codegen-backed commands for
 # Node.js (`pulumi convert`, `pulumi package add/gen-sdk`) are not implemented by it.
+# renovate: datasource=go depName=github.com/pulumi/pulumi/sdk/v3
 LANGHOST_SDK_VERSION=v3.68.0
 
 # pulumi-resource-kubernetes: github.com/pulumi/pulumi-kubernetes/provider/v4 has no
@@ -57,6 +59,7 @@ LANGHOST_SDK_VERSION=v3.68.0
 # its go.mod requires.
 K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
+# renovate: datasource=go depName=github.com/pulumi/pulumi-kubernetes/sdk/v4
 K8S_SDK_MODULE_VERSION=v4.24.0
 K8S_PLUGIN_VERSION=4.25.0+git.f47bc2d6f199
 
@@ -67,6 +70,7 @@ K8S_PLUGIN_VERSION=4.25.0+git.f47bc2d6f199
 # @pulumi/random (scripts/toolchain/random/). Registered as 4.21.1 with build metadata
 # saying it is this rebuild, so @pulumi/random 4.21.1 binds to it.
 TF_RANDOM_MODULE_VERSION=v1.3.2-0.20260513075824-f8d869dc98d9
+# renovate: datasource=go depName=github.com/pulumi/pulumi-terraform-bridge/v3
 TF_BRIDGE_VERSION=v3.127.0
 RANDOM_PLUGIN_VERSION=4.21.1+azora.tfrandom.f8d869dc98d9
 

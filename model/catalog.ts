@@ -38,7 +38,9 @@ const heavy: ResourceSpec = {
     limits: { cpu: "2", memory: "1Gi", ephemeralStorage: "256Mi" },
 };
 
-const jwtSecrets: GeneratedSecret[] = [{ key: "SERVICE_TOKEN_SECRET", length: 48 }];
+// Signing and encryption keys keep their previous value for one rotation (GeneratedSecret.keepPrevious),
+// so a rotation invalidates nothing that was signed or encrypted just before it.
+const jwtSecrets: GeneratedSecret[] = [{ key: "SERVICE_TOKEN_SECRET", length: 48, keepPrevious: true }];
 
 function migrate(name: string): DatabaseSpec {
     return { name, migrateCommand: ["node", "dist/migrate.js", "up"] };
@@ -61,7 +63,7 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
             "azora-pay",
         ],
         public: true,
-        generatedSecrets: [...jwtSecrets, { key: "SESSION_SECRET", length: 64 }],
+        generatedSecrets: [...jwtSecrets, { key: "SESSION_SECRET", length: 64, keepPrevious: true }],
         externalSecrets: [],
         externalEndpoints: [],
         resources: standard,
@@ -78,9 +80,9 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
         public: false,
         generatedSecrets: [
             ...jwtSecrets,
-            { key: "JWT_SIGNING_KEY", length: 64 },
-            { key: "REFRESH_TOKEN_SECRET", length: 64 },
-            { key: "MFA_ENCRYPTION_KEY", length: 32 },
+            { key: "JWT_SIGNING_KEY", length: 64, keepPrevious: true },
+            { key: "REFRESH_TOKEN_SECRET", length: 64, keepPrevious: true },
+            { key: "MFA_ENCRYPTION_KEY", length: 32, keepPrevious: true },
         ],
         externalSecrets: ["SMTP_PASSWORD"],
         externalEndpoints: [{ host: "smtp.azora.example", port: 587, purpose: "verification and MFA e-mail" }],
@@ -182,7 +184,7 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
         health,
         calls: ["auth-service"],
         public: false,
-        generatedSecrets: [...jwtSecrets, { key: "LEDGER_SIGNING_KEY", length: 64 }],
+        generatedSecrets: [...jwtSecrets, { key: "LEDGER_SIGNING_KEY", length: 64, keepPrevious: true }],
         externalSecrets: [],
         externalEndpoints: [],
         database: migrate("mint"),

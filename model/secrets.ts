@@ -54,3 +54,8 @@ export const remoteWriteSecretKeys = {
 
 /** Where Prometheus finds the remote-write Secret's keys, one file per key. */
 export const remoteWriteSecretsDirectory = "/etc/prometheus/secrets/remote-write";
+
+/** The Secret key holding a `keepPrevious` key's value from before the last rotation. */
+export function previousKey(key: string): string {
+    return `${key}_PREVIOUS`;
+}

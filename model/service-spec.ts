@@ -26,6 +26,13 @@ export interface HealthEndpoints {
 export interface GeneratedSecret {
     key: string;
     length: number;
+    /**
+     * A signing or encryption key: the value it had before the last rotation stays in the Secret as
+     * `<key>_PREVIOUS` for one rotation, so what was signed or encrypted before it still verifies or
+     * decrypts (the service signs with the current value and accepts either); the next rotation drops it.
+     * @default false — the old value is gone at the rotation (a password, a webhook secret).
+     */
+    keepPrevious?: boolean;
 }
 
 /** A third-party egress the service needs; NetworkPolicy cannot match host names, so the

@@ -1,7 +1,7 @@
 // What a service container is told: plain settings (ConfigMap) and the names of its secrets.
 // Pure functions, so the rendering is unit-testable without the engine.
 import type { ServiceSpec } from "../../model/catalog";
-import { databaseSecretKeys } from "../../model/secrets";
+import { databaseSecretKeys, previousKey } from "../../model/secrets";
 import { serviceUrl } from "../../model/urls";
 
 export interface ServiceEnvInputs {
@@ -80,7 +80,7 @@ export function serviceConfigData(i: ServiceEnvInputs): Record<string, string> {
 
 /** Keys of the platform-generated Secret, in a stable order. */
 export function generatedSecretKeys(spec: ServiceSpec): string[] {
-    const keys = spec.generatedSecrets.map((s) => s.key);
+    const keys = spec.generatedSecrets.flatMap((s) => (s.keepPrevious ? [s.key, previousKey(s.key)] : [s.key]));
     if (spec.database) keys.push(databaseSecretKeys.password, databaseSecretKeys.url);
     return keys;
 }

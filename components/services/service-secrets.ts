@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ServiceSpec } from "../../model/catalog";
 import { generatedSecretKeys } from "./service-env";
-import { databaseSecretKeys, secretFileEnvName, secretFilePath, serviceSecretsDirectory } from "../../model/secrets";
+import { databaseSecretKeys, previousKey, secretFileEnvName, secretFilePath, serviceSecretsDirectory } from "../../model/secrets";
 
 export interface ServiceSecretsArgs {
     spec: ServiceSpec;
@@ -61,6 +61,25 @@ export function secretFiles(refs: Record<string, SecretRef>): SecretFiles {
     };
 }
 
+/**
+ * The two slots of a key that keeps its previous value (GeneratedSecret.keepPrevious): each rotation
+ * regenerates exactly one of them, alternately (slot a's epoch is ⌊r/2⌋, slot b's ⌊(r+1)/2⌋), so the
+ * slot just regenerated is the current value and the other still holds the value that was current
+ * before — and the rotation after drops it. Slot a is the resource every key had before the window
+ * existed, with the same keeper at rotation 0, so adopting the window changes no value. At rotation 0
+ * there is no previous value: `previous` is the current slot.
+ */
+export function keyWindow(rotation: number): { a: number; b: number; current: "a" | "b"; previous: "a" | "b" } {
+    const current = rotation % 2 === 0 ? "a" : "b";
+    const other = current === "a" ? "b" : "a";
+    return {
+        a: Math.floor(rotation / 2),
+        b: Math.floor((rotation + 1) / 2),
+        current,
+        previous: rotation === 0 ? current : other,
+    };
+}
+
 export class ServiceSecrets extends pulumi.ComponentResource {
     /** Secret name (`<KEY>` of `<KEY>_FILE`) → the Secret and key its file is projected from. */
     readonly refs: Record<string, SecretRef>;
@@ -72,12 +91,24 @@ export class ServiceSecrets extends pulumi.ComponentResource {
         super("azora:service:ServiceSecrets", name, {}, opts);
         const child = { parent: this };
         const svc = args.spec.name;
-        const keepers = { rotation: String(args.rotation) };
-        const password = (key: string, length: number) =>
-            new random.RandomPassword(`${svc}-${key.toLowerCase()}`, { length, special: false, keepers }, child).result;
+        const password = (key: string, length: number, epoch = args.rotation, suffix = "") =>
+            new random.RandomPassword(
+                `${svc}-${key.toLowerCase()}${suffix}`,
+                { length, special: false, keepers: { rotation: String(epoch) } },
+                child,
+            ).result;
 
         const values: Record<string, pulumi.Output<string>> = {};
-        for (const s of args.spec.generatedSecrets) values[s.key] = password(s.key, s.length);
+        for (const s of args.spec.generatedSecrets) {
+            if (!s.keepPrevious) {
+                values[s.key] = password(s.key, s.length);
+                continue;
+            }
+            const pair = keyWindow(args.rotation);
+            const slots = { a: password(s.key, s.length, pair.a), b: password(s.key, s.length, pair.b, "-b") };
+            values[s.key] = slots[pair.current];
+            values[previousKey(s.key)] = slots[pair.previous];
+        }
         if (args.spec.database && args.database) {
             const db = args.database;
             const dbName = args.spec.database.name;

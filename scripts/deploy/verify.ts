@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const [settle, interval, rolloutTimeout] = [seconds("settle"), seconds("interval"), seconds("rollout-timeout")];
     const outputs = await stackOutputs(stack);
     const healthUrl = values["health-url"] ?? gatewayHealthUrl(outputs.gatewayUrl);
-    const namespaces = [...new Set(Object.values(outputs.namespaces))];
+    const namespaces = [...new Set(Object.values(outputs.namespaces))].sort();
     const rolloutProblems = await rollouts(namespaces, rolloutTimeout);
     console.log(
         `verify ${stack}: rollouts in ${namespaces.join(", ")}: ${rolloutProblems.length === 0 ? "complete" : "INCOMPLETE"}`,

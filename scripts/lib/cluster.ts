@@ -2,7 +2,7 @@
 // tests (test/integration/cluster.ts) and the deploy bench (scripts/bench/runner/deploys.ts): start
 // a new one, run the pinned kubectl against it, delete it.
 import * as path from "path";
-import { repoRoot, runCommand } from "./workspace";
+import { repoRoot, runCommand, type RunResult } from "./workspace";
 
 const clusterDir = process.env.AZORA_CLUSTER_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/cluster");
 const script = path.join(repoRoot, "scripts/cluster.sh");
@@ -13,6 +13,8 @@ export interface LocalCluster {
     startSeconds: number;
     /** kubectl's stdout; throws with its output on a non-zero exit. */
     kubectl: (args: string[]) => Promise<string>;
+    /** kubectl's exit code, stdout and stderr, whatever the exit (a drain's retries are on stderr). */
+    kubectlRun: (args: string[]) => Promise<RunResult>;
     stop: () => Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function freshCluster(): Promise<LocalCluster> {
     return {
         kubeconfig,
         startSeconds,
+        kubectlRun: (args) => runCommand("kubectl", args, repoRoot, env),
         kubectl: async (args) => {
             const r = await runCommand("kubectl", args, repoRoot, env);
             if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (exit ${r.code}):\n${r.output}`);

@@ -1,6 +1,6 @@
 // The local control plane (scripts/cluster.sh) as the end-to-end tests see it: start it fresh,
 // stop it, and read objects back with the real kubectl.
-import { clusterCommand, freshCluster } from "../../scripts/lib/cluster";
+import { clusterCommand, freshCluster, type LocalCluster } from "../../scripts/lib/cluster";
 
 /** The fields of Kubernetes objects the tests read; everything else stays unknown. */
 export interface KubeObject {
@@ -11,6 +11,7 @@ export interface KubeObject {
         uid: string;
         generation?: number;
         creationTimestamp: string;
+        deletionTimestamp?: string;
         labels?: Record<string, string>;
         ownerReferences?: { kind: string; name: string }[];
     };
@@ -35,6 +36,7 @@ export interface KubeObject {
         completionTime?: string;
         expectedPods?: number;
         currentHealthy?: number;
+        desiredHealthy?: number;
         disruptionsAllowed?: number;
         phase?: string;
     };
@@ -42,6 +44,7 @@ export interface KubeObject {
 
 interface PodTemplate {
     metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: { containers?: { name: string; image?: string }[] };
 }
 
 interface EndpointSlice {
@@ -56,6 +59,7 @@ export interface Cluster {
     /** Seconds `scripts/cluster.sh up` took to bring a new cluster to Ready nodes. */
     startSeconds: number;
     kubectl(args: string[]): Promise<string>;
+    kubectlRun: LocalCluster["kubectlRun"];
     list(kind: string, opts?: { namespace?: string; selector?: string }): Promise<KubeObject[]>;
     endpointSlices(namespace: string, service: string): Promise<EndpointSlice[]>;
     stop(): Promise<void>;
@@ -65,7 +69,7 @@ export interface Cluster {
 export async function startFreshCluster(): Promise<Cluster> {
     const local = await freshCluster();
     const auditLog = await clusterCommand("audit-log");
-    const { kubectl } = local;
+    const { kubectl, kubectlRun } = local;
     const list = async (kind: string, opts: { namespace?: string; selector?: string } = {}) => {
         const scope = opts.namespace ? ["-n", opts.namespace] : ["--all-namespaces"];
         const selector = opts.selector !== undefined ? ["-l", opts.selector] : [];
@@ -77,6 +81,7 @@ export async function startFreshCluster(): Promise<Cluster> {
         auditLog,
         startSeconds: local.startSeconds,
         kubectl,
+        kubectlRun,
         list,
         async endpointSlices(namespace, service) {
             const out = await kubectl(["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`, "-o", "json"]);

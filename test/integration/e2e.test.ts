@@ -3,13 +3,16 @@
 // pods Ready and Job pods Succeeded). The tests share one cluster and one stack and run in order:
 // each starts from the state the previous one left, as an operator's successive `pulumi` runs would.
 import { spawn } from "child_process";
+import { createHmac, timingSafeEqual } from "crypto";
 import { createServer } from "http";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../model/catalog";
-import { jobRoleLabel, jobRoles } from "../../model/cluster-metrics";
+import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
+import { labelKeys } from "../../model/labels";
+import { previousKey } from "../../model/secrets";
 import { releaseLabel } from "../../components/services/database-jobs";
 import { defaultNamespaces } from "../../model/namespaces";
 import { clusterExporters, observabilityWorkloads as stackWorkloads } from "../../model/workloads";
@@ -24,7 +27,7 @@ import {
     listenOnLoopback,
     rewriteScrapeConfigs,
 } from "../live/loopback";
-import { freePort, start } from "../live/processes";
+import { eventually, freePort, start } from "../live/processes";
 import { serviceAccountDir, serviceAccountFiles } from "../live/service-account";
 
 /** The fields of a Kubernetes audit event (audit.k8s.io/v1) the audit test reads. */
@@ -46,8 +49,9 @@ const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
 // Everything the stack makes: 259, plus the admission component and its 36 policies with their bindings
 // (73), the ConfigMaps of the two cluster dashboards (2), the cluster exporters (16: kube-state-metrics
 // and the node exporter with their components, accounts, RBAC, Services, NetworkPolicies, PDB and HPA),
-// and each database's backup Job of the release (6).
-const resourceCount = 356;
+// each database's backup Job of the release (6), and the second slot of each signing or encryption key
+// that keeps its previous value (15: keyWindow in components/services/service-secrets.ts).
+const resourceCount = 371;
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -66,6 +70,7 @@ const up = (label?: string) => pulumi(["up", "--yes", "--skip-preview", "--suppr
 const ours = async (kind: string) =>
     (await cluster.list(kind, { selector: managed })).filter((o) => ourNamespaces.includes(o.metadata.namespace ?? ""));
 const byName = (objs: KubeObject[]) => new Map(objs.map((o) => [o.metadata.name, o]));
+const image = (o: KubeObject) => o.spec?.template?.spec?.containers?.[0]?.image;
 const templateChecksum = (d: KubeObject) => d.spec?.template?.metadata?.annotations?.["azora.io/config-checksum"];
 const migrationJobs = async () => (await ours("jobs")).filter((j) => /-migrate-[0-9a-f]{10}$/.test(j.metadata.name));
 const jobOf = (jobs: KubeObject[], service: string) => jobs.filter((j) => j.metadata.name.startsWith(`${service}-migrate-`));
@@ -565,7 +570,8 @@ describe("e2e stack against a real API server", () => {
                 deployScript("verify", ["--settle", "2", "--interval", "1", "--prometheus-url", `http://127.0.0.1:${promPort}`, "--health-url", `http://127.0.0.1:${healthPort}/health/ready`]);
             const good = await verify();
             expect(good.code, good.output).toBe(0);
-            expect(good.output).toContain("rollouts in azora, azora-observability, azora-logging: complete");
+            expect(good.output).toMatch(/verify e2e: rollouts in [\w, -]+: complete/);
+            expect(good.output).toMatch(/deployment good \(\d+ polls over 2s\)/);
 
             const [released, failedRelease] = ["a".repeat(40), "b".repeat(40)];
             const recorded = await deployScript("last-good", ["record", "--ref", released]);
@@ -583,6 +589,158 @@ describe("e2e stack against a real API server", () => {
             expect(plan.stdout).toContain(`action=redeploy\nref=${released}\ndigests={"azora-pay":"sha256:${"e2e0".repeat(16)}"}`);
         } finally {
             for (const s of servers) s.close();
+        }
+    });
+
+    // The failed-migration drill: kwok fails every pod of a Job running the failing release
+    // (scripts/cluster/stages.yaml, azora-job-pod-fails), as a migration that errors out would.
+    it("a release whose migration fails stops the up naming the Job, keeps the previous image serving, and the fixed release converges", async () => {
+        const pay = () => ours("deployments").then((d) => byName(d).get("azora-pay")!);
+        const serving = await pay();
+        setPayDigest(failingDigest);
+        const failed = await up("release with a failing migration");
+        expect(failed.code, "the up succeeded although the migration failed").not.toBe(0);
+        const job = (await migrationJobs()).find((j) => image(j)?.endsWith(failingDigest));
+        expect(job, "no migration Job of the failing release").toBeDefined();
+        expect(condition(job!, "Failed")?.status).toBe("True");
+        expect(failed.output).toContain(job!.metadata.name);
+        console.log(`failed migration, what up printed:\n${failed.output.split("\n").filter((l) => l.includes(job!.metadata.name) || /error:|failed/i.test(l)).join("\n")}`);
+        // No rollout started: the Deployment is the one that served before, still available.
+        const after = await pay();
+        expect(image(after)).toBe(image(serving));
+        expect(after.metadata.generation).toBe(serving.metadata.generation);
+        expect(rolledOut(after)).toBe(true);
+        // The failed-Job alert's promtool case (alerts/cluster/jobs.test.yaml) carries the labels this Job
+        // really has, as kube-state-metrics exports them (its allowlist: the role and the name).
+        const exported = Object.fromEntries(
+            [jobRoleLabel, labelKeys.name].map((k) => [kubeStateMetricsLabel(k), job!.metadata.labels?.[k]]),
+        );
+        const cases = readFileSync(path.join(repoRoot, "alerts/cluster/jobs.test.yaml"), "utf8");
+        const migrationSeries = [...cases.matchAll(/kube_job_labels\{([^}]*)\}/g)]
+            .map((m) => Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((kv) => [kv[1], kv[2]])))
+            .find((l) => l[kubeStateMetricsLabel(jobRoleLabel)] === jobRoles.migration);
+        expect(migrationSeries).toMatchObject({ ...exported, namespace: job!.metadata.namespace });
+        expect(migrationSeries?.job_name).toMatch(/^azora-pay-migrate-[0-9a-f]{10}$/);
+
+        setPayDigest(fixedDigest);
+        expectApplied(await up("fixed release"));
+        const fixed = await pay();
+        expect(image(fixed)).toMatch(new RegExp(`@${fixedDigest}$`));
+        expect(rolledOut(fixed)).toBe(true);
+        const payJobs = jobOf(await migrationJobs(), "azora-pay");
+        expect(payJobs.map((j) => condition(j, "Complete")?.status)).toEqual(["True"]);
+    });
+
+    // The rollback drill: release N+1 (a new image and a config change of one service), then the
+    // rollback exactly as docs/operations/rollback.md's "From the CLI" gives it — the good commit's
+    // stack file back (its `git checkout`) and its `pulumi up` line, run as written.
+    it("rolls release N+1 back to N as rollback.md writes it: N's image, config and migration Job are back, no other service changed", async () => {
+        const release = async () => {
+            const deployments = byName(await ours("deployments"));
+            return {
+                deployments,
+                migration: jobOf(await migrationJobs(), "azora-pay").map((j) => j.metadata.name),
+            };
+        };
+        const n = await release();
+        const stackFileN = readFileSync(path.join(ws.dir, `Pulumi.${stack}.yaml`), "utf8");
+        setPayDigest(nextDigest);
+        ws.editStack(stack, (c) => {
+            const w = c["azora-platform:workloads"] as { services?: Record<string, Record<string, unknown>> };
+            w.services = { ...w.services, "azora-pay": { ...w.services?.["azora-pay"], featureFlags: { newCheckout: false } } };
+        });
+        expectApplied(await up("release N+1"));
+        const next = await release();
+        const pay = (r: typeof n) => r.deployments.get("azora-pay")!;
+        expect(image(pay(next))).toMatch(new RegExp(`@${nextDigest}$`));
+        expect(templateChecksum(pay(next))).not.toBe(templateChecksum(pay(n)));
+
+        const { commands, up: rollbackUp } = rollbackFromCli();
+        expect(commands[0]).toBe("git checkout <good sha>");
+        writeFileSync(path.join(ws.dir, `Pulumi.${stack}.yaml`), stackFileN);
+        const rolledBack = await pulumi(rollbackUp, "rollback (rollback.md, from the CLI)");
+        expectApplied(rolledBack);
+        expect(rolledBack.output).toMatch(/Policies:\n\s+✅ azora-platform@v[\d.]+ \(local: policies\)/);
+
+        const back = await release();
+        expect(image(pay(back))).toBe(image(pay(n)));
+        expect(templateChecksum(pay(back))).toBe(templateChecksum(pay(n)));
+        expect(back.migration, "release N's migration Job").toEqual(n.migration);
+        expect(rolledOut(pay(back))).toBe(true);
+        for (const [name, d] of n.deployments) {
+            if (name === "azora-pay") continue;
+            expect(back.deployments.get(name)?.metadata.generation, name).toBe(d.metadata.generation);
+        }
+    });
+
+    // The drain drill (docs/operations/scaling.md): two of the three zones drained at once, so the
+    // workloads with a pod in each contend for their budget and the API server refuses the second eviction
+    // until the first pod's replacement is ready; every budget holds throughout, watched from its status.
+    it("drains two zones at once: evictions wait for every PDB, the workloads end on the third zone, and the next rollout spreads again", async () => {
+        const nodes = JSON.parse(await cluster.kubectl(["get", "nodes", "-o", "json"])) as { items: KubeObject[] };
+        const [kept, ...drained] = nodes.items.map((n) => n.metadata.name).sort().reverse();
+        const podsOn = async () =>
+            (await Promise.all(ourNamespaces.map((ns) => cluster.list("pods", { namespace: ns })))).flat().filter(
+                (p) =>
+                    !p.metadata.ownerReferences?.some((o) => o.kind === "DaemonSet" || o.kind === "Job") &&
+                    p.status?.phase === "Running" &&
+                    !p.metadata.deletionTimestamp,
+            );
+        // The workload: a StatefulSet owns its pods; a Deployment owns them through a ReplicaSet <deployment>-<hash>.
+        const ownerOf = (p: KubeObject) => {
+            const owner = p.metadata.ownerReferences?.[0];
+            return owner?.kind === "ReplicaSet" ? owner.name.replace(/-[a-z0-9]+$/, "") : (owner?.name ?? p.metadata.name);
+        };
+        const before = await podsOn();
+        const contended = [...new Set(before.filter((p) => drained.includes(nodeOf(p))).map(ownerOf))].filter((w) =>
+            drained.every((n) => before.some((p) => ownerOf(p) === w && nodeOf(p) === n)),
+        );
+
+        const watch = { on: true, samples: 0, breaches: [] as string[] };
+        const watcher = (async () => {
+            while (watch.on) {
+                for (const pdb of (await Promise.all(ourNamespaces.map((ns) => cluster.list("poddisruptionbudgets", { namespace: ns })))).flat()) {
+                    const st = pdb.status;
+                    if ((st?.currentHealthy ?? 0) < (st?.desiredHealthy ?? 0))
+                        watch.breaches.push(`${pdb.metadata.namespace}/${pdb.metadata.name}: ${st?.currentHealthy} < ${st?.desiredHealthy}`);
+                }
+                watch.samples++;
+            }
+        })();
+        const started = Date.now();
+        const drains = await Promise.all(
+            drained.map((n) => cluster.kubectlRun(["drain", n, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=240s"])),
+        );
+        timings.push(["drain of two zones", (Date.now() - started) / 1000]);
+        watch.on = false;
+        await watcher;
+        for (const d of drains) expect(d.code, d.output).toBe(0);
+        const refused = drains.flatMap((d) => d.output.split("\n").filter((l) => /would violate the pod's disruption budget/.test(l)));
+        console.log(`drain: ${contended.length} workloads with a pod in both zones, ${refused.length} evictions refused, ${watch.samples} PDB samples`);
+        expect(watch.breaches, "a PDB below its desired healthy pods").toEqual([]);
+        expect(watch.samples).toBeGreaterThan(2);
+        if (contended.length > 0) expect(refused.length, `contended: ${contended.join(", ")}`).toBeGreaterThan(0);
+
+        const after = await eventually("every workload's pods on the kept zone", 120_000, async () => {
+            const pods = await podsOn();
+            return pods.every((p) => nodeOf(p) === kept) && new Set(pods.map(ownerOf)).size === new Set(before.map(ownerOf)).size
+                ? pods
+                : undefined;
+        });
+        expect(after.length).toBeGreaterThanOrEqual(before.length);
+        for (const d of await ours("deployments")) expect(rolledOut(d), d.metadata.name).toBe(true);
+
+        for (const n of drained) await cluster.kubectl(["uncordon", n]);
+        // Kubernetes moves no pod back on its own: the next rollout spreads them. A global flag rolls every service.
+        ws.editStack(stack, (c) => {
+            const w = c["azora-platform:workloads"] as { featureFlags: Record<string, boolean> };
+            w.featureFlags = { ...w.featureFlags, drainDrill: true };
+        });
+        expectApplied(await up("rollout after the drain"));
+        const spread = await podsOn();
+        for (const s of catalog) {
+            const zones = new Set(spread.filter((p) => ownerOf(p) === s.name).map(nodeOf));
+            expect(zones.size, `${s.name} across zones after the uncordon`).toBeGreaterThanOrEqual(2);
         }
     });
 
@@ -614,6 +772,48 @@ describe("e2e stack against a real API server", () => {
             expect(rolledOut(d), name).toBe(true);
             // The rotation changes every service's secrets, so every service has rolled to the new checksum.
             if (catalog.some((s) => s.name === name)) expect(templateChecksum(d), name).not.toBe(templateChecksum(before.get(name)!));
+        }
+    });
+
+    // The rotation drill (docs/operations/secret-rotation.md): a token signed just before a rotation still
+    // verifies after it against the pair the pod mounts (current and previous), and no longer after the next.
+    it("rotates the signing keys with the previous key kept for one rotation: earlier tokens verify after it, not after the next", async () => {
+        const signing = catalog.find((s) => s.name === "auth-service")!.generatedSecrets.filter((g) => g.keepPrevious);
+        const keysOf = async (): Promise<Record<string, string>> => {
+            const secret = JSON.parse(await cluster.kubectl(["get", "secret", "auth-service-secrets", "-n", "azora", "-o", "json"])) as {
+                data: Record<string, string>;
+            };
+            return Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+        };
+        const rotate = async (to: number) => {
+            ws.editStack(stack, (c) => {
+                c["azora-platform:secrets"] = { rotation: to };
+            });
+            expectApplied(await up(`secrets rotation ${to}`));
+        };
+        const verifies = (token: string, keys: Record<string, string>, key: string) =>
+            [keys[key], keys[previousKey(key)]].some((k) => verifyToken(token, k));
+
+        const before = await keysOf();
+        const tokens = Object.fromEntries(signing.map((g) => [g.key, signToken({ sub: "drill" }, before[g.key])]));
+        await rotate(2);
+        const after = await keysOf();
+        for (const g of signing) {
+            expect(after[g.key], `${g.key} is new`).not.toBe(before[g.key]);
+            expect(after[previousKey(g.key)], `${g.key}'s previous value is the one before the rotation`).toBe(before[g.key]);
+            expect(verifies(tokens[g.key], after, g.key), `a ${g.key} token from before the rotation`).toBe(true);
+        }
+        // Both keys reach the pod: the Secret volume projects the current and the previous value.
+        const auth = byName(await ours("deployments")).get("auth-service")!;
+        expect(rolledOut(auth)).toBe(true);
+        const mounted = JSON.stringify(auth.spec?.template);
+        for (const g of signing) expect(mounted).toContain(`"key":"${previousKey(g.key)}"`);
+
+        await rotate(3);
+        const next = await keysOf();
+        for (const g of signing) {
+            expect(Object.values(next), `${g.key}'s value from two rotations ago`).not.toContain(before[g.key]);
+            expect(verifies(tokens[g.key], next, g.key), `a ${g.key} token from two rotations ago`).toBe(false);
         }
     });
 
@@ -800,6 +1000,51 @@ function descendants(pid: number): number[] {
         }
     }
     return out;
+}
+
+const nodeOf = (p: KubeObject): string => (p.spec as { nodeName?: string } | undefined)?.nodeName ?? "";
+
+/** An HS256 token (the services' service-to-service tokens), and its check against one key. */
+function signToken(claims: object, key: string): string {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const body = `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}`;
+    return `${body}.${createHmac("sha256", key).update(body).digest("base64url")}`;
+}
+function verifyToken(token: string, key: string | undefined): boolean {
+    if (!key) return false;
+    const [header, payload, signature] = token.split(".");
+    const expected = createHmac("sha256", key).update(`${header}.${payload}`).digest();
+    const given = Buffer.from(signature, "base64url");
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The image digests of the drills: a release whose migration fails (scripts/cluster/stages.yaml), its fix, and a release N+1. */
+const failingDigest = `sha256:${"fa11ed00".repeat(8)}`;
+const fixedDigest = `sha256:${"f100".repeat(16)}`;
+const nextDigest = `sha256:${"0e01".repeat(16)}`;
+
+function setPayDigest(digest: string): void {
+    ws.editStack(stack, (c) => {
+        const images = c["azora-platform:images"] as { digests?: Record<string, string> };
+        images.digests = { ...images.digests, "azora-pay": digest };
+    });
+}
+
+/**
+ * docs/operations/rollback.md's "From the CLI" block: its commands, and its `pulumi up` line as the e2e
+ * helper runs it (the helper adds `--stack`; the policy config is this stack's).
+ */
+function rollbackFromCli(): { commands: string[]; up: string[] } {
+    const page = readFileSync(path.join(repoRoot, "docs/operations/rollback.md"), "utf8");
+    const block = /From the CLI \(only if GitHub Actions is down\):\n\n```bash\n([\s\S]*?)```/.exec(page)?.[1];
+    if (!block) throw new Error("rollback.md has no 'From the CLI' block");
+    const commands = block.trim().split("\n");
+    const line = commands.find((c) => c.startsWith("pulumi up "));
+    if (!line) throw new Error("rollback.md's CLI rollback runs no pulumi up");
+    const args = line.split(/\s+/).slice(1);
+    const at = args.indexOf("--stack");
+    const [, from] = args.splice(at, 2);
+    return { commands, up: args.map((a) => a.replace(`config/${from}.json`, `config/${stack}.json`)) };
 }
 
 /** scripts/deploy/<name>.ts as deploy-stack.yml runs it, on the e2e stack (its backend, passphrase and cluster). */

@@ -10,6 +10,7 @@ import { generatedSecretKeys } from "../../components/services/service-env";
 import { memoryBytes } from "../../model/quantity";
 import { readStackConfig } from "./stack-files";
 import { jobRoleLabel } from "../../model/cluster-metrics";
+import { previousKey, secretFileEnvName } from "../../model/secrets";
 
 
 const registered = recordResources();
@@ -269,6 +270,18 @@ describe("platform-wide service properties", () => {
             const data = reveal<Obj>(stringData);
             for (const g of spec.generatedSecrets) expect(data[g.key]).toBeTruthy();
             if (spec.database) expect(data.DATABASE_URL).toMatch(/^postgres:\/\/.+sslmode=require$/);
+        }
+    });
+
+    it("gives each signing or encryption key its previous value beside it, mounted as a file like the current one", () => {
+        for (const spec of catalog) {
+            const data = reveal<Obj>(named(resources, K.secret, `${spec.name}-secrets`).inputs.stringData);
+            const env = array(podOf(spec.name).containers[0].env).map((e) => text(e.name));
+            for (const g of spec.generatedSecrets.filter((x) => x.keepPrevious)) {
+                expect(data[previousKey(g.key)], `${spec.name} ${g.key}`).toBeTruthy();
+                expect(env).toContain(secretFileEnvName(previousKey(g.key)));
+            }
+            for (const g of spec.generatedSecrets.filter((x) => !x.keepPrevious)) expect(data[previousKey(g.key)]).toBeUndefined();
         }
     });
 

@@ -33,8 +33,9 @@
 # persistent volume, endpoint slices, ...); the apiserver has RBAC and the default admission
 # plugins, Pod Security Admission included. kwok marks pods Running and Ready (all probes
 # pass, no image is pulled) and Job pods Succeeded; its volume stages bind every claim of
-# the default StorageClass kwok-volume. There is no metrics-server (an HPA reports
-# <unknown> metrics and stays at its current replicas), no kube-proxy, no DNS, and no
+# the default StorageClass kwok-volume. metrics-server (built here, run by kwokctl) serves the
+# resource metrics kwok reports for each pod: 1m CPU and 1Mi memory, or what the pod's
+# kwok.x-k8s.io/usage-cpu/-memory annotations say, so the HPAs scale on it. There is no kube-proxy, no DNS, and no
 # network: pod IPs are assigned but nothing listens on them. Services get ClusterIPs and
 # EndpointSlices; Ingresses and LoadBalancer Services get 127.0.0.1 as their address.
 #
@@ -73,6 +74,13 @@ ETCD_VERSION=v3.6.16
 # renovate: datasource=go depName=sigs.k8s.io/kwok
 KWOK_VERSION=v0.8.0
 
+# metrics-server: sigs.k8s.io/metrics-server v0.8.0 (the proxy also serves v0.9.0, which is not an
+# approved release). kwokctl runs it beside the control plane (enableMetricsServer in kwokctl.yaml); it
+# reads each fake node's resource metrics from kwok, so the HPAs see CPU and memory. Its API objects
+# (APIService, RBAC) are the module's manifests/base, copied next to the binaries at build time.
+# renovate: datasource=go depName=sigs.k8s.io/metrics-server
+METRICS_SERVER_VERSION=v0.8.0
+
 CLUSTER_NAME=azora-e2e
 
 # The fake nodes (scripts/cluster/nodes.yaml): one per zone, each big enough for the whole
@@ -91,6 +99,7 @@ BIN="$CLUSTER_DIR/bin"
 BUILD="$CLUSTER_DIR/build"
 LOGS="$CLUSTER_DIR/logs"
 STAGES="$CLUSTER_DIR/stages"
+METRICS_SERVER_MANIFESTS="$CLUSTER_DIR/metrics-server-manifests"
 KUBECONFIG_PATH="$CLUSTER_DIR/$CLUSTER_NAME.kubeconfig"
 # kwokctl keeps its clusters under KWOK_WORKDIR (default ~/.kwok).
 export KWOK_WORKDIR="$CLUSTER_DIR/kwok"

@@ -49,7 +49,8 @@ detached() {
 write_config() {
 	[[ -f "$TEMPLATES/kwokctl.yaml" ]] || die "missing $TEMPLATES/kwokctl.yaml" "restore scripts/cluster/ from git"
 	[[ -f "$AUDIT_POLICY" ]] || die "missing $AUDIT_POLICY" "restore docs/cluster/audit-policy.yaml from git"
-	sed -e "s|@BIN@|$BIN|g" -e "s|@K8S_VERSION@|$K8S_VERSION|g" -e "s|@AUDIT_POLICY@|$AUDIT_POLICY|g" "$TEMPLATES/kwokctl.yaml" >"$GENERATED_CONFIG"
+	sed -e "s|@BIN@|$BIN|g" -e "s|@K8S_VERSION@|$K8S_VERSION|g" -e "s|@AUDIT_POLICY@|$AUDIT_POLICY|g" \
+		-e "s|@METRICS_SERVER_MANIFESTS@|$METRICS_SERVER_MANIFESTS|g" "$TEMPLATES/kwokctl.yaml" >"$GENERATED_CONFIG"
 }
 
 create_cluster() {

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "f
 import { tmpdir } from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { catalog } from "../../model/catalog";
 import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
 import { labelKeys } from "../../model/labels";
@@ -174,7 +175,7 @@ describe("e2e stack against a real API server", () => {
         const deploymentNames = (await ours("deployments")).map((d) => d.metadata.name);
         expect(hpas.map((h) => h.spec?.scaleTargetRef?.name).sort()).toEqual(deploymentNames.sort());
         // The HPA raises a Deployment created with the default single replica to its minimum within a sync
-        // period or two (no metrics-server here, so it never scales on load).
+        // period or two (kwok reports 1m CPU per pod, so nothing scales further without the drill's load).
         const atMinimum = async () => {
             const deployments = byName(await ours("deployments"));
             return (await ours("horizontalpodautoscalers")).every((h) => {
@@ -185,6 +186,70 @@ describe("e2e stack against a real API server", () => {
         const deadline = Date.now() + 120_000;
         while (!(await atMinimum()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2000));
         expect(await atMinimum(), JSON.stringify((await ours("horizontalpodautoscalers")).map((h) => [h.metadata.name, h.status]))).toBe(true);
+    });
+
+    // The scaling drill: metrics-server (scripts/cluster.sh) reads each pod's CPU from kwok, which reports
+    // 1m unless the pod carries kwok.x-k8s.io/usage-cpu. Loading one service's pods scales its HPA out to
+    // the maximum; unloading them scales it back after the stack's stabilisation window. Budgets and the
+    // spread are watched throughout, the quota at the peak.
+    it("scales one service out to its HPA maximum under CPU load and back after the stabilisation window, PDBs and spread holding", async () => {
+        const service = "azora-pay";
+        const hpa = async () => byName(await ours("horizontalpodautoscalers")).get(service)!;
+        const declared = (await hpa()).spec as { minReplicas: number; maxReplicas: number };
+        const [min, max] = [declared.minReplicas, declared.maxReplicas];
+        const pods = async () =>
+            (await cluster.list("pods", { namespace: "azora", selector: `${labelKeys.name}=${service}` })).filter(
+                (p) => p.status?.phase === "Running" && !p.metadata.deletionTimestamp,
+            );
+        const load = (usage: string | null) =>
+            cluster.kubectl([
+                "annotate", "pods", "-n", "azora", "-l", `${labelKeys.name}=${service}`, "--overwrite",
+                usage ? `kwok.x-k8s.io/usage-cpu=${usage}` : "kwok.x-k8s.io/usage-cpu-",
+            ]);
+        const zones = (await cluster.list("nodes")).map((n) => n.metadata.name);
+        // Pods per zone, zones without one included: maxSkew 1 means these differ by at most one.
+        const spread = (ps: KubeObject[]) => zones.map((z) => ps.filter((p) => nodeOf(p) === z).length);
+        const timeline: string[] = [];
+        const breaches: string[] = [];
+        const started = Date.now();
+        const sample = async (): Promise<number> => {
+            const [h, ps, pdbs] = [await hpa(), await pods(), await cluster.list("poddisruptionbudgets", { namespace: "azora" })];
+            const pdb = pdbs.find((p) => p.metadata.name === service);
+            if ((pdb?.status?.currentHealthy ?? 0) < (pdb?.status?.desiredHealthy ?? 0))
+                breaches.push(`PDB ${pdb?.status?.currentHealthy} < ${pdb?.status?.desiredHealthy}`);
+            const st = h.status as { currentReplicas?: number; desiredReplicas?: number } | undefined;
+            timeline.push(`${((Date.now() - started) / 1000).toFixed(0)}s ${st?.currentReplicas}→${st?.desiredReplicas} (${ps.length} running)`);
+            return ps.length;
+        };
+        const until = (what: string, ms: number, done: (running: number, h: KubeObject) => boolean) =>
+            eventually(what, ms, async () => {
+                const running = await sample();
+                return done(running, await hpa()) ? true : undefined;
+            });
+
+        // 4× the CPU request on every pod of the service: far above the HPA's target.
+        const request = catalog.find((s) => s.name === service)!.resources.requests.cpu;
+        await load(`${parseInt(request, 10) * 4}m`);
+        await until(`${service} scaled out to ${max}`, 180_000, (running) => running === max);
+        const scaledOutAt = (Date.now() - started) / 1000;
+        const peak = spread(await pods());
+        expect(Math.max(...peak) - Math.min(...peak), `pods per zone at the peak: ${peak.join("/")}`).toBeLessThanOrEqual(1);
+        const quota = (await cluster.list("resourcequotas", { namespace: "azora" }))[0].status as { hard: Record<string, string>; used: Record<string, string> };
+        expect(Number(quota.used.pods)).toBeLessThanOrEqual(Number(quota.hard.pods));
+
+        await load(null);
+        const unloaded = Date.now();
+        await until(`${service} back at ${min}`, 240_000, (running, h) => running === min && (h.status as { desiredReplicas?: number }).desiredReplicas === min);
+        const backAfter = (Date.now() - unloaded) / 1000;
+        timings.push([`scale out to ${max}`, scaledOutAt], [`scale back to ${min} after the load`, backAfter]);
+        console.log(`scaling drill (${service}, replicas over time): ${timeline.join("; ")}`);
+        expect(breaches).toEqual([]);
+        const after = spread(await pods());
+        expect(Math.max(...after), `pods per zone after: ${after.join("/")}`).toBeLessThanOrEqual(1);
+        const stabilisation = (parse(readFileSync(path.join(ws.dir, `Pulumi.${stack}.yaml`), "utf8")) as {
+            config: { "azora-platform:workloads": { scaleDownStabilizationSeconds: number } };
+        }).config["azora-platform:workloads"].scaleDownStabilizationSeconds;
+        expect(backAfter, "scaled back before the stabilisation window").toBeGreaterThanOrEqual(stabilisation);
     });
 
     it("binds every PersistentVolumeClaim", async () => {
@@ -491,7 +556,7 @@ describe("e2e stack against a real API server", () => {
         expect(after.spec?.minReplicas, "the drift check changed nothing").toBe(declared + 1);
 
         // As the deploy workflow runs it: `up --refresh` (a plain `up` diffs against the state of the last
-        // deploy and would leave the drift). The HPA's own events (no metrics-server here) are printed as
+        // deploy and would leave the drift). The HPA's own events are printed as
         // warnings; the update itself must succeed.
         const restoring = await pulumi(
             ["up", "--refresh", "--yes", "--skip-preview", "--suppress-progress", "--suppress-outputs", ...parallel],

@@ -213,10 +213,8 @@ describe("e2e stack against a real API server", () => {
         const breaches: string[] = [];
         const started = Date.now();
         const sample = async (): Promise<number> => {
-            const [h, ps, pdbs] = [await hpa(), await pods(), await cluster.list("poddisruptionbudgets", { namespace: "azora" })];
-            const pdb = pdbs.find((p) => p.metadata.name === service);
-            if ((pdb?.status?.currentHealthy ?? 0) < (pdb?.status?.desiredHealthy ?? 0))
-                breaches.push(`PDB ${pdb?.status?.currentHealthy} < ${pdb?.status?.desiredHealthy}`);
+            const [h, ps] = [await hpa(), await pods()];
+            breaches.push(...(await pdbsBelowDesired(["azora"], service)));
             const st = h.status as { currentReplicas?: number; desiredReplicas?: number } | undefined;
             timeline.push(`${((Date.now() - started) / 1000).toFixed(0)}s ${st?.currentReplicas}→${st?.desiredReplicas} (${ps.length} running)`);
             return ps.length;
@@ -591,11 +589,7 @@ describe("e2e stack against a real API server", () => {
 
     it("a new image digest re-runs only that service's migration, and the service rolls after it", async () => {
         const before = await migrationJobs();
-        const digest = `sha256:${"e2e0".repeat(16)}`;
-        ws.editStack(stack, (c) => {
-            const images = c["azora-platform:images"] as { digests?: Record<string, string> };
-            images.digests = { ...images.digests, "azora-pay": digest };
-        });
+        setPayDigest(`sha256:${"e2e0".repeat(16)}`);
         expectApplied(await up("new digest for one service"));
         const after = await migrationJobs();
         const beforeUids = new Set(before.map((j) => j.metadata.uid));
@@ -764,11 +758,7 @@ describe("e2e stack against a real API server", () => {
         const watch = { on: true, samples: 0, breaches: [] as string[] };
         const watcher = (async () => {
             while (watch.on) {
-                for (const pdb of (await Promise.all(ourNamespaces.map((ns) => cluster.list("poddisruptionbudgets", { namespace: ns })))).flat()) {
-                    const st = pdb.status;
-                    if ((st?.currentHealthy ?? 0) < (st?.desiredHealthy ?? 0))
-                        watch.breaches.push(`${pdb.metadata.namespace}/${pdb.metadata.name}: ${st?.currentHealthy} < ${st?.desiredHealthy}`);
-                }
+                watch.breaches.push(...(await pdbsBelowDesired(ourNamespaces)));
                 watch.samples++;
             }
         })();
@@ -1065,6 +1055,14 @@ function descendants(pid: number): number[] {
         }
     }
     return out;
+}
+
+/** The PDBs of `namespaces` (or the one named `name`) below their desired healthy pods now, as `ns/name: current < desired`. */
+async function pdbsBelowDesired(namespaces: string[], name?: string): Promise<string[]> {
+    const pdbs = (await Promise.all(namespaces.map((ns) => cluster.list("poddisruptionbudgets", { namespace: ns })))).flat();
+    return pdbs
+        .filter((p) => (name === undefined || p.metadata.name === name) && (p.status?.currentHealthy ?? 0) < (p.status?.desiredHealthy ?? 0))
+        .map((p) => `${p.metadata.namespace}/${p.metadata.name}: ${p.status?.currentHealthy} < ${p.status?.desiredHealthy}`);
 }
 
 const nodeOf = (p: KubeObject): string => (p.spec as { nodeName?: string } | undefined)?.nodeName ?? "";

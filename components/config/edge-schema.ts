@@ -9,9 +9,11 @@ export const edgeSchema = z.strictObject({
         .min(1)
         .default("nginx")
         .describe("`ingressClassName` of the gateway Ingress and of the ACME HTTP-01 solver."),
-    ingressControllerNamespace: dnsLabel
-        .default("ingress-nginx")
-        .describe("Namespace of the ingress controller, the only peer allowed into the gateway."),
+    proxyNamespace: dnsLabel
+        .default("envoy-gateway-system")
+        .describe(
+            "Namespace the edge's proxies run in (Envoy Gateway's controller namespace), the only peer allowed into the gateway's and Grafana's ports.",
+        ),
     tls: z
         .discriminatedUnion("issuer", [
             z.strictObject({

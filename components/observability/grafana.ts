@@ -19,8 +19,8 @@ export interface GrafanaArgs extends StackPlacement {
     persistence: Persistence;
     /** Dashboard name (or file name) → dashboard JSON (from dashboards/). */
     dashboards: Record<string, string>;
-    /** The only namespace allowed to reach Grafana's port: the ingress controller's. */
-    ingressControllerNamespace: string;
+    /** The only namespace allowed to reach Grafana's port: the one the edge proxies run in. */
+    edgeProxyNamespace: string;
     resources?: ResourceSpec;
 }
 
@@ -160,7 +160,7 @@ export class Grafana extends pulumi.ComponentResource {
 
         grafana.networkPolicy({
             ingress: [
-                { peers: [namespacePeer(args.ingressControllerNamespace)], ports: tcp(wl.port) },
+                { peers: [namespacePeer(args.edgeProxyNamespace)], ports: tcp(wl.port) },
                 { peers: [grafana.peer(w.prometheus.name)], ports: tcp(wl.port) },
             ],
             egress: [

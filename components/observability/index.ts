@@ -34,7 +34,7 @@ export interface ObservabilityStackArgs {
     escalationSecrets?: { pagerdutyRoutingKey?: string; opsgenieApiKey?: string; webhookBearerToken?: string };
     /** secrets.remoteWrite: Prometheus's remote_write credential. @default none */
     remoteWriteSecrets?: { password?: string; bearerToken?: string };
-    ingressControllerNamespace: string;
+    edgeProxyNamespace: string;
     /** Where the API server answers; Prometheus' only egress outside the cluster's pods. */
     apiServerCidrs: readonly string[];
     /** The nodes' addresses: Prometheus reaches each kubelet's metrics there. */
@@ -171,7 +171,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 replicas: s.grafana.replicas,
                 persistence: s.grafana.persistence,
                 dashboards: args.dashboards,
-                ingressControllerNamespace: args.ingressControllerNamespace,
+                edgeProxyNamespace: args.edgeProxyNamespace,
             },
             child,
         );

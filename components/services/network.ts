@@ -8,7 +8,7 @@ export interface NetworkContext {
     services: readonly ServiceSpec[];
     namespace: string;
     observabilityNamespace: string;
-    ingressControllerNamespace: string;
+    edgeProxyNamespace: string;
     databaseCidrs: readonly string[];
     databasePort: number;
     apiServerCidrs: readonly string[];
@@ -18,7 +18,7 @@ export function ingressRules(spec: ServiceSpec, ctx: NetworkContext): TrafficRul
     const rules: TrafficRule[] = [];
     const callers = callersOf(ctx.services, spec.name);
     if (callers.length > 0) rules.push({ peers: callers.map((c) => podsOf(c.name)), ports: tcp(spec.port) });
-    if (spec.public) rules.push({ peers: [namespacePeer(ctx.ingressControllerNamespace)], ports: tcp(spec.port) });
+    if (spec.public) rules.push({ peers: [namespacePeer(ctx.edgeProxyNamespace)], ports: tcp(spec.port) });
     rules.push({ peers: [podsOf(observabilityWorkloads.prometheus.name, ctx.observabilityNamespace)], ports: tcp(spec.port) });
     return rules;
 }

@@ -36,7 +36,7 @@ function network(s: PlatformSettings): NetworkContext {
         services: catalog,
         namespace: s.namespaces.services,
         observabilityNamespace: s.namespaces.observability,
-        ingressControllerNamespace: s.edge.ingressControllerNamespace,
+        edgeProxyNamespace: s.edge.proxyNamespace,
         databaseCidrs: s.database.egressCidrs,
         databasePort: s.database.port,
         apiServerCidrs: s.kubernetes.apiServerCidrs,
@@ -194,7 +194,7 @@ describe.each(catalog.map((s) => s.name))("service %s", (name) => {
         const nsPeers = array(np.spec.ingress).flatMap((r) => array(r.from)).filter((p) => p.namespaceSelector);
         const namespaces = nsPeers.map((p) => text(p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]));
         expect(namespaces).toContain("azora-observability");
-        expect(namespaces.includes("ingress-nginx")).toBe(spec.public);
+        expect(namespaces.includes("envoy-gateway-system")).toBe(spec.public);
     });
 
     it("may call only its declared dependencies, the OTLP collector and declared externals", () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
         replicas: 1,
         persistence: settings().grafana.persistence,
         dashboards,
-        ingressControllerNamespace: "ingress-nginx",
+        edgeProxyNamespace: "envoy-gateway-system",
     });
     await settle(resources);
 });
@@ -134,7 +134,7 @@ describe("Grafana security", () => {
                     replicas: 2,
                     persistence: settings().grafana.persistence,
                     dashboards: {},
-                    ingressControllerNamespace: "ingress-nginx",
+                    edgeProxyNamespace: "envoy-gateway-system",
                 }),
         ).toThrow(/replicas must be 1/);
     });
@@ -152,7 +152,7 @@ describe("Grafana workload and network", () => {
         const np = object(resources, T.networkPolicy, "grafana");
         expect(np.spec.ingress).toEqual([
             {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } } }],
                 ports: [{ protocol: "TCP", port: 3000 }],
             },
             { from: [{ podSelector: { matchLabels: selectorOf("prometheus") } }], ports: [{ protocol: "TCP", port: 3000 }] },

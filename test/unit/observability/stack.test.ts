@@ -55,7 +55,7 @@ beforeAll(async () => {
             "route:\n  receiver: slack\nreceivers:\n  - name: slack\n    slack_configs:\n      - api_url_file: /etc/alertmanager/secrets/slack/url\n",
         dashboards: { "azora-system-overview.json": '{"uid":"azora-system-overview","panels":[]}' },
         slackWebhookUrl: pulumi.secret(slackUrl),
-        ingressControllerNamespace: "ingress-nginx",
+        edgeProxyNamespace: "envoy-gateway-system",
     });
     await settle(resources);
 });

@@ -63,6 +63,29 @@ export const catalog: readonly ServiceSpec<ServiceName>[] = [
             "azora-pay",
         ],
         public: true,
+        // Sign-in is where credential stuffing lands, and payments where card testing does: each gets
+        // tighter per-client limits than the rest of the API, and its own ceiling so a flood on one route
+        // cannot use up the others'.
+        publicRoutes: [
+            {
+                name: "auth",
+                pathPrefix: "/api/auth",
+                description: "Sign-in, token refresh, MFA and password reset: the brute-force and credential-stuffing target.",
+                limits: { clientRequestsPerSecond: 2, burstMultiplier: 5, routeRequestsPerSecond: 200 },
+            },
+            {
+                name: "payments",
+                pathPrefix: "/api/payments",
+                description: "Payment intents and wallet transfers: card testing and replay abuse.",
+                limits: { clientRequestsPerSecond: 2, burstMultiplier: 3, routeRequestsPerSecond: 100 },
+            },
+            {
+                name: "default",
+                pathPrefix: "/",
+                description: "Every other API path: the learning, forge and assessment traffic.",
+                limits: { clientRequestsPerSecond: 10, burstMultiplier: 5, routeRequestsPerSecond: 1000 },
+            },
+        ],
         generatedSecrets: [...jwtSecrets, { key: "SESSION_SECRET", length: 64, keepPrevious: true }],
         externalSecrets: [],
         externalEndpoints: [],
@@ -291,6 +314,32 @@ export function memoryLimitBytes(
 }
 
 /** Structural checks a hand-edited or synthetic catalog must pass before anything is built from it. */
+const routeName = /^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/;
+
+/** The public service routes everything (a catch-all `/` last) under distinct names and prefixes, with limits ≥ 1. */
+function validatePublicRoutes(s: ServiceSpec): string[] {
+    const routes = s.publicRoutes ?? [];
+    if (!s.public) return routes.length > 0 ? [`catalog: ${s.name}.publicRoutes is set but ${s.name} is not public`] : [];
+    const problems: string[] = [];
+    if (routes.at(-1)?.pathPrefix !== "/") {
+        problems.push(`catalog: ${s.name}.publicRoutes must end with the catch-all route (pathPrefix "/")`);
+    }
+    const seen = new Set<string>();
+    for (const r of routes) {
+        const at = `catalog: ${s.name}.publicRoutes.${r.name}`;
+        if (!routeName.test(r.name)) problems.push(`${at}: name must be a DNS label of at most 20 characters`);
+        if (seen.has(r.name) || seen.has(r.pathPrefix)) problems.push(`${at}: name or pathPrefix repeated`);
+        seen.add(r.name).add(r.pathPrefix);
+        if (!/^\/([a-z0-9-]+(\/[a-z0-9-]+)*)?$/.test(r.pathPrefix)) {
+            problems.push(`${at}.pathPrefix: "${r.pathPrefix}" is not a path such as /api/auth`);
+        }
+        for (const [k, v] of Object.entries(r.limits)) {
+            if (!Number.isInteger(v) || v < 1) problems.push(`${at}.limits.${k}: must be a whole number of at least 1`);
+        }
+    }
+    return problems;
+}
+
 export function validateCatalog(services: readonly ServiceSpec[]): string[] {
     const problems: string[] = [];
     const names = new Set<string>();
@@ -325,5 +374,6 @@ export function validateCatalog(services: readonly ServiceSpec[]): string[] {
     if (services.filter((s) => s.public).length !== 1) {
         problems.push("catalog: exactly one service must be public (the gateway)");
     }
+    for (const s of services) problems.push(...validatePublicRoutes(s));
     return problems;
 }

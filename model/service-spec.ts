@@ -84,6 +84,30 @@ export interface DatabaseSpec {
     migrateCommand: string[];
 }
 
+/**
+ * Limits the edge enforces on one public route. They are defaults: a stack file's `edge.routes.<route>`
+ * sets the environment's numbers. The edge's limits are counted per proxy replica (Envoy's local rate limit).
+ */
+export interface RouteLimits {
+    /** Sustained requests per second one client (its source address, as the edge resolves it) may send. */
+    clientRequestsPerSecond: number;
+    /** A client may spend this many seconds' worth of `clientRequestsPerSecond` within one second. */
+    burstMultiplier: number;
+    /** Requests per second the route accepts from all clients together: the route's global ceiling. */
+    routeRequestsPerSecond: number;
+}
+
+/** One path prefix of the public service, routed and limited on its own at the edge. */
+export interface PublicRoute {
+    /** DNS label; names the route's HTTPRoute and policy `<service>-<name>`. */
+    name: string;
+    /** Requests whose path starts with this prefix take this route (the longest matching prefix wins). */
+    pathPrefix: string;
+    /** Why the route has its own limits. */
+    description: string;
+    limits: RouteLimits;
+}
+
 export interface ServiceSpec<N extends string = string> {
     name: N;
     description: string;
@@ -92,8 +116,14 @@ export interface ServiceSpec<N extends string = string> {
     health: HealthEndpoints;
     /** Services this one calls over HTTP; NetworkPolicy egress and callee ingress are derived. */
     calls: N[];
-    /** Reachable from the ingress controller (only the gateway). */
+    /** Reachable from the edge's proxies (only the gateway). */
     public: boolean;
+    /**
+     * The path prefixes the edge routes to this service, each with its own limits; only the public service
+     * declares them, and the last one is the catch-all `/`. Each becomes an HTTPRoute and a rate-limit policy.
+     * @default none — a service that is not public has no route from outside.
+     */
+    publicRoutes?: readonly PublicRoute[];
     /** Needs read access to the Kubernetes API in its own namespace. */
     kubernetesApi?: { resources: string[]; verbs: string[] };
     generatedSecrets: GeneratedSecret[];

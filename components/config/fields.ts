@@ -15,6 +15,15 @@ export const hostname = z
     .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lower-case DNS name such as api.azora.example");
 export const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]+)?$/, "an origin such as https://app.azora.example");
 export const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "an IPv4 CIDR such as 10.20.0.0/16");
+// zod's own CIDR checks (octets ≤ 255, prefix ≤ 32 or ≤ 128), under one message that names both forms.
+const cidrV4 = z.cidrv4();
+const cidrV6 = z.cidrv6();
+export const clientCidr = z
+    .string()
+    .refine(
+        (v) => cidrV4.safeParse(v).success || cidrV6.safeParse(v).success,
+        "an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32",
+    );
 export const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "a digest of the form sha256:<64 hex characters>");
 export const imageTag = z
     .string()

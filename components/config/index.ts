@@ -71,6 +71,14 @@ function crossCheck(settings: PlatformSettings, services: readonly ServiceSpec[]
             }
         }
     }
+    const routes = services.find((s) => s.public)?.publicRoutes ?? [];
+    for (const name of Object.keys(settings.edge.routes)) {
+        if (!routes.some((r) => r.name === name)) {
+            problems.push(
+                `edge.routes.${name}: the catalog declares no such public route; declared: ${routes.map((r) => r.name).join(", ") || "none"}`,
+            );
+        }
+    }
     for (const [name, o] of Object.entries(settings.workloads.services)) {
         const r = o.replicas ?? settings.workloads.replicas;
         if (r.max < r.min) problems.push(`workloads.services.${name}.replicas.max: must be at least min`);

@@ -40,6 +40,7 @@ export function syntheticCatalog(count: number): ServiceSpec[] {
             port: 4000 + i,
             calls,
             public: isEdge,
+            publicRoutes: isEdge ? real.publicRoutes : undefined,
             ...(real.database
                 ? { database: { ...real.database, name: `${real.database.name}_b${block}` } }
                 : {}),

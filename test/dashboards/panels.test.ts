@@ -7,7 +7,7 @@ import { builtDashboards, panelJson, targetsOf } from "./fixtures";
 
 /** The catalog four times over (40 services), each copy calling within itself; one public gateway. */
 const grown: ServiceSpec[] = [0, 1, 2, 3].flatMap((k) =>
-    catalog.map((s) => ({ ...s, name: `${s.name}-${k}`, calls: s.calls.map((c) => `${c}-${k}`), public: s.public && k === 0 })),
+    catalog.map((s) => ({ ...s, name: `${s.name}-${k}`, calls: s.calls.map((c) => `${c}-${k}`), public: s.public && k === 0, publicRoutes: k === 0 ? s.publicRoutes : undefined })),
 );
 
 describe("panel queries", () => {

@@ -107,17 +107,17 @@ describe("local stack with the real engine", () => {
         }
     });
 
-    it("the gateway Ingress terminates TLS and carries CORS, rate-limit and body-size settings", () => {
-        const ing = find("Ingress", "api-gateway") as Manifest;
-        const a = ing.metadata.annotations ?? {};
-        expect(array((ing.spec as unknown as Obj).tls)[0]?.hosts).toEqual(["api.azora.localhost.example"]);
-        expect(a["nginx.ingress.kubernetes.io/limit-rps"]).toBe("50");
-        expect(a["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe("5m");
-        expect(a["nginx.ingress.kubernetes.io/cors-allow-origin"]).toContain("https://app.azora.localhost.example");
-        const headers = find("ConfigMap", "api-gateway-security-headers") as Manifest;
-        expect(Object.keys(headers.data ?? {})).toEqual(
-            expect.arrayContaining(["Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"]),
-        );
+    it("the edge is a Gateway with an HTTPS listener, one rate-limited HTTPRoute per public route, and no Ingress", () => {
+        expect(manifests.filter((m) => m.kind === "Ingress")).toEqual([]);
+        const gw = find("Gateway", "api-gateway") as Manifest;
+        const listeners = array((gw.spec as unknown as Obj).listeners);
+        expect(listeners.map((l) => `${String(l.name)}:${String(l.protocol)}`)).toEqual(["https:HTTPS", "http:HTTP"]);
+        for (const route of catalog.find((s) => s.public)?.publicRoutes ?? []) {
+            expect(find("HTTPRoute", `api-gateway-${route.name}`), route.name).toBeDefined();
+            expect(find("BackendTrafficPolicy", `api-gateway-${route.name}`), route.name).toBeDefined();
+        }
+        expect(find("HTTPRoute", "api-gateway-http-redirect")).toBeDefined();
+        expect(find("ClientTrafficPolicy", "api-gateway")).toBeDefined();
     });
 
     it("deploys the observability stack: Prometheus, Alertmanager, Grafana, Loki, log shipper, Jaeger, OTel Collector", () => {

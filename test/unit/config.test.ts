@@ -78,7 +78,7 @@ describe("stack files", () => {
         expect(s.database.sslMode).toBe("require");
         expect(s.kubernetes.serverSideApply).toBe(true);
         expect(s.namespaces.services).toBe("azora");
-        expect(s.edge.installCertManager).toBe(false);
+        expect(s.edge.installController).toBe(false);
         expect(s.edge.hstsMaxAgeSeconds).toBeGreaterThanOrEqual(31536000);
     });
 });
@@ -114,6 +114,7 @@ describe("bad configuration is rejected with the field's path", () => {
         ["replicas max below min", localWith("workloads.replicas", { min: 3, max: 2 }), "workloads.replicas.max: max must be at least min"],
         ["zero replicas", localWith("workloads.replicas", { min: 0, max: 2 }), "workloads.replicas.min:"],
         ["an override for an unknown service", localWith("workloads.services", { "azora-bank": {} }), "workloads.services.azora-bank: unknown service"],
+        ["a limit for a route the catalog does not declare", localWith("edge.routes", { admin: { clientRequestsPerSecond: 1 } }), "edge.routes.admin: the catalog declares no such public route; declared: auth, payments, default"],
         ["a malformed memory quantity", localWith("workloads.services", { "azora-pay": { resources: { requests: { cpu: "1", memory: "lots" }, limits: { cpu: "1", memory: "1Gi" } } } }), "workloads.services.azora-pay.resources.requests.memory: a Kubernetes quantity"],
         [
             "a service override without ephemeral storage",
@@ -142,11 +143,16 @@ describe("bad configuration is rejected with the field's path", () => {
         ["an empty list of API server addresses", localWith("kubernetes.apiServerCidrs", []), "kubernetes.apiServerCidrs:"],
         ["a CORS origin with a path", localWith("edge.cors.allowedOrigins", ["https://app.example/x"]), "edge.cors.allowedOrigins.0: an origin"],
         ["an empty CORS allow-list", localWith("edge.cors.allowedOrigins", []), "edge.cors.allowedOrigins:"],
-        ["a rate limit of zero", localWith("edge.rateLimit.rps", 0), "edge.rateLimit.rps:"],
+        ["a per-client limit of zero", localWith("edge.routes", { auth: { clientRequestsPerSecond: 0 } }), "edge.routes.auth.clientRequestsPerSecond: at least 1"],
+        ["a connection limit of zero", localWith("edge.connectionLimit", 0), "edge.connectionLimit: at least 1"],
+        ["an allow-list entry that is not a CIDR", localWith("edge.allowCidrs", ["10.0.0.0/33"]), "edge.allowCidrs.0: an IPv4 or IPv6 CIDR"],
+        ["a deny-list entry without a mask", localWith("edge.denyCidrs", ["203.0.113.7"]), "edge.denyCidrs.0: an IPv4 or IPv6 CIDR"],
+        ["trusted proxies given both ways", localWith("edge.clientIp", { trustedHops: 1, trustedProxyCidrs: ["10.0.0.0/8"] }), "edge.clientIp: set trustedProxyCidrs or trustedHops, not both"],
         ["an ACME issuer without e-mail", localWith("edge.tls", { issuer: "acme" }), "edge.tls.email:"],
         ["an unknown TLS issuer", localWith("edge.tls", { issuer: "vault" }), "edge.tls.issuer:"],
-        ["a cert-manager chart that is not a pinned release", localWith("edge.certManagerChartVersion", "latest"), "edge.certManagerChartVersion: a cert-manager release"],
-        ["a body-size limit in bytes words", localWith("edge.bodySizeLimit", "5 megabytes"), "edge.bodySizeLimit: an nginx size"],
+        ["a cert-manager chart that is not a pinned release", localWith("edge.certManagerChartVersion", "latest"), "edge.certManagerChartVersion: a pinned release"],
+        ["an Envoy Gateway chart that is not a pinned release", localWith("edge.envoyGatewayChartVersion", "latest"), "edge.envoyGatewayChartVersion: a pinned release"],
+        ["a body-size limit in bytes words", localWith("edge.bodySizeLimit", "5 megabytes"), "edge.bodySizeLimit: a size such as 512Ki"],
         ["a database CIDR without mask", localWith("database.egressCidrs", ["10.0.0.0"]), "database.egressCidrs.0: an IPv4 CIDR"],
         ["a database without egress CIDRs", localWith("database.egressCidrs", undefined), "database.egressCidrs: required"],
         ["a backup cron with four fields", localWith("database.backup.schedule", "0 3 * *"), "database.backup.schedule: a five-field cron"],

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { array, isSecret, named, type Obj, ofType, promiseOf, recordResources, type Registered, reveal, settle, strings, text } from "./harness";
+import { array, isSecret, named, type Obj, ofType, promiseOf, recordResources, type Registered, reveal, settle, strings } from "./harness";
 import { catalog, findService } from "../../model/catalog";
 import { parsePlatformConfig } from "../../components/config";
-import { Edge, edgeAnnotations, securityHeaders } from "../../components/edge";
 import { imageReference, resolveImage } from "../../components/services/image";
 import { AzoraNamespace } from "../../components/namespace";
 import { ServiceSecrets } from "../../components/services/service-secrets";
@@ -11,19 +10,9 @@ import { pipelineDigests, readStackConfig } from "./stack-files";
 const registered = recordResources();
 let resources: Registered[] = [];
 const local = parsePlatformConfig("local", readStackConfig("local"), catalog);
-const staging = parsePlatformConfig("staging", readStackConfig("staging"), catalog);
-const gateway = findService(catalog, "api-gateway");
 
 
 beforeAll(async () => {
-    new Edge("edge-local", { settings: local.edge, namespace: "azora", environment: "local", gateway });
-    new Edge("edge-staging", { settings: { ...staging.edge, installCertManager: true }, namespace: "azora", environment: "staging", gateway });
-    new Edge("edge-external", {
-        settings: { ...local.edge, domain: "external.example", tls: { issuer: "external", secretName: "corp-pki-tls" } },
-        namespace: "azora-ext",
-        environment: "e2e",
-        gateway,
-    });
     new AzoraNamespace("azora", { name: "azora", environment: "local", purpose: "services", quota: local.namespaces.quota, access: local.access });
     new AzoraNamespace("azora-logging", {
         name: "azora-logging",
@@ -44,62 +33,6 @@ beforeAll(async () => {
     });
     await settle(registered);
     resources = [...registered];
-});
-
-describe("edge", () => {
-    it("uses a self-signed ClusterIssuer for the local stack and ACME for staging", () => {
-        const issuers = ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").map((r) => r.inputs);
-        expect(issuers.find((i) => text(i.metadata.name) === "azora-selfsigned")?.spec).toEqual({ selfSigned: {} });
-        const acme = issuers.find((i) => text(i.metadata.name) === "azora-acme")?.spec.acme;
-        expect(acme?.email).toBe("platform@azora.example");
-        expect(acme?.server).toContain("acme-staging");
-    });
-
-    it("installs cert-manager only where the stack asks for it", () => {
-        const installs = ofType(resources, "kubernetes-cert-manager:index:CertManager");
-        expect(installs).toHaveLength(1);
-        expect(installs[0].inputs.installCRDs).toBe(true);
-    });
-
-    it("installs a pinned cert-manager chart release, never the latest of the day", () => {
-        const [install] = ofType(resources, "kubernetes-cert-manager:index:CertManager");
-        expect(install.inputs.helmOptions.version).toBe(staging.edge.certManagerChartVersion);
-    });
-
-    it("terminates TLS for the gateway host with a cert-manager Certificate", () => {
-        const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")
-            .map((r) => r.inputs)
-            .find((i) => text(i.spec.rules[0].host) === "api.azora.localhost.example");
-        expect(ing?.spec.tls).toEqual([{ hosts: ["api.azora.localhost.example"], secretName: "api-gateway-tls" }]);
-        expect(ing?.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "api-gateway", port: { number: 4000 } });
-    });
-
-    it("serves an externally provisioned certificate without creating an issuer or Certificate", () => {
-        const ing = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress")
-            .map((r) => r.inputs)
-            .find((i) => text(i.metadata.namespace) === "azora-ext");
-        expect(ing?.spec.tls).toEqual([{ hosts: ["api.external.example"], secretName: "corp-pki-tls" }]);
-        const certificates = ofType(resources, "kubernetes:cert-manager.io/v1:Certificate").map((r) => r.inputs);
-        expect(certificates.map((c) => text(c.metadata.namespace))).not.toContain("azora-ext");
-        expect(ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer")).toHaveLength(2);
-    });
-
-    it("sends HSTS, CSP, frame, content-type and referrer headers", () => {
-        const h = securityHeaders(staging.edge);
-        expect(h["Strict-Transport-Security"]).toBe("max-age=31536000; includeSubDomains");
-        expect(h["X-Frame-Options"]).toBe("DENY");
-        expect(h["X-Content-Type-Options"]).toBe("nosniff");
-        expect(h["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
-        expect(h["Content-Security-Policy"]).toContain("frame-ancestors 'none'");
-    });
-
-    it("limits rate per client, connections and body size from config", () => {
-        const a = edgeAnnotations(staging.edge, "azora/headers");
-        expect(a["nginx.ingress.kubernetes.io/limit-rps"]).toBe("20");
-        expect(a["nginx.ingress.kubernetes.io/limit-connections"]).toBe("20");
-        expect(a["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe("2m");
-        expect(a["nginx.ingress.kubernetes.io/cors-allow-origin"]).toBe("https://app.staging.azora.example");
-    });
 });
 
 describe("namespaces", () => {

@@ -134,9 +134,48 @@ export interface Violation {
     readonly enforcementLevel: EnforcementLevel;
 }
 
+/**
+ * The policy server's sentinels for values only known after deployment (boolean, number, string,
+ * array, asset, archive, object: @pulumi/policy's proxy.js); a fixture may put one where the
+ * program would pass a computed output.
+ */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    UNKNOWN,
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/** Props as the policy server wraps them (its unknownCheckingProxy): reading a value that is not known yet throws. */
+function unknownChecking(value: unknown, path: readonly string[]): unknown {
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    return new Proxy(value, {
+        get: (target, prop) => {
+            const field: unknown = Reflect.get(target, prop);
+            const at = [...path, String(prop)];
+            if (typeof field === "string" && UNKNOWN_SENTINELS.has(field)) {
+                throw new Error(`value at .${at.join(".")} can't be known during preview`);
+            }
+            // The Proxy invariant: a non-configurable, non-writable own property must be returned as is.
+            const desc = Object.getOwnPropertyDescriptor(target, prop);
+            if (desc && "value" in desc && desc.configurable === false && desc.writable === false) {
+                return field;
+            }
+            return unknownChecking(field, at);
+        },
+    });
+}
+
 function propsOf(r: TestResource): Record<string, unknown> {
-    // The engine hands policies a fresh deserialised copy; so do we, so a policy cannot mutate fixtures.
-    return structuredClone(r.props) as Record<string, unknown>;
+    // The engine hands policies a fresh deserialised copy behind its unknown-checking proxy; so do
+    // we, so a policy cannot mutate fixtures and must cope with values only known after deployment.
+    return unknownChecking(structuredClone(r.props), []) as Record<string, unknown>;
 }
 
 export async function runResourcePolicy(

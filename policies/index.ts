@@ -9,7 +9,7 @@ import { allPolicies } from "./rules";
 
 new PolicyPack("azora-platform", {
     description:
-        "Pod Security Standards (restricted), container hardening, image provenance, probes, service accounts, secrets, networking, RBAC and stack-level availability for azora-platform's Kubernetes objects.",
+        "Pod Security Standards (restricted), container hardening, image provenance, probes, service accounts, secrets, networking, the Gateway API edge (Envoy Gateway), RBAC and stack-level availability for azora-platform's Kubernetes objects.",
     enforcementLevel: "mandatory",
     policies: [...allPolicies],
 });

@@ -224,18 +224,109 @@ export interface ServiceSpec {
     readonly ports?: readonly ServicePort[];
 }
 
-interface IngressTLS {
-    readonly hosts?: readonly string[];
-    readonly secretName?: string;
+// Gateway API (gateway.networking.k8s.io, standard channel v1.6) and Envoy Gateway
+// (gateway.envoyproxy.io/v1alpha1, v1.9): only the fields the edge rules read.
+
+/** A reference to a Gateway API object; group, kind and namespace default per field. */
+interface ObjectReference {
+    readonly group?: string;
+    readonly kind?: string;
+    readonly namespace?: string;
+    readonly name?: string;
 }
 
-interface IngressRule {
-    readonly host?: string;
+/** A route's parentRef: the Gateway (default kind) it attaches to, optionally one listener or port. */
+export interface ParentReference extends ObjectReference {
+    readonly sectionName?: string;
+    readonly port?: number;
 }
 
-export interface IngressSpec {
-    readonly tls?: readonly IngressTLS[];
-    readonly rules?: readonly IngressRule[];
+interface ListenerTLSConfig {
+    /** Terminate (the default) or Passthrough. */
+    readonly mode?: string;
+    readonly certificateRefs?: readonly ObjectReference[];
+    readonly options?: Readonly<Record<string, string>>;
+}
+
+interface AllowedRoutes {
+    /** from: Same (the default), All or Selector. */
+    readonly namespaces?: { readonly from?: string; readonly selector?: LabelSelector };
+    readonly kinds?: readonly { readonly group?: string; readonly kind?: string }[];
+}
+
+export interface Listener {
+    readonly name?: string;
+    readonly hostname?: string;
+    readonly port?: number;
+    /** HTTP, HTTPS, TLS, TCP or UDP. */
+    readonly protocol?: string;
+    readonly tls?: ListenerTLSConfig;
+    readonly allowedRoutes?: AllowedRoutes;
+}
+
+/** The spec of a Gateway, and of a ListenerSet (whose listeners join its parent Gateway). */
+export interface GatewaySpec {
+    readonly gatewayClassName?: string;
+    readonly listeners?: readonly Listener[];
+}
+
+export interface BackendRef extends ObjectReference {
+    readonly port?: number;
+}
+
+interface RouteFilter {
+    /** RequestRedirect, RequestMirror, URLRewrite, RequestHeaderModifier, ResponseHeaderModifier, CORS, ExtensionRef… */
+    readonly type?: string;
+    readonly requestRedirect?: { readonly scheme?: string; readonly statusCode?: number };
+    readonly requestMirror?: { readonly backendRef?: BackendRef };
+}
+
+export interface RouteRule {
+    readonly name?: string;
+    readonly filters?: readonly RouteFilter[];
+    readonly backendRefs?: readonly BackendRef[];
+}
+
+/** The spec of every route kind (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute). */
+export interface RouteSpec {
+    readonly parentRefs?: readonly ParentReference[];
+    readonly hostnames?: readonly string[];
+    readonly rules?: readonly RouteRule[];
+}
+
+/** A policy's targetRef: a local (same-namespace) object, optionally one of its sections (listener, route rule). */
+export interface PolicyTargetReference {
+    readonly group?: string;
+    readonly kind?: string;
+    readonly name?: string;
+    readonly sectionName?: string;
+}
+
+export interface TargetSelector extends LabelSelector {
+    readonly group?: string;
+    readonly kind?: string;
+}
+
+/** How an Envoy Gateway policy names what it applies to (targetRef is the deprecated single form). */
+interface PolicyTargets {
+    readonly targetRef?: PolicyTargetReference;
+    readonly targetRefs?: readonly PolicyTargetReference[];
+    readonly targetSelectors?: readonly TargetSelector[];
+}
+
+interface RateLimitRules {
+    readonly rules?: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface BackendTrafficPolicySpec extends PolicyTargets {
+    /** StrategicMerge or JSONMerge: merged into the parent (Gateway or listener) policy instead of replacing it. */
+    readonly mergeType?: string;
+    readonly rateLimit?: { readonly type?: string; readonly local?: RateLimitRules; readonly global?: RateLimitRules };
+}
+
+export interface ClientTrafficPolicySpec extends PolicyTargets {
+    /** minVersion and maxVersion: Auto, 1.0, 1.1, 1.2 or 1.3. */
+    readonly tls?: { readonly minVersion?: string; readonly maxVersion?: string };
 }
 
 export interface PolicyRule {

@@ -40,6 +40,15 @@ const KINDS = {
     PersistentVolume: { groups: ["core"], kind: "PersistentVolume" },
     Namespace: { groups: ["core"], kind: "Namespace" },
     Ingress: { groups: ["networking.k8s.io", "extensions"], kind: "Ingress" },
+    Gateway: { groups: ["gateway.networking.k8s.io"], kind: "Gateway" },
+    ListenerSet: { groups: ["gateway.networking.k8s.io"], kind: "ListenerSet" },
+    HTTPRoute: { groups: ["gateway.networking.k8s.io"], kind: "HTTPRoute" },
+    GRPCRoute: { groups: ["gateway.networking.k8s.io"], kind: "GRPCRoute" },
+    TLSRoute: { groups: ["gateway.networking.k8s.io"], kind: "TLSRoute" },
+    TCPRoute: { groups: ["gateway.networking.k8s.io"], kind: "TCPRoute" },
+    UDPRoute: { groups: ["gateway.networking.k8s.io"], kind: "UDPRoute" },
+    ClientTrafficPolicy: { groups: ["gateway.envoyproxy.io"], kind: "ClientTrafficPolicy" },
+    BackendTrafficPolicy: { groups: ["gateway.envoyproxy.io"], kind: "BackendTrafficPolicy" },
     NetworkPolicy: { groups: ["networking.k8s.io", "extensions"], kind: "NetworkPolicy" },
     PodDisruptionBudget: { groups: ["policy"], kind: "PodDisruptionBudget" },
     HorizontalPodAutoscaler: { groups: ["autoscaling"], kind: "HorizontalPodAutoscaler" },
@@ -143,18 +152,66 @@ function readKnown<T>(read: () => T): T | typeof COMPUTED {
     }
 }
 
+/** The value `read()` returns, or undefined when it is not known yet (see knownString). */
+export function known<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Whether `read()` can be evaluated now: false for a value only known after deployment (a computed
+ * output during a preview, which the policy server's proxy refuses to read).
+ */
+export function isKnown(read: () => unknown): boolean {
+    try {
+        read();
+        return true;
+    } catch {
+        return false;
+    }
+}
+
 /**
  * The string value of `read()`, or undefined when it is not a string or not known yet (a computed
  * output during a preview, which the policy server's proxy refuses to read): a value only known
  * after deployment cannot be judged now, and must not stop the rest of the object being judged.
  */
 export function knownString(read: () => unknown): string | undefined {
-    try {
-        const value = read();
-        return typeof value === "string" ? value : undefined;
-    } catch {
-        return undefined;
+    const value = known(read);
+    return typeof value === "string" ? value : undefined;
+}
+
+/** The number `read()` returns, or undefined when it is not a number or not known yet. */
+export function knownNumber(read: () => unknown): number | undefined {
+    const value = known(read);
+    return typeof value === "number" ? value : undefined;
+}
+
+/**
+ * The known items of the list `read()` returns: [] when it is not a list or not known yet, and
+ * without the items that are not known yet.
+ */
+export function knownItems<T>(read: () => readonly T[] | undefined): T[] {
+    const value: unknown = known(read);
+    if (!Array.isArray(value)) {
+        return [];
     }
+    const list = value as readonly T[];
+    const out: T[] = [];
+    for (let i = 0; i < list.length; i++) {
+        try {
+            const item = list[i];
+            if (item !== undefined && item !== null) {
+                out.push(item);
+            }
+        } catch {
+            // an item only known after deployment: judged then, not now
+        }
+    }
+    return out;
 }
 
 /** `Deployment azora/api-gateway`, `Namespace azora`. */

@@ -18,7 +18,18 @@ import { describe, identityOf, kindOfType, KindName, KubeObject, ObjectIdentity,
 
 /** Areas the policies are grouped in; also the policy name prefix and its tag. */
 type PolicyGroup =
-    "pss" | "container" | "image" | "probes" | "sa" | "secrets" | "network" | "rbac" | "storage" | "availability" | "objects";
+    | "pss"
+    | "container"
+    | "image"
+    | "probes"
+    | "sa"
+    | "secrets"
+    | "network"
+    | "edge"
+    | "rbac"
+    | "storage"
+    | "availability"
+    | "objects";
 
 /**
  * An exemption, configured under the policy it exempts from (the engine scopes policy config per

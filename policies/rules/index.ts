@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 
 import { availabilityPolicies } from "./availability";
 import { containerPolicies } from "./container";
+import { edgePolicies } from "./edge";
 import { imagePolicies } from "./images";
 import { networkingPolicies } from "./networking";
 import { objectPolicies } from "./objects";
@@ -21,6 +22,7 @@ export const allPolicies: Policies = [
     ...serviceAccountPolicies,
     ...secretPolicies,
     ...networkingPolicies,
+    ...edgePolicies,
     ...rbacPolicies,
     ...storagePolicies,
     ...availabilityPolicies,

@@ -1,12 +1,11 @@
-// Networking: no accidental exposure, TLS on every ingress host, and default-deny network policies
-// that cover every pod.
+// Networking: no accidental exposure, no configuration injection through annotations, and
+// default-deny network policies that cover every pod. The public edge itself is rules/edge.ts.
 import type { Policies } from "@pulumi/policy";
 
 import {
     ALL_KINDS,
     arrayOf,
     ConfigMapObject,
-    IngressSpec,
     knownString,
     LabelSelector,
     isEmptySelector,
@@ -29,56 +28,11 @@ export const noExternalServiceTypes = resourcePolicy<BaseConfig, WithSpec<Servic
     description:
         "Services are ClusterIP (or headless/ExternalName): no LoadBalancer or NodePort, except Services exempted by name with a reason.",
     remediation:
-        "make the Service ClusterIP and route external traffic through the Ingress (TLS, one audited entry point); if it truly must be exposed, exempt it by name with a reason.",
+        "make the Service ClusterIP and route external traffic through the platform's Gateway (TLS, rate limits, one audited entry point); if it truly must be exposed, exempt it by name with a reason.",
     check: ({ props, violation }) => {
         const type = props.spec?.type;
         if (typeof type === "string" && EXTERNAL_SERVICE_TYPES.has(type)) {
             violation(`is of type ${type}, which exposes it outside the cluster.`);
-        }
-    },
-});
-
-/** Whether a TLS host entry covers a rule host; `*.example.com` covers exactly one extra label. */
-export function tlsHostCovers(tlsHost: string, host: string): boolean {
-    const t = tlsHost.toLowerCase();
-    const h = host.toLowerCase();
-    if (t === h) {
-        return true;
-    }
-    if (t.startsWith("*.")) {
-        const suffix = t.slice(1); // ".example.com"
-        return h.endsWith(suffix) && !h.slice(0, -suffix.length).includes(".") && h.length > suffix.length;
-    }
-    return false;
-}
-
-export const ingressTls = resourcePolicy<BaseConfig, WithSpec<IngressSpec>>({
-    name: "network-ingress-tls",
-    group: "network",
-    severity: "high",
-    kinds: ["Ingress"],
-    description: "Every Ingress terminates TLS for all of its hosts: each rule names a host, and a tls entry covers it.",
-    remediation:
-        "add spec.tls entries whose hosts cover every rule host, with a secretName issued by cert-manager; give every rule an explicit host.",
-    check: ({ props, violation }) => {
-        const tls = arrayOf(props.spec?.tls);
-        const rules = arrayOf(props.spec?.rules);
-        if (tls.length === 0) {
-            violation("has no tls section, so it serves plain HTTP.");
-            return;
-        }
-        const tlsHosts = tls.flatMap((t) => arrayOf(t.hosts));
-        for (const t of tls) {
-            if (typeof t.secretName !== "string" || t.secretName === "") {
-                violation(`has a tls entry for ${arrayOf(t.hosts).join(", ") || "no hosts"} without a secretName.`);
-            }
-        }
-        for (const r of rules) {
-            if (typeof r.host !== "string" || r.host === "") {
-                violation("has a rule without a host, which TLS cannot cover.");
-            } else if (!tlsHosts.some((t) => tlsHostCovers(t, r.host as string))) {
-                violation(`serves host ${r.host} without a tls entry covering it.`);
-            }
         }
     },
 });
@@ -172,6 +126,11 @@ export const noExternalIps = resourcePolicy<BaseConfig, WithSpec<ServiceSpec>>({
 });
 
 /**
+ * Kept after the move to Gateway API (rules/edge.ts): Envoy Gateway reads no annotations, but the
+ * annotation-driven proxies still honour these wherever one runs — HAProxy's on Services and
+ * ConfigMaps as well as Ingresses, ingress-nginx's controller ConfigMap switch — and an Ingress
+ * itself is refused by edge-no-ingress.
+ *
  * Annotations through which an ingress controller copies text into its proxy configuration: every
  * `*-snippet(s)` annotation (ingress-nginx, NGINX Inc., HAProxy; CVE-2021-25742, CVE-2023-5044,
  * CVE-2025-1974 and kin) is refused outright; these ones only when they carry configuration
@@ -260,7 +219,6 @@ export const noAllowAllPolicies = resourcePolicy<BaseConfig, WithSpec<NetworkPol
 
 export const networkingPolicies: Policies = [
     noExternalServiceTypes,
-    ingressTls,
     namespaceDefaultDeny,
     workloadsSelectedByPolicy,
     noExternalIps,

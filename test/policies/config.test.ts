@@ -18,7 +18,7 @@ import {
 } from "./harness";
 
 const POLICY_NAMES = allPolicies.map((p: Policy) => p.name);
-const GROUPS = ["pss", "container", "image", "probes", "sa", "secrets", "network", "rbac", "storage", "availability", "objects"];
+const GROUPS = ["pss", "container", "image", "probes", "sa", "secrets", "network", "edge", "rbac", "storage", "availability", "objects"];
 
 /** Policies that stay advisory in dev: hygiene and availability, not security boundaries. */
 const ADVISORY_IN_DEV = [

@@ -1,16 +1,21 @@
 // Hand-built Kubernetes objects for the policy tests. Every builder returns an object that passes
 // every policy of the pack; tests override one thing to provoke one violation.
 import type {
+    BackendTrafficPolicySpec,
+    ClientTrafficPolicySpec,
     ConfigMapObject,
     Container,
-    IngressSpec,
+    GatewaySpec,
     KubeObject,
+    Labels,
+    Listener,
     NetworkPolicySpec,
     PersistentVolumeObject,
     PodDisruptionBudgetSpec,
     PodSecurityContext,
     PodSpec,
     RoleObject,
+    RouteSpec,
     SecretObject,
     SecurityContext,
     ServiceSpec,
@@ -40,6 +45,13 @@ const TYPES = {
     ConfigMap: "kubernetes:core/v1:ConfigMap",
     Namespace: "kubernetes:core/v1:Namespace",
     Ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    Gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    ListenerSet: "kubernetes:gateway.networking.k8s.io/v1:ListenerSet",
+    HTTPRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    GRPCRoute: "kubernetes:gateway.networking.k8s.io/v1:GRPCRoute",
+    TCPRoute: "kubernetes:gateway.networking.k8s.io/v1:TCPRoute",
+    ClientTrafficPolicy: "kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy",
+    BackendTrafficPolicy: "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy",
     NetworkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     PodDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
     HorizontalPodAutoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
@@ -318,6 +330,13 @@ export function allowIngressTo(app: string, ns = NS): TestResource {
     );
 }
 
+/** An Ingress (the pack refuses every one: edge-no-ingress). */
+interface IngressSpec {
+    readonly ingressClassName?: string;
+    readonly tls?: readonly { readonly hosts?: readonly string[]; readonly secretName?: string }[];
+    readonly rules?: readonly { readonly host?: string }[];
+}
+
 export function ingress(name: string, spec: IngressSpec, ns = NS): TestResource {
     return object<WithSpec<IngressSpec>>(TYPES.Ingress, name, {
         apiVersion: "networking.k8s.io/v1",
@@ -325,6 +344,165 @@ export function ingress(name: string, spec: IngressSpec, ns = NS): TestResource 
         metadata: { name, namespace: ns },
         spec,
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The edge: Gateway API and Envoy Gateway objects as the program renders them (/tmp/edge-contract.md,
+// issue 16): Gateway azora/api-gateway with an https and an http listener, the http→https redirect
+// route, one HTTPRoute per public route with its rate-limiting BackendTrafficPolicy, and the
+// ClientTrafficPolicy of the Gateway.
+// ---------------------------------------------------------------------------------------------
+
+const GATEWAY_API = "gateway.networking.k8s.io";
+const ENVOY_GATEWAY = "gateway.envoyproxy.io/v1alpha1";
+export const EDGE_GATEWAY = "api-gateway";
+export const EDGE_HOST = "api.azora.example";
+const EDGE_LABELS: Labels = {
+    "app.kubernetes.io/name": "edge",
+    "app.kubernetes.io/component": "edge",
+    "app.kubernetes.io/part-of": "azora",
+};
+
+export const HTTPS_LISTENER: Listener = {
+    name: "https",
+    port: 443,
+    protocol: "HTTPS",
+    hostname: EDGE_HOST,
+    tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "api-gateway-tls" }] },
+    allowedRoutes: { namespaces: { from: "Same" } },
+};
+
+export const HTTP_LISTENER: Listener = {
+    name: "http",
+    port: 80,
+    protocol: "HTTP",
+    hostname: EDGE_HOST,
+    allowedRoutes: { namespaces: { from: "Same" } },
+};
+
+export function gateway(
+    name = EDGE_GATEWAY,
+    listeners: readonly Listener[] = [HTTPS_LISTENER, HTTP_LISTENER],
+    ns = NS,
+    kind: "Gateway" | "ListenerSet" = "Gateway",
+): TestResource {
+    const spec: GatewaySpec & { readonly parentRef?: object } =
+        kind === "Gateway" ? { gatewayClassName: "azora-envoy", listeners } : { parentRef: { name: EDGE_GATEWAY }, listeners };
+    return object<WithSpec<GatewaySpec>>(TYPES[kind], name, {
+        apiVersion: `${GATEWAY_API}/v1`,
+        kind,
+        metadata: { name, namespace: ns, labels: EDGE_LABELS },
+        spec,
+    });
+}
+
+type RouteKind = "HTTPRoute" | "GRPCRoute" | "TCPRoute";
+
+export function route(name: string, spec: RouteSpec, ns = NS, kind: RouteKind = "HTTPRoute", labels: Labels = EDGE_LABELS): TestResource {
+    return object<WithSpec<RouteSpec>>(TYPES[kind], name, {
+        apiVersion: `${GATEWAY_API}/v1`,
+        kind,
+        metadata: { name, namespace: ns, labels },
+        spec,
+    });
+}
+
+/** The http listener's one route: every request redirected to https, no backend. */
+export function redirectRoute(ns = NS): TestResource {
+    return route(
+        `${EDGE_GATEWAY}-http-redirect`,
+        {
+            parentRefs: [{ name: EDGE_GATEWAY, sectionName: "http" }],
+            hostnames: [EDGE_HOST],
+            rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        },
+        ns,
+    );
+}
+
+/** A public route on the https listener: security headers, CORS, the api-gateway Service as its backend. */
+export function publicRoute(name: string, path = "/", ns = NS, spec: Partial<RouteSpec> = {}): TestResource {
+    const rule = {
+        matches: [{ path: { type: "PathPrefix", value: path } }],
+        filters: [
+            {
+                type: "ResponseHeaderModifier",
+                responseHeaderModifier: { set: [{ name: "Strict-Transport-Security", value: "max-age=31536000" }] },
+            },
+            { type: "CORS", cors: { allowOrigins: ["https://app.azora.example"], allowMethods: ["GET", "POST"] } },
+        ],
+        backendRefs: [{ name: EDGE_GATEWAY, port: 4000 }],
+    };
+    return route(
+        `${EDGE_GATEWAY}-${name}`,
+        { parentRefs: [{ name: EDGE_GATEWAY, sectionName: "https" }], hostnames: [EDGE_HOST], rules: [rule], ...spec },
+        ns,
+    );
+}
+
+export function backendTrafficPolicy(name: string, spec: BackendTrafficPolicySpec, ns = NS): TestResource {
+    return object<WithSpec<BackendTrafficPolicySpec>>(TYPES.BackendTrafficPolicy, name, {
+        apiVersion: ENVOY_GATEWAY,
+        kind: "BackendTrafficPolicy",
+        metadata: { name, namespace: ns, labels: EDGE_LABELS },
+        spec,
+    });
+}
+
+/** The contract's local rate limit: per-client burst and sustained limits, and a whole-route limit. */
+export const RATE_LIMIT: NonNullable<BackendTrafficPolicySpec["rateLimit"]> = {
+    type: "Local",
+    local: {
+        rules: [
+            { clientSelectors: [{ sourceCIDR: { type: "Distinct", value: "0.0.0.0/0" } }], limit: { requests: 20, unit: "Second" } },
+            { clientSelectors: [{ sourceCIDR: { type: "Distinct", value: "0.0.0.0/0" } }], limit: { requests: 600, unit: "Minute" } },
+            { limit: { requests: 500, unit: "Second" } },
+        ],
+    },
+};
+
+/** The rate-limiting BackendTrafficPolicy of one HTTPRoute (named like it). */
+export function routeRateLimit(routeName: string, ns = NS, spec: Partial<BackendTrafficPolicySpec> = {}): TestResource {
+    return backendTrafficPolicy(
+        routeName,
+        {
+            targetRefs: [{ group: GATEWAY_API, kind: "HTTPRoute", name: routeName }],
+            rateLimit: RATE_LIMIT,
+            ...spec,
+        },
+        ns,
+    );
+}
+
+function clientTrafficPolicy(name: string, spec: ClientTrafficPolicySpec, ns = NS): TestResource {
+    return object<WithSpec<ClientTrafficPolicySpec>>(TYPES.ClientTrafficPolicy, name, {
+        apiVersion: ENVOY_GATEWAY,
+        kind: "ClientTrafficPolicy",
+        metadata: { name, namespace: ns, labels: EDGE_LABELS },
+        spec,
+    });
+}
+
+/** The Gateway's ClientTrafficPolicy: TLS 1.2 at least. */
+export function gatewayClientPolicy(ns = NS, tls: ClientTrafficPolicySpec["tls"] = { minVersion: "1.2" }): TestResource {
+    return clientTrafficPolicy(EDGE_GATEWAY, { targetRefs: [{ group: GATEWAY_API, kind: "Gateway", name: EDGE_GATEWAY }], tls }, ns);
+}
+
+/** The public routes the catalog declares on the gateway, with their path prefixes. */
+const PUBLIC_ROUTES: readonly (readonly [string, string])[] = [
+    ["auth", "/api/auth"],
+    ["payments", "/api/payments"],
+    ["default", "/"],
+];
+
+/** The whole edge as the program renders it: Gateway, redirect route, public routes and their policies. */
+export function platformEdge(ns = NS): TestResource[] {
+    return [
+        gateway(EDGE_GATEWAY, [HTTPS_LISTENER, HTTP_LISTENER], ns),
+        redirectRoute(ns),
+        ...PUBLIC_ROUTES.flatMap(([name, path]) => [publicRoute(name, path, ns), routeRateLimit(`${EDGE_GATEWAY}-${name}`, ns)]),
+        gatewayClientPolicy(ns),
+    ];
 }
 
 export function role(name: string, rules: RoleObject["rules"], kind: "Role" | "ClusterRole" = "Role", ns = NS): TestResource {
@@ -424,9 +602,6 @@ export function compliantStack(): TestResource[] {
             TOKEN_TTL_SECONDS: "900",
             UPSTREAM_URL: "http://auth-service.azora.svc",
         }),
-        ingress("edge", {
-            tls: [{ hosts: ["api.azora.example", "*.apps.azora.example"], secretName: "edge-tls" }],
-            rules: [{ host: "api.azora.example" }, { host: "grafana.apps.azora.example" }],
-        }),
+        ...platformEdge(NS),
     ];
 }

@@ -136,7 +136,7 @@ export interface Violation {
 
 /**
  * The policy server's sentinels for values only known after deployment (boolean, number, string,
- * array, asset, archive, object: @pulumi/policy's proxy.js); a fixture may put one where the
+ * array, asset, archive, object: @pulumi/policy's proxy.js); a fixture puts one (computed()) where the
  * program would pass a computed output.
  */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -149,6 +149,11 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     "e48ece36-62e2-4504-bad9-02848725956a",
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
+
+/** UNKNOWN in place of a field of any type: a computed output the policy cannot read during a preview. */
+export function computed<T>(): T {
+    return UNKNOWN as T;
+}
 
 /** Props as the policy server wraps them (its unknownCheckingProxy): reading a value that is not known yet throws. */
 function unknownChecking(value: unknown, path: readonly string[]): unknown {

@@ -25,11 +25,14 @@ describe("type tokens", () => {
         ["kubernetes:networking.k8s.io/v1:NetworkPolicy", "NetworkPolicy"],
         ["kubernetes:extensions/v1beta1:Deployment", "Deployment"],
         ["kubernetes:apps/v1beta2:StatefulSet", "StatefulSet"],
+        ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "HTTPRoute"],
+        ["kubernetes:gateway.networking.k8s.io/v1beta1:Gateway", "Gateway"],
+        ["kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy", "BackendTrafficPolicy"],
     ])("recognise %s as %s, whatever the API version", (type, kind) => {
         expect(kindOfType(type)).toBe(kind);
     });
 
-    it.each(["kubernetes:apps/v1:DeploymentPatch", "kubernetes:apps/v1:DeploymentList", "kubernetes:core/v1:SecretList", "aws:s3/bucket:Bucket", "pulumi:providers:kubernetes"])(
+    it.each(["kubernetes:apps/v1:DeploymentPatch", "kubernetes:apps/v1:DeploymentList", "kubernetes:core/v1:SecretList", "kubernetes:gateway.envoyproxy.io/v1alpha1:HTTPRoute", "aws:s3/bucket:Bucket", "pulumi:providers:kubernetes"])(
         "ignore %s",
         (type) => {
             expect(kindOfType(type)).toBeUndefined();

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import {
-    ingressTls,
     namespaceDefaultDeny,
     noAllowAllPolicies,
     noConfigInjectionAnnotations,
     noExternalIps,
     noExternalServiceTypes,
-    tlsHostCovers,
     workloadsSelectedByPolicy,
 } from "../../policies/rules/networking";
 import {
@@ -15,7 +13,6 @@ import {
     configMap,
     defaultDeny,
     deployment,
-    ingress,
     labelsFor,
     networkPolicy,
     service,
@@ -38,54 +35,6 @@ describe("network-no-external-service-types", () => {
         expect(await problems(noExternalServiceTypes, service("api-gateway", { type }))).toEqual([
             `Service azora/api-gateway: is of type ${type}, which exposes it outside the cluster.`,
         ]);
-    });
-});
-
-describe("network-ingress-tls", () => {
-    it("passes an Ingress whose tls covers every host, including through a wildcard", async () => {
-        const ing = ingress("edge", {
-            tls: [{ hosts: ["azora.example", "*.azora.example"], secretName: "edge-tls" }],
-            rules: [{ host: "azora.example" }, { host: "api.azora.example" }],
-        });
-        expect(await problems(ingressTls, ing)).toEqual([]);
-    });
-
-    it("reports an Ingress without tls", async () => {
-        expect(await problems(ingressTls, ingress("edge", { rules: [{ host: "api.azora.example" }] }))).toEqual([
-            "Ingress azora/edge: has no tls section, so it serves plain HTTP.",
-        ]);
-    });
-
-    it("reports a host no tls entry covers", async () => {
-        const ing = ingress("edge", {
-            tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }],
-            rules: [{ host: "api.azora.example" }, { host: "grafana.azora.example" }],
-        });
-        expect(await problems(ingressTls, ing)).toEqual([
-            "Ingress azora/edge: serves host grafana.azora.example without a tls entry covering it.",
-        ]);
-    });
-
-    it("reports a rule without a host", async () => {
-        const ing = ingress("edge", { tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }], rules: [{}] });
-        expect(await problems(ingressTls, ing)).toEqual([
-            "Ingress azora/edge: has a rule without a host, which TLS cannot cover.",
-        ]);
-    });
-
-    it("reports a tls entry without a secretName", async () => {
-        const ing = ingress("edge", { tls: [{ hosts: ["api.azora.example"] }], rules: [{ host: "api.azora.example" }] });
-        expect(await problems(ingressTls, ing)).toEqual([
-            "Ingress azora/edge: has a tls entry for api.azora.example without a secretName.",
-        ]);
-    });
-
-    it("lets a wildcard cover exactly one label", () => {
-        expect([
-            tlsHostCovers("*.azora.example", "a.azora.example"),
-            tlsHostCovers("*.azora.example", "a.b.azora.example"),
-            tlsHostCovers("*.azora.example", "azora.example"),
-        ]).toEqual([true, false, false]);
     });
 });
 
@@ -194,14 +143,9 @@ describe("network-no-external-ips", () => {
     });
 });
 
+/** A Service carrying `annotations` (HAProxy's controller reads them on Services as well as Ingresses). */
 function annotated(annotations: Record<string, string>) {
-    return withAnnotations(
-        ingress("edge", {
-            tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }],
-            rules: [{ host: "api.azora.example" }],
-        }),
-        annotations,
-    );
+    return withAnnotations(service("api-gateway"), annotations);
 }
 
 describe("network-no-config-injection-annotations", () => {
@@ -213,7 +157,7 @@ describe("network-no-config-injection-annotations", () => {
         "haproxy.org/backend-config-snippet",
     ])("reports %s", async (key) => {
         expect(await problems(noConfigInjectionAnnotations, annotated({ [key]: "return 200;" }))).toEqual([
-            `Ingress azora/edge: carries the configuration snippet annotation ${key}.`,
+            `Service azora/api-gateway: carries the configuration snippet annotation ${key}.`,
         ]);
     });
 
@@ -221,7 +165,7 @@ describe("network-no-config-injection-annotations", () => {
         const value = "http://auth.azora.svc/verify;}\nlocation /x { return 200; }";
         expect(
             await problems(noConfigInjectionAnnotations, annotated({ "nginx.ingress.kubernetes.io/auth-url": value })),
-        ).toEqual(["Ingress azora/edge: carries configuration syntax in annotation nginx.ingress.kubernetes.io/auth-url."]);
+        ).toEqual(["Service azora/api-gateway: carries configuration syntax in annotation nginx.ingress.kubernetes.io/auth-url."]);
     });
 
     it("accepts a plain auth-url and ordinary annotations", async () => {

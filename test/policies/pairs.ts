@@ -13,15 +13,24 @@ import {
     container,
     defaultDeny,
     DIGEST,
+    EDGE_GATEWAY,
+    EDGE_HOST,
+    gateway,
+    gatewayClientPolicy,
     hpa,
+    HTTP_LISTENER,
+    HTTPS_LISTENER,
     ingress,
     labelsFor,
     namespace,
     networkPolicy,
     pdb,
     persistentVolume,
+    platformEdge,
+    publicRoute,
     restrictedLabels,
     role,
+    route,
     secret,
     SECURE_CONTAINER_CONTEXT,
     SECURE_POD_CONTEXT,
@@ -125,6 +134,22 @@ function objectCase(id: string, policy: string, unsafe: (ns: string) => TestReso
         id,
         objects: world(id, { ...worldOpts, extra: [obj] }),
         expected: [{ resource: resourceName(id, obj.name), policy }],
+    };
+}
+
+/** The namespace of the platform's Gateway, azora/api-gateway (edge-routes-attach-to-platform-gateway's default allowedGateways). */
+const EDGE_NS = "azora";
+
+/**
+ * One unsafe route on the platform's Gateway: the route sits in namespace azora beside its own copy
+ * of Gateway azora/api-gateway, so the case stands alone in-process; in the one preview of every
+ * case the copies are the same object, so a route is judged the same whichever copy it meets.
+ */
+function edgeCase(id: string, policy: string, unsafe: TestResource): PairCase {
+    return {
+        id,
+        objects: named(id, [gateway(EDGE_GATEWAY, [HTTPS_LISTENER, HTTP_LISTENER], EDGE_NS), unsafe]),
+        expected: [{ resource: resourceName(id, unsafe.name), policy }],
     };
 }
 
@@ -305,17 +330,43 @@ export const PAIR_CASES: readonly PairCase[] = [
         ...service(APP, { externalIPs: ["203.0.113.7"] }, ns),
         name: "intercept",
     })),
-    objectCase("ingress-plain-http", "network-ingress-tls", (ns) =>
-        ingress("edge", { rules: [{ host: "api.azora.example" }] }, ns),
+    objectCase("snippet", "network-no-config-injection-annotations", (ns) =>
+        // HAProxy's controller reads its snippet annotations on Services as well as Ingresses.
+        withAnnotations({ ...service(APP, {}, ns), name: "annotated" }, { "haproxy.org/backend-config-snippet": "http-request return status 200" }),
     ),
-    objectCase("snippet", "network-no-config-injection-annotations", (ns) => {
-        const i = ingress(
-            "edge",
-            { tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }], rules: [{ host: "api.azora.example" }] },
+    // The edge: Gateway API and Envoy Gateway.
+    objectCase("edge-listener-no-certificate", "edge-listener-tls-certificates", (ns) =>
+        gateway(EDGE_GATEWAY, [{ ...HTTPS_LISTENER, tls: { mode: "Terminate" } }, HTTP_LISTENER], ns),
+    ),
+    edgeCase(
+        "edge-plain-http-backend",
+        "edge-no-plain-http-backends",
+        route(
+            "edge-plain-http-backend",
+            {
+                parentRefs: [{ name: EDGE_GATEWAY, sectionName: "http" }],
+                hostnames: [EDGE_HOST],
+                rules: [{ backendRefs: [{ name: EDGE_GATEWAY, port: 4000 }] }],
+            },
+            EDGE_NS,
+        ),
+    ),
+    objectCase("edge-foreign-gateway", "edge-routes-attach-to-platform-gateway", (ns) =>
+        route(
+            "side-door",
+            {
+                parentRefs: [{ name: "public", sectionName: "https" }],
+                hostnames: [EDGE_HOST],
+                rules: [{ backendRefs: [{ name: APP, port: 80 }] }],
+            },
             ns,
-        );
-        return withAnnotations(i, { "nginx.ingress.kubernetes.io/server-snippet": "return 200;" });
-    }),
+        ),
+    ),
+    edgeCase("edge-route-not-rate-limited", "edge-public-routes-rate-limited", publicRoute("unlimited", "/api/unlimited", EDGE_NS)),
+    objectCase("edge-client-tls-1-1", "edge-client-tls-min-version", (ns) => gatewayClientPolicy(ns, { minVersion: "1.1" })),
+    objectCase("ingress", "edge-no-ingress", (ns) =>
+        ingress("edge", { tls: [{ hosts: [EDGE_HOST], secretName: "edge-tls" }], rules: [{ host: EDGE_HOST }] }, ns),
+    ),
     objectCase("allow-all-ingress", "network-no-allow-all-policies", (ns) =>
         networkPolicy(
             "open",
@@ -438,7 +489,7 @@ function rb(
     return { ...b, props: { ...b.props, metadata: { name, namespace: ns } } };
 }
 
-/** Fully compliant worlds around every pod-bearing kind, and compliant objects of every other kind the pack reads: no violation at all. */
+/** Fully compliant worlds around every pod-bearing kind, compliant objects of every other kind the pack reads, and the platform's edge: no violation at all. */
 export const CONTROL_CASES: readonly PairCase[] = [
     ...WORKLOAD_KINDS.map((kind) => ({
         id: `control-${kindOf(kind)}`,
@@ -457,11 +508,6 @@ export const CONTROL_CASES: readonly PairCase[] = [
                 secret("app-secrets", "Opaque", "control-objects"),
                 role("reader", [rule([""], ["configmaps"], ["get", "watch"])], "Role", "control-objects"),
                 rb("control-objects", "reader", { kind: "Role", name: "reader" }),
-                ingress(
-                    "edge",
-                    { tls: [{ hosts: ["api.azora.example"], secretName: "edge-tls" }], rules: [{ host: "api.azora.example" }] },
-                    "control-objects",
-                ),
                 persistentVolume("control-objects-data", {
                     capacity: { storage: "1Gi" },
                     accessModes: ["ReadWriteOnce"],
@@ -469,6 +515,13 @@ export const CONTROL_CASES: readonly PairCase[] = [
                 }),
             ],
         }),
+        expected: [],
+    },
+    {
+        // The edge exactly as the program renders it (Gateway, redirect route, public routes, their
+        // BackendTrafficPolicies and the ClientTrafficPolicy), in the platform's namespace.
+        id: "control-edge",
+        objects: named("control-edge", platformEdge(EDGE_NS)),
         expected: [],
     },
 ];

@@ -431,7 +431,7 @@ const serviceRules: AdmissionRule[] = [
             "object.spec.?type.orValue('ClusterIP') in ['LoadBalancer', 'NodePort']",
             "'type ' + object.spec.type + ' exposes it outside the cluster'",
         ),
-        fix: "use a ClusterIP Service behind the edge's Ingress",
+        fix: "use a ClusterIP Service behind the edge's Gateway",
     },
     {
         // CVE-2020-8554: any Service may claim an external IP and intercept the cluster's traffic to it.
@@ -533,6 +533,14 @@ const ingressRules: AdmissionRule[] = [
         violations:
             "object.metadata.?annotations.orValue({}).filter(k, k.matches('^[^/]+/[A-Za-z0-9.-]*-snippets?$')).map(k, 'annotation ' + k + ' injects proxy configuration')",
         fix: "use the controller's typed settings instead of configuration snippets",
+    },
+    {
+        // ingress-nginx was retired by the Kubernetes project in March 2026 (no releases, no CVE fixes):
+        // an Ingress would be served by an unpatched controller, or by none.
+        name: "edge-no-ingress",
+        target: "ingresses",
+        violations: "['the edge is Gateway API: ingress-nginx was retired in March 2026']",
+        fix: "route through the platform's Gateway with an HTTPRoute",
     },
 ];
 

@@ -44,6 +44,7 @@ const enforced = [
     "network-no-external-service-types",
     "network-no-external-ips",
     "network-no-config-injection-annotations",
+    "edge-no-ingress",
     "rbac-no-wildcards",
     "rbac-no-pod-exec-attach",
     "rbac-no-secret-read",

@@ -35,17 +35,36 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `${path}: ${issue.message}`;
 }
 
+/** The keys of a raw config object at `path` (empty when it is absent or not an object). */
+function rawKeys(raw: Record<string, unknown>, path: string[]): string[] {
+    let v: unknown = raw;
+    for (const key of path) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined;
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? Object.keys(v) : [];
+}
+
+/**
+ * Map keys that must name something the catalog declares. They are read from the raw input, so an unknown
+ * name is reported together with the schema's problems, not only once those are fixed.
+ */
+function unknownNames(raw: Record<string, unknown>, services: readonly ServiceSpec[]): string[] {
+    const known = services.map((s) => s.name);
+    const routes = (services.find((s) => s.public)?.publicRoutes ?? []).map((r) => r.name);
+    const check = (path: string[], names: string[], what: string) =>
+        rawKeys(raw, path)
+            .filter((k) => !names.includes(k))
+            .map((k) => `${[...path, k].join(".")}: ${what}; ${what.startsWith("unknown") ? "known" : "declared"}: ${names.join(", ") || "none"}`);
+    return [
+        ...check(["workloads", "services"], known, "unknown service"),
+        ...check(["images", "digests"], known, "unknown service"),
+        ...check(["edge", "routes"], routes, "the catalog declares no such public route"),
+    ];
+}
+
 /** Checks that need the catalog: names of services and their declared secrets. */
 function crossCheck(settings: PlatformSettings, services: readonly ServiceSpec[]): string[] {
     const problems: string[] = [];
     const byName = new Map(services.map((s) => [s.name, s]));
     const known = [...byName.keys()].join(", ");
-    for (const name of Object.keys(settings.workloads.services)) {
-        if (!byName.has(name)) problems.push(`workloads.services.${name}: unknown service; known: ${known}`);
-    }
-    for (const name of Object.keys(settings.images.digests)) {
-        if (!byName.has(name)) problems.push(`images.digests.${name}: unknown service; known: ${known}`);
-    }
     if (settings.images.requireDigest) {
         for (const s of services) {
             if (!settings.images.digests[s.name] && !settings.images.build?.enabled) {
@@ -69,14 +88,6 @@ function crossCheck(settings: PlatformSettings, services: readonly ServiceSpec[]
                         `(declared: ${svc.externalSecrets.join(", ") || "none"})`,
                 );
             }
-        }
-    }
-    const routes = services.find((s) => s.public)?.publicRoutes ?? [];
-    for (const name of Object.keys(settings.edge.routes)) {
-        if (!routes.some((r) => r.name === name)) {
-            problems.push(
-                `edge.routes.${name}: the catalog declares no such public route; declared: ${routes.map((r) => r.name).join(", ") || "none"}`,
-            );
         }
     }
     for (const [name, o] of Object.entries(settings.workloads.services)) {
@@ -135,10 +146,11 @@ export function parsePlatformConfig(
     services: readonly ServiceSpec[],
 ): PlatformSettings {
     const result = platformSchema.safeParse(raw, { reportInput: true });
+    const names = unknownNames(raw, services);
     if (!result.success) {
-        throw new ConfigError(stack, result.error.issues.map(describeIssue));
+        throw new ConfigError(stack, [...result.error.issues.map(describeIssue), ...names]);
     }
-    const problems = crossCheck(result.data, services);
+    const problems = [...names, ...crossCheck(result.data, services)];
     if (problems.length > 0) throw new ConfigError(stack, problems);
     return result.data;
 }

@@ -6,14 +6,14 @@ import type { EdgeSettings } from "../config";
 import { gatewayApiGroup, type GatewayIdentity, listeners } from "./gateway-api";
 
 /** TLS whose certificate this stack issues through cert-manager. */
-export type IssuedTls = Exclude<EdgeSettings["tls"], { issuer: "external" }>;
+type IssuedTls = Exclude<EdgeSettings["tls"], { issuer: "external" }>;
 
 const certManagerVersion = "cert-manager.io/v1";
 
 /** Lifetime and renewal of the gateway certificate; the expiry alert fires well after renewal should have happened. */
-export const certificateTimes = { duration: "2160h", renewBefore: "720h" } as const;
+const certificateTimes = { duration: "2160h", renewBefore: "720h" } as const;
 
-export function issuerSpec(tls: IssuedTls, issuerName: string, g: GatewayIdentity, namespace: string): Record<string, unknown> {
+function issuerSpec(tls: IssuedTls, issuerName: string, g: GatewayIdentity, namespace: string): Record<string, unknown> {
     if (tls.issuer === "selfsigned") return { selfSigned: {} };
     return {
         acme: {

@@ -6,8 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeSettings } from "../config";
 
-export const envoyGatewayChart = "oci://docker.io/envoyproxy/gateway-helm";
-export const certManagerNamespace = "cert-manager";
+const envoyGatewayChart = "oci://docker.io/envoyproxy/gateway-helm";
+const certManagerNamespace = "cert-manager";
 
 export interface EdgeControllersArgs {
     settings: EdgeSettings;

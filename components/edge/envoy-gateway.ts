@@ -10,13 +10,13 @@ import { type EdgeRoute, gatewayApiGroup, gatewayApiVersion, type GatewayIdentit
 const group = "gateway.envoyproxy.io";
 const apiVersion = `${group}/v1alpha1`;
 /** The controller that serves GatewayClasses naming it: Envoy Gateway's. */
-export const envoyGatewayController = `${group}/gatewayclass-controller`;
+const envoyGatewayController = `${group}/gatewayclass-controller`;
 
 /** Every client address falls in one of these; `Distinct` gives each address its own bucket. */
 const everyClient = ["0.0.0.0/0", "::/0"];
 
 /** The EnvoyProxy the Gateway's infrastructure names: the proxy Service keeps the client's source address. */
-export function envoyProxySpec(s: EdgeSettings): Record<string, unknown> {
+function envoyProxySpec(s: EdgeSettings): Record<string, unknown> {
     return {
         provider: {
             type: "Kubernetes",
@@ -39,7 +39,7 @@ function targetRef(kind: "Gateway" | "HTTPRoute", name: string): Record<string, 
 }
 
 /** Listener-wide settings: TLS 1.2 at least, where the client address comes from, the connection ceiling. */
-export function clientTrafficPolicySpec(gatewayName: string, s: EdgeSettings): Record<string, unknown> {
+function clientTrafficPolicySpec(gatewayName: string, s: EdgeSettings): Record<string, unknown> {
     const { trustedProxyCidrs, trustedHops } = s.clientIp;
     const xForwardedFor =
         trustedProxyCidrs.length > 0 ? { trustedCIDRs: trustedProxyCidrs } : trustedHops > 0 ? { numTrustedHops: trustedHops } : undefined;
@@ -66,7 +66,7 @@ export function rateLimitRules(route: EdgeRoute): Record<string, unknown>[] {
     ];
 }
 
-export function backendTrafficPolicySpec(route: EdgeRoute, s: EdgeSettings): Record<string, unknown> {
+function backendTrafficPolicySpec(route: EdgeRoute, s: EdgeSettings): Record<string, unknown> {
     return {
         targetRefs: [targetRef("HTTPRoute", route.objectName)],
         rateLimit: { type: "Local", local: { rules: rateLimitRules(route) } },

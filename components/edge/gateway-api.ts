@@ -52,7 +52,7 @@ const corsMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const corsHeaders = ["Authorization", "Content-Type", "X-Request-Id", "traceparent"];
 
 /** The route filters every public route carries: security headers, then CORS. */
-export function routeFilters(s: EdgeSettings): Record<string, unknown>[] {
+function routeFilters(s: EdgeSettings): Record<string, unknown>[] {
     return [
         {
             type: "ResponseHeaderModifier",

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const opsDir = path.join(repoRoot, "docs/operations");
-const runbooks = ["deploy", "rollback", "scaling", "backup-restore", "disaster-recovery", "secret-rotation", "adding-a-service"];
+const runbooks = ["deploy", "rollback", "scaling", "backup-restore", "disaster-recovery", "secret-rotation", "adding-a-service", "edge-migration"];
 const docs = readdirSync(opsDir)
     .filter((f) => f.endsWith(".md"))
     .map((f) => ({ file: path.join(opsDir, f), text: readFileSync(path.join(opsDir, f), "utf8") }));

@@ -27,13 +27,27 @@ describe("invalid stack configuration", () => {
         expect(r.output).toContain('stack "local" has 5 configuration problem(s)');
         expect(r.output).toContain("observabilty: unknown top-level key; expected one of");
         expect(r.output).toContain("images.tag: a pinned tag, never 'latest'");
-        expect(r.output).toContain("edge.bodySizeLimit: an nginx size");
+        expect(r.output).toContain("edge.bodySizeLimit: a size such as 512Ki or 1Mi");
         expect(r.output).toContain("workloads.replicas.max: max must be at least min");
         expect(r.output).toContain(
             "kubernetes.apiServerCidrs: required — set it in the stack file (the control plane's addresses as a list of IPv4 CIDRs",
         );
         expect(r.output).not.toMatch(/kubernetes:[a-z]/);
         expect(r.output).not.toMatch(/at Object\.<anonymous>|\.ts:\d+:\d+/);
+    });
+
+    it("fails the preview naming an edge limit for an undeclared route, an allow-list entry that is no CIDR and a zero limit, before any resource", async () => {
+        ws.editStack("local", (config) => {
+            const edge = config["azora-platform:edge"] as Record<string, unknown>;
+            edge.routes = { admin: { clientRequestsPerSecond: 5 }, auth: { routeRequestsPerSecond: 0 } };
+            edge.allowCidrs = ["10.0.0.0/8", "office"];
+        });
+        const r = await ws.run(["preview", "--stack", "local"], { passphrase });
+        expect(r.code).not.toBe(0);
+        expect(r.output).toContain("edge.routes.admin: the catalog declares no such public route; declared: auth, payments, default");
+        expect(r.output).toContain("edge.routes.auth.routeRequestsPerSecond: at least 1");
+        expect(r.output).toContain("edge.allowCidrs.1: an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32");
+        expect(r.output).not.toMatch(/\+ +kubernetes:/);
     });
 
     it("a wrong passphrase is refused with a clear message", async () => {

@@ -111,7 +111,7 @@ describe("local stack with the real engine", () => {
         expect(manifests.filter((m) => m.kind === "Ingress")).toEqual([]);
         const gw = find("Gateway", "api-gateway") as Manifest;
         const listeners = array((gw.spec as unknown as Obj).listeners);
-        expect(listeners.map((l) => `${String(l.name)}:${String(l.protocol)}`)).toEqual(["https:HTTPS", "http:HTTP"]);
+        expect(listeners.map((l) => `${text(l.name)}:${text(l.protocol)}`)).toEqual(["https:HTTPS", "http:HTTP"]);
         for (const route of catalog.find((s) => s.public)?.publicRoutes ?? []) {
             expect(find("HTTPRoute", `api-gateway-${route.name}`), route.name).toBeDefined();
             expect(find("BackendTrafficPolicy", `api-gateway-${route.name}`), route.name).toBeDefined();

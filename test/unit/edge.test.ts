@@ -110,7 +110,7 @@ describe("the public routes", () => {
         const [route] = inNs(G.route, "azora").filter((r) => text(r.metadata.name) === "api-gateway-default");
         const filters = list(list(route.spec.rules)[0].filters);
         const headers = Object.fromEntries(
-            list(filters.find((f) => text(f.type) === "ResponseHeaderModifier")?.responseHeaderModifier.set).map((h) => [h.name, h.value]),
+            list(filters.find((f) => text(f.type) === "ResponseHeaderModifier")?.responseHeaderModifier.set).map((h) => [text(h.name), text(h.value)]),
         );
         expect(headers).toEqual(securityHeaders(local.edge));
         const cors = filters.find((f) => text(f.type) === "CORS")?.cors ?? {};

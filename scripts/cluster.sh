@@ -15,7 +15,10 @@
 #
 # Cache: ${AZORA_CLUSTER_DIR:-$HOME/.cache/azora-platform/cluster}
 #   bin/          kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kwokctl
+#                 metrics-server cert-manager-controller
 #   stages/       kwok's Stage objects, taken from the sigs.k8s.io/kwok module at build time
+#   crds/         the edge's CRDs (gateway-api/, envoy-gateway/, cert-manager/), taken from their modules
+#   run/          cert-manager-controller.pid and .log (the controller up starts and down stops)
 #   kwok/         KWOK_WORKDIR: kwokctl's clusters (pki, etcd data, component logs, pids)
 #   azora-e2e.kubeconfig   the cluster's kubeconfig (admin, https://127.0.0.1:<port>)
 #   build/        generated wrapper modules;  logs/  one log per step
@@ -38,6 +41,11 @@
 # kwok.x-k8s.io/usage-cpu/-memory annotations say, so the HPAs scale on it. There is no kube-proxy, no DNS, and no
 # network: pod IPs are assigned but nothing listens on them. Services get ClusterIPs and
 # EndpointSlices; Ingresses and LoadBalancer Services get 127.0.0.1 as their address.
+# The API server serves the edge's CRDs (Gateway API standard channel with its safe-upgrades
+# ValidatingAdmissionPolicy, Envoy Gateway's, cert-manager's), so it validates those objects with their
+# schemas and CEL rules; no Gateway controller runs, so Gateways and routes get no status. cert-manager's
+# controllers for SelfSigned and CA issuers run as a process of the cluster (no webhook, no ACME): a
+# Certificate from such an issuer gets its Secret.
 #
 # Idempotent: each binary is checked against its pinned version (its --version output and
 # Go build info) and rebuilt only when missing or different. Binaries are built to a
@@ -81,6 +89,20 @@ KWOK_VERSION=v0.8.0
 # renovate: datasource=go depName=sigs.k8s.io/metrics-server
 METRICS_SERVER_VERSION=v0.8.0
 
+# The edge's CRDs, served by the API server (scripts/lib/cluster-build.sh copies each set from its module,
+# scripts/lib/cluster-run.sh applies them at up): the Gateway API standard channel at the release Envoy
+# Gateway's go.mod requires (the copy step checks that), Envoy Gateway's own CRDs (its chart's
+# charts/crds/crds/generated), and cert-manager's (deploy/crds). No Gateway controller runs here.
+# renovate: datasource=go depName=sigs.k8s.io/gateway-api
+GATEWAY_API_VERSION=v1.6.1
+# renovate: datasource=go depName=github.com/envoyproxy/gateway
+ENVOY_GATEWAY_VERSION=v1.9.1
+# cert-manager: its CRDs, and its controllers in a main of ours (scripts/cluster/cert-manager/main.go): the
+# module of its own main, github.com/cert-manager/cert-manager/cmd/controller, is not served by the proxy, the
+# main module (which holds the controllers) is. Run in the background for the cluster's life.
+# renovate: datasource=go depName=github.com/cert-manager/cert-manager
+CERT_MANAGER_VERSION=v1.21.2
+
 CLUSTER_NAME=azora-e2e
 
 # The fake nodes (scripts/cluster/nodes.yaml): one per zone, each big enough for the whole
@@ -100,6 +122,9 @@ BUILD="$CLUSTER_DIR/build"
 LOGS="$CLUSTER_DIR/logs"
 STAGES="$CLUSTER_DIR/stages"
 METRICS_SERVER_MANIFESTS="$CLUSTER_DIR/metrics-server-manifests"
+EDGE_CRDS="$CLUSTER_DIR/crds"
+# Processes of ours that run beside kwokctl's for the cluster's life (cert-manager): pid and log files.
+RUN="$CLUSTER_DIR/run"
 KUBECONFIG_PATH="$CLUSTER_DIR/$CLUSTER_NAME.kubeconfig"
 # kwokctl keeps its clusters under KWOK_WORKDIR (default ~/.kwok).
 export KWOK_WORKDIR="$CLUSTER_DIR/kwok"

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The local cluster's life, for scripts/cluster.sh up|down|status: kwokctl creates and starts the
-# control plane on 127.0.0.1, the nodes, stages and StorageClass are applied, and down waits until
-# every component has stopped. Sourced by scripts/cluster.sh after its pins, layout and helpers.
+# control plane on 127.0.0.1, the nodes, stages, StorageClass and the edge's CRDs are applied,
+# cert-manager-controller starts beside it, and down stops that and waits until every component has
+# stopped. Sourced by scripts/cluster.sh after its pins, layout and helpers.
 
 CLUSTER_WORKDIR="$KWOK_WORKDIR/clusters/$CLUSTER_NAME"
 GENERATED_CONFIG="$CLUSTER_DIR/kwokctl.yaml"
@@ -86,6 +87,105 @@ populate() {
 		kc get serviceaccount default --namespace default -o name
 }
 
+# The edge's CRDs (copied by cmd_build), server-side applied (the largest are beyond client-side
+# apply's annotation limit) with our field manager taking over any field, then awaited Established. The
+# Gateway API's safe-upgrades ValidatingAdmissionPolicy and its binding come with its set. Applying them
+# takes seconds, so the cluster's directory (deleted with it) records what was applied: the sets' sources,
+# then the CRDs' names. An up of a running cluster re-applies only if the sources differ or one of those
+# CRDs is gone or not Established.
+EDGE_CRDS_APPLIED="$CLUSTER_WORKDIR/azora-edge-crds"
+edge_crds_sources() {
+	local set
+	for set in "${EDGE_CRD_SETS[@]}"; do edge_crd_source "$set"; done
+}
+edge_crds_current() {
+	local want=() have names n
+	[[ -f "$EDGE_CRDS_APPLIED" ]] || return 1
+	mapfile -t want <"$EDGE_CRDS_APPLIED"
+	((${#want[@]} > ${#EDGE_CRD_SETS[@]})) || return 1
+	[[ "$(printf '%s\n' "${want[@]:0:${#EDGE_CRD_SETS[@]}}")" == "$(edge_crds_sources)" ]] || return 1
+	have="$(kc get crd -o 'jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Established")].status}{"\n"}{end}')" || return 1
+	names=("${want[@]:${#EDGE_CRD_SETS[@]}}")
+	for n in "${names[@]}"; do grep -qxF "${n#*/} True" <<<"$have" || return 1; done
+}
+apply_edge_crds() {
+	step edge-crds "run bash scripts/cluster.sh down, then bash scripts/cluster.sh up"
+	local start=$SECONDS args=() set out crds=()
+	if edge_crds_current; then
+		log "edge CRDs: $(($(wc -l <"$EDGE_CRDS_APPLIED") - ${#EDGE_CRD_SETS[@]})) established, applied already (Gateway API $GATEWAY_API_VERSION, Envoy Gateway $ENVOY_GATEWAY_VERSION, cert-manager $CERT_MANAGER_VERSION)"
+		return 0
+	fi
+	rm -f "$EDGE_CRDS_APPLIED"
+	for set in "${EDGE_CRD_SETS[@]}"; do args+=(-f "$EDGE_CRDS/$set"); done
+	out="$(kc apply --server-side --force-conflicts --field-manager=azora-cluster -o name "${args[@]}" 2>>"$STEP_LOG")"
+	printf '%s\n' "$out" >>"$STEP_LOG"
+	mapfile -t crds < <(grep '^customresourcedefinition' <<<"$out")
+	((${#crds[@]} > 0)) || die "applying the edge CRDs from $EDGE_CRDS applied no CRD (log: $STEP_LOG)" "delete $EDGE_CRDS and re-run bash scripts/cluster.sh up"
+	# kubectl wait's own timeout, without kc's per-request one (a watch outlives it).
+	run "$BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" wait --for condition=Established --timeout=60s "${crds[@]}"
+	{ edge_crds_sources && printf '%s\n' "${crds[@]}"; } >"$EDGE_CRDS_APPLIED"
+	log "edge CRDs: ${#crds[@]} established (Gateway API $GATEWAY_API_VERSION standard, Envoy Gateway $ENVOY_GATEWAY_VERSION, cert-manager $CERT_MANAGER_VERSION) in $(elapsed $((SECONDS - start)))"
+}
+
+# cert-manager-controller, a process of the cluster: started by up with the cluster's admin kubeconfig,
+# in a session of its own with no descriptor of ours (as kwokctl starts its components), stopped by down.
+CERT_MANAGER_PID="$RUN/cert-manager-controller.pid"
+CERT_MANAGER_LOG="$RUN/cert-manager-controller.log"
+# The pid from the pid file, if that process is still the binary in bin/ (not a reused pid); with
+# "current", only if that binary has not been replaced by a rebuild since (its exe then reads "… (deleted)").
+cert_manager_pid() {
+	local pid exe
+	pid="$(cat "$CERT_MANAGER_PID" 2>/dev/null)" || return 1
+	[[ "$pid" =~ ^[0-9]+$ ]] || return 1
+	exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
+	[[ "$exe" == "$BIN/cert-manager-controller" || ("${1:-}" != current && "$exe" == "$BIN/cert-manager-controller (deleted)") ]] || return 1
+	echo "$pid"
+}
+cert_manager_started() { cert_manager_pid current >/dev/null && grep -q '"controllers started"' "$CERT_MANAGER_LOG"; }
+
+start_cert_manager() {
+	step cert-manager-start "read $CERT_MANAGER_LOG, then run bash scripts/cluster.sh down and bash scripts/cluster.sh up"
+	local pid deadline
+	if pid="$(cert_manager_pid current)"; then
+		log "cert-manager-controller: running (pid $pid, log $CERT_MANAGER_LOG)"
+		return 0
+	fi
+	# One started from a binary rebuilt since.
+	stop_cert_manager
+	mkdir -p "$RUN"
+	(
+		for fd in /proc/"$BASHPID"/fd/*; do
+			fd="${fd##*/}"
+			if ((fd > 2)); then eval "exec $fd>&-"; fi
+		done
+		exec setsid "$BIN/cert-manager-controller" --kubeconfig "$KUBECONFIG_PATH" \
+			--cluster-resource-namespace cert-manager </dev/null >"$CERT_MANAGER_LOG" 2>&1
+	) &
+	echo "$!" >"$CERT_MANAGER_PID"
+	deadline=$((SECONDS + 60))
+	until cert_manager_started; do
+		if ! cert_manager_pid current >/dev/null; then
+			die "cert-manager-controller exited at start: $(tail -n 1 "$CERT_MANAGER_LOG" 2>/dev/null | cut -c1-300) (log: $CERT_MANAGER_LOG)" "$STEP_FIX"
+		fi
+		((SECONDS < deadline)) || die "cert-manager-controller did not start its controllers within 60s (log: $CERT_MANAGER_LOG)" "$STEP_FIX"
+		sleep 0.2
+	done
+	log "cert-manager-controller $CERT_MANAGER_VERSION: started (pid $(cert_manager_pid current), log $CERT_MANAGER_LOG)"
+}
+
+# Stop it (TERM, then KILL after 10 s) if it runs; forget the pid file either way.
+stop_cert_manager() {
+	local pid deadline
+	if pid="$(cert_manager_pid)"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		deadline=$((SECONDS + 10))
+		while [[ -e "/proc/$pid" ]] && ((SECONDS < deadline)); do sleep 0.2; done
+		if [[ -e "/proc/$pid" ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
+		log "cert-manager-controller stopped (pid $pid)"
+	fi
+	rm -f "$CERT_MANAGER_PID"
+}
+
 report_up() {
 	log "$CLUSTER_NAME is up at $(apiserver_url) (Kubernetes $K8S_VERSION, nodes: ${NODES[*]})"
 	log "kubeconfig: $KUBECONFIG_PATH"
@@ -99,10 +199,14 @@ cmd_up() {
 	if cluster_exists && apiserver_ready; then
 		if nodes_ready; then
 			log "$CLUSTER_NAME: already up"
+			apply_edge_crds
+			start_cert_manager
 			report_up
 			return 0
 		fi
 	elif cluster_exists; then
+		# A controller of the cluster before it stopped talks to no API server now.
+		stop_cert_manager
 		# Created before but not answering (stopped, or the machine restarted).
 		if ! start_cluster || ! wait_until_quiet 60 apiserver_ready; then
 			log "$CLUSTER_NAME did not start again; deleting and re-creating it"
@@ -110,11 +214,14 @@ cmd_up() {
 			create_cluster
 		fi
 	else
+		stop_cert_manager
 		create_cluster
 	fi
 	step ready "run bash scripts/cluster.sh down, then bash scripts/cluster.sh up"
 	wait_until 120 "the kube-apiserver of $CLUSTER_NAME did not become ready" apiserver_ready
 	populate
+	apply_edge_crds
+	start_cert_manager
 	log "$CLUSTER_NAME started in $(elapsed $((SECONDS - start)))"
 	report_up
 }
@@ -136,6 +243,7 @@ delete_cluster() {
 }
 
 cmd_down() {
+	stop_cert_manager
 	if ! cluster_exists; then
 		log "$CLUSTER_NAME: not created (nothing to delete)"
 		rm -f "$KUBECONFIG_PATH"
@@ -150,7 +258,9 @@ cmd_status() {
 	if cluster_exists && apiserver_ready; then
 		local ready="nodes not Ready"
 		nodes_ready && ready="nodes Ready"
-		log "$CLUSTER_NAME: up at $(apiserver_url), $ready; kubeconfig: $KUBECONFIG_PATH"
+		local cm="cert-manager-controller not running"
+		if cert_manager_pid >/dev/null; then cm="cert-manager-controller running (pid $(cert_manager_pid))"; fi
+		log "$CLUSTER_NAME: up at $(apiserver_url), $ready, $cm; kubeconfig: $KUBECONFIG_PATH"
 		return 0
 	elif cluster_exists; then
 		log "$CLUSTER_NAME: created but not answering (run bash scripts/cluster.sh up to start it)"

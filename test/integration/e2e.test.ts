@@ -3,7 +3,7 @@
 // pods Ready and Job pods Succeeded). The tests share one cluster and one stack and run in order:
 // each starts from the state the previous one left, as an operator's successive `pulumi` runs would.
 import { spawn } from "child_process";
-import { createHmac, timingSafeEqual } from "crypto";
+import { createHmac, timingSafeEqual, X509Certificate } from "crypto";
 import { createServer } from "http";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -550,9 +550,24 @@ describe("e2e stack against a real API server", () => {
         expect(replaced.code, replaced.output).toBe(0);
     });
 
-    it("refuses, by the Gateway CRD's own CEL rule, an HTTPS listener without TLS", async () => {
+    it("issues the gateway's certificate: cert-manager's controller, running against the cluster, fills Secret api-gateway-tls through the self-signed ClusterIssuer", async () => {
+        const { services } = defaultNamespaces;
+        const started = Date.now();
+        const secret = await eventually("the gateway's TLS Secret", 120_000, async () => {
+            const found = await cluster.list("secrets", { namespace: services });
+            return found.find((o) => o.metadata.name === "api-gateway-tls" && (o as { type?: string }).type === "kubernetes.io/tls");
+        });
+        const data = (secret as unknown as { data: Record<string, string> }).data;
+        const cert = new X509Certificate(Buffer.from(data["tls.crt"], "base64"));
+        console.log(`gateway certificate issued ${(Date.now() - started) / 1000}s after the check began: ${cert.subjectAltName}, valid to ${cert.validTo}`);
+        expect(cert.subjectAltName).toBe("DNS:api.azora.e2e.example");
+        const [certificate] = await cluster.list("certificates.cert-manager.io", { namespace: services });
+        expect(condition(certificate, "Ready")?.status).toBe("True");
+    });
+
+    it("refuses, by the Gateway CRD's own CEL rule, an HTTPS listener that terminates TLS without a certificate", async () => {
         const file = path.join(ws.dir, "invalid-gateway.json");
-        const listener = { name: "https", port: 443, protocol: "HTTPS", hostname: "api.invalid.example" };
+        const listener = { name: "https", port: 443, protocol: "HTTPS", hostname: "api.invalid.example", tls: { mode: "Terminate" } };
         writeFileSync(
             file,
             JSON.stringify({
@@ -563,9 +578,9 @@ describe("e2e stack against a real API server", () => {
             }),
         );
         const r = await cluster.kubectlRun(["apply", "--dry-run=server", "-f", file]);
-        console.log(`CEL rejection of an HTTPS listener without tls: ${r.output.trim()}`);
+        console.log(`CEL rejection of a terminating HTTPS listener without certificateRefs: ${r.output.trim()}`);
         expect(r.code).not.toBe(0);
-        expect(r.output).toMatch(/spec\.listeners.*tls must be specified for protocols \['HTTPS', 'TLS'\]/);
+        expect(r.output).toMatch(/spec\.listeners\[0\]\.tls: Invalid value: "object": .*certificateRefs or options must be specified when mode is Terminate/);
     });
 
     it("refuses any Ingress at admission, naming the rule and the retirement of ingress-nginx", async () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 
 import {
+    edgePolicies,
     clientTlsMinVersion,
     listenerTlsCertificates,
     noIngress,
@@ -34,14 +35,7 @@ const BACKEND = [{ name: EDGE_GATEWAY, port: 4000 }];
 const GATEWAY_API = "gateway.networking.k8s.io";
 
 describe("the contract's edge", () => {
-    it.each([
-        listenerTlsCertificates,
-        noPlainHttpBackends,
-        routesAttachToPlatformGateway,
-        publicRoutesRateLimited,
-        clientTlsMinVersion,
-        noIngress,
-    ])("draws nothing from $name", async (policy) => {
+    it.each(edgePolicies)("draws nothing from $name", async (policy) => {
         expect(await problems(policy, platformEdge())).toEqual([]);
     });
 });

@@ -7,7 +7,7 @@
 //   renderAlertmanagerConfig(opts)     alertmanager.yml
 //   renderRunbooks(services)           docs/runbooks/*.md
 //
-// Each part (services/, slo/, stack/, cluster/) holds its rules, its runbooks and its promtool cases;
+// Each part (services/, slo/, stack/, edge/, cluster/) holds its rules, its runbooks and its promtool cases;
 // core/ holds what they share. The services come only from `inputs.services` (the catalog); the
 // stack's and the cluster exporters' jobs only from model/workloads.ts. Nothing here lists a service.
 export { AlertInputsError } from "./core/errors";

@@ -1,4 +1,4 @@
-// Assembles the rule files from the four parts (services, slo, stack, cluster), validates the inputs
+// Assembles the rule files from the five parts (services, slo, stack, edge, cluster), validates the inputs
 // and lints the result.
 import type { ServiceSpec } from "../model/catalog";
 import { ruleBuilder } from "./core/builder";
@@ -11,12 +11,14 @@ import { serviceRuleGroups } from "./services";
 import { sloRuleGroups } from "./slo";
 import { stackRuleGroups } from "./stack";
 import { clusterRuleGroups } from "./cluster";
+import { edgeRuleGroups } from "./edge";
 import { defaultNamespaces } from "../model/namespaces";
 
 export const ruleFiles = {
     services: "azora-services.rules.yaml",
     slo: "azora-slo.rules.yaml",
     stack: "azora-stack.rules.yaml",
+    edge: "azora-edge.rules.yaml",
     cluster: "azora-cluster.rules.yaml",
 } as const;
 type RuleFileKey = keyof typeof ruleFiles;
@@ -29,6 +31,7 @@ function ruleFileSource(key: RuleFileKey, inputs: AlertInputs): RuleFileSource {
         if (key === "services") return serviceRuleGroups(rb, services, inputs.memoryLimitBytes);
         if (key === "slo") return sloRuleGroups(rb, services);
         if (key === "cluster") return clusterRuleGroups(rb, inputs.namespaces ?? defaultNamespaces);
+        if (key === "edge") return edgeRuleGroups(rb);
         return stackRuleGroups(rb);
     };
     return { file: ruleFiles[key], groupsFor, perService: key === "services" || key === "slo" };

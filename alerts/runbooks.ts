@@ -12,8 +12,9 @@ import { serviceRunbooks } from "./services";
 import { sloRunbooks } from "./slo";
 import { stackRunbooks } from "./stack";
 import { clusterRunbooks } from "./cluster";
+import { edgeRunbooks } from "./edge";
 
-const runbooks = { ...serviceRunbooks, ...sloRunbooks, ...stackRunbooks, ...clusterRunbooks } satisfies Record<AlertName, OwnedRunbook>;
+const runbooks = { ...serviceRunbooks, ...sloRunbooks, ...stackRunbooks, ...edgeRunbooks, ...clusterRunbooks } satisfies Record<AlertName, OwnedRunbook>;
 
 /** Alert name → the module that writes its runbook (repository-relative). */
 export function runbookSources(): Record<AlertName, string> {

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { renderAlertmanagerConfig, renderRuleFiles } from "../alerts";
 import { buildDashboards } from "../dashboards";
-import type { ServiceSpec } from "../model/catalog";
+import { publicService, type ServiceSpec } from "../model/catalog";
 import { Admission } from "./admission";
 import type { PlatformSettings } from "./config";
 import { Edge } from "./edge";
@@ -146,8 +146,7 @@ export class Platform extends pulumi.ComponentResource {
             this.serviceEndpoints[spec.name] = svc.endpoint;
         }
 
-        const gateway = services.find((s) => s.public);
-        if (!gateway) throw new Error("catalog: no public service to put behind the edge");
+        const gateway = publicService(services);
         const edge = new Edge(
             gateway.name,
             { settings: settings.edge, namespace: settings.namespaces.services, environment: env, gateway },
@@ -185,13 +184,17 @@ export class Platform extends pulumi.ComponentResource {
                 slackWebhookUrl: settings.secrets.slackWebhookUrl ? pulumi.secret(settings.secrets.slackWebhookUrl) : undefined,
                 escalationSecrets: settings.secrets.alerting,
                 remoteWriteSecrets: settings.secrets.remoteWrite,
-                edgeProxyNamespace: settings.edge.proxyNamespace,
+                edge: {
+                    proxyNamespace: settings.edge.proxyNamespace,
+                    gateway: { name: gateway.name, namespace: settings.namespaces.services },
+                },
                 logShipperNamespace: settings.namespaces.logging,
                 apiServerCidrs: settings.kubernetes.apiServerCidrs,
                 nodeCidrs: settings.kubernetes.nodeCidrs,
                 kubeletCertificatesVerified: settings.kubernetes.kubeletCertificatesVerified,
             },
-            { ...child, dependsOn: [observabilityNs, loggingNs, admission] },
+            // Prometheus' Roles in the edge's namespaces need them: with edge.installController, the controllers make them.
+            { ...child, dependsOn: [observabilityNs, loggingNs, admission, ...edge.controllers] },
         );
 
         this.registerOutputs({

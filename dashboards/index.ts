@@ -6,6 +6,7 @@ import { validateCatalog, type ServiceSpec } from "../model/catalog";
 import { businessMetrics } from "./business-metrics";
 import { computeResources } from "./compute-resources";
 import { dependencies } from "./dependencies";
+import { edgeOverview } from "./edge";
 import { countPanels, type DashboardCounts } from "./inspect";
 import type { dashboard } from "./sdk";
 import { nodeOverview } from "./node-overview";
@@ -26,6 +27,8 @@ const builders: readonly ((services: readonly ServiceSpec[]) => dashboard.Dashbo
     // The cluster under the services: the same for any catalog.
     () => computeResources(),
     () => nodeOverview(),
+    // The public edge in front of them (Envoy Gateway's proxies, cert-manager): the same for any catalog.
+    () => edgeOverview(),
 ];
 
 /** The dashboard models, keyed by provisioning file name (`<uid>.json`). */

@@ -21,6 +21,7 @@ export const dashboardIds = {
     businessMetrics: { uid: "azora-business-metrics", title: "Azora / Business metrics" },
     computeResources: { uid: "azora-compute-resources", title: "Azora / Kubernetes compute resources" },
     nodeOverview: { uid: "azora-node-overview", title: "Azora / Node overview" },
+    edge: { uid: "azora-edge", title: "Azora / Edge" },
 } as const;
 
 export type DashboardId = keyof typeof dashboardIds;
@@ -406,7 +407,7 @@ export function customVariable(spec: {
 
 /**
  * A Prometheus query variable: its options are the values of `labelName` on the series `selector`
- * selects (`label_values`), refreshed with the time range, sorted, single-valued.
+ * selects (`label_values`), refreshed with the time range, sorted, single-valued unless `all` is given.
  */
 export function queryVariable(spec: {
     name: string;
@@ -414,9 +415,12 @@ export function queryVariable(spec: {
     description: string;
     selector: string;
     labelName: string;
+    /** Multi-valued, with an "All" option (selected at first) that stands for the regex `allValue`
+     *  (queries then match with `=~`). @default single-valued, no "All" */
+    all?: { allValue: string };
 }): dashboard.QueryVariableBuilder {
     const query = `label_values(${spec.selector}, ${spec.labelName})`;
-    return new dashboard.QueryVariableBuilder(spec.name)
+    const b = new dashboard.QueryVariableBuilder(spec.name)
         .label(spec.label)
         .description(spec.description)
         .datasource(datasourceRef("prometheus"))
@@ -424,6 +428,8 @@ export function queryVariable(spec: {
         .definition(query)
         .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
         .sort(dashboard.VariableSort.AlphabeticalAsc)
-        .multi(false)
-        .includeAll(false);
+        .multi(spec.all !== undefined)
+        .includeAll(spec.all !== undefined);
+    if (spec.all) b.allValue(spec.all.allValue).current({ text: ["All"], value: ["$__all"], selected: true });
+    return b;
 }

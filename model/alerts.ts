@@ -57,6 +57,16 @@ const stackAlertNames = [
     "LogShipperOutputErrors",
 ] as const;
 
+/** The public edge: its Envoy proxies and the certificates cert-manager issues for the Gateway. */
+const edgeAlertNames = [
+    "EdgeProxyDown",
+    "EdgeHighErrorRate",
+    "EdgeRateLimitedSurge",
+    "EdgeDeniedSurge",
+    "CertificateExpiresSoon",
+    "CertificateNotReady",
+] as const;
+
 /** The cluster under the platform, in the Kubernetes monitoring mixin's names: kube-state-metrics,
  *  the kubelet/cAdvisor and node exporter. */
 const clusterAlertNames = [
@@ -91,11 +101,11 @@ const clusterAlertNames = [
     "NodeExporterDown",
 ] as const;
 
-export const alertNames = [...serviceAlertNames, ...sloAlertNames, ...stackAlertNames, ...clusterAlertNames] as const;
+export const alertNames = [...serviceAlertNames, ...sloAlertNames, ...stackAlertNames, ...edgeAlertNames, ...clusterAlertNames] as const;
 export type AlertName = (typeof alertNames)[number];
 
 /** Alerts that mean "this job is gone": they silence the job's other alerts in Alertmanager. */
-export const jobDownAlertNames: readonly AlertName[] = ["AzoraServiceDown", "ObservabilityComponentDown"];
+export const jobDownAlertNames: readonly AlertName[] = ["AzoraServiceDown", "ObservabilityComponentDown", "EdgeProxyDown"];
 
 /** The dead man's switch: always firing, routed to an external heartbeat, never to people. */
 export const watchdogAlertName: AlertName = "Watchdog";

@@ -296,6 +296,13 @@ export function callersOf(services: readonly ServiceSpec[], name: string): Servi
     return services.filter((s) => s.calls.includes(name));
 }
 
+/** The one service behind the public edge (validateCatalog checks there is exactly one). */
+export function publicService(services: readonly ServiceSpec[]): ServiceSpec {
+    const found = services.find((s) => s.public);
+    if (!found) throw new Error("catalog: no public service to put behind the edge");
+    return found;
+}
+
 export function findService(services: readonly ServiceSpec[], name: string): ServiceSpec {
     const found = services.find((s) => s.name === name);
     if (!found) {

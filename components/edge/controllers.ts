@@ -5,9 +5,9 @@ import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeSettings } from "../config";
+import { certManagerNamespace } from "../../model/edge-metrics";
 
 const envoyGatewayChart = "oci://docker.io/envoyproxy/gateway-helm";
-const certManagerNamespace = "cert-manager";
 
 export interface EdgeControllersArgs {
     settings: EdgeSettings;

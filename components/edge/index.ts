@@ -25,6 +25,8 @@ export interface EdgeArgs {
 export class Edge extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly host: string;
+    /** The controllers this program installs (edge.installController), or none: what uses their namespaces waits for them. */
+    readonly controllers: pulumi.Resource[];
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azora:edge:Edge", name, {}, opts);
@@ -46,6 +48,7 @@ export class Edge extends pulumi.ComponentResource {
 
         const controllers = s.installController ? [new EdgeControllers(`${name}-controllers`, { settings: s, labels }, child)] : [];
         const installed = controllers.flatMap((c) => c.ready);
+        this.controllers = controllers;
         const implementation = new EnvoyGateway(
             `${name}-envoy`,
             { gateway: g, namespace, labels, routes, settings: s },

@@ -15,6 +15,7 @@ import { LogShipper } from "./log-shipper";
 import { Loki } from "./loki";
 import { OtelCollector } from "./otel-collector";
 import { Prometheus } from "./prometheus";
+import type { EdgeScrape } from "./prometheus-config";
 
 export interface ObservabilityStackArgs {
     namespace: string;
@@ -34,7 +35,8 @@ export interface ObservabilityStackArgs {
     escalationSecrets?: { pagerdutyRoutingKey?: string; opsgenieApiKey?: string; webhookBearerToken?: string };
     /** secrets.remoteWrite: Prometheus's remote_write credential. @default none */
     remoteWriteSecrets?: { password?: string; bearerToken?: string };
-    edgeProxyNamespace: string;
+    /** The public edge: Grafana is reached through its proxies, Prometheus scrapes them and cert-manager. */
+    edge: EdgeScrape;
     /** Where the API server answers; Prometheus' only egress outside the cluster's pods. */
     apiServerCidrs: readonly string[];
     /** The nodes' addresses: Prometheus reaches each kubelet's metrics there. */
@@ -113,6 +115,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 apiServerCidrs: [...args.apiServerCidrs],
                 nodeCidrs: args.nodeCidrs,
                 kubelet: { verifyTls: args.kubeletCertificatesVerified },
+                edge: args.edge,
             },
             child,
         );
@@ -171,7 +174,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 replicas: s.grafana.replicas,
                 persistence: s.grafana.persistence,
                 dashboards: args.dashboards,
-                edgeProxyNamespace: args.edgeProxyNamespace,
+                edgeProxyNamespace: args.edge.proxyNamespace,
             },
             child,
         );

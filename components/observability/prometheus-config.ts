@@ -2,6 +2,7 @@
 import { stringify } from "yaml";
 import type { ServiceSpec } from "../../model/catalog";
 import { clusterExporters, observabilityWorkloads as w } from "../../model/workloads";
+import { certManagerNamespace, certManagerScrape, edgeRouteLabel, envoyProxyScrape } from "../../model/edge-metrics";
 
 /** Where the rules ConfigMap is mounted; every key of `ruleFiles` becomes a file here. */
 export const rulesDirectory = "/etc/prometheus/rules";
@@ -67,6 +68,70 @@ export function exporterScrapeTargets(namespace: string, nodeAgentsNamespace: st
     ];
 }
 
+/**
+ * A scrape target found by its pods rather than a Service: for processes whose metrics port no Service
+ * exposes (Envoy Gateway's proxies serve their stats beside the listeners, cert-manager's controller has
+ * no metrics Service unless its chart is told to make one).
+ */
+export interface PodScrapeTarget {
+    job: string;
+    namespace: string;
+    /** Labels every scraped pod carries: a server-side selector, so Prometheus watches only these pods. */
+    podLabels: Readonly<Record<string, string>>;
+    port: number;
+    path: string;
+    /** Keep the scraped series' own `namespace` and `name` labels (cert-manager's name the Certificate's). @default false */
+    honorLabels?: boolean;
+    /** Relabelling of the scraped series (metric_relabel_configs). @default none */
+    metricRelabels?: Record<string, unknown>[];
+}
+
+/** The public edge: the platform Gateway's Envoy proxies and cert-manager's controller. */
+export interface EdgeScrape {
+    /** edge.proxyNamespace: where Envoy Gateway runs the Gateway's proxies. */
+    proxyNamespace: string;
+    /** The platform's Gateway: only its proxies are scraped. */
+    gateway: { name: string; namespace: string };
+}
+
+/**
+ * The edge's two jobs. The proxies' per-route series name their backend cluster
+ * `httproute/<namespace>/<route>/rule/<n>`; the route's name is copied to its own label so the alerts and
+ * the dashboard group by route without parsing the cluster name.
+ */
+export function edgeScrapeTargets(edge: EdgeScrape): PodScrapeTarget[] {
+    const proxy = envoyProxyScrape;
+    return [
+        {
+            job: proxy.job,
+            namespace: edge.proxyNamespace,
+            podLabels: {
+                [proxy.owningGatewayNameLabel]: edge.gateway.name,
+                [proxy.owningGatewayNamespaceLabel]: edge.gateway.namespace,
+            },
+            port: proxy.port,
+            path: proxy.path,
+            metricRelabels: [
+                {
+                    action: "replace",
+                    source_labels: ["envoy_cluster_name"],
+                    regex: "httproute/[^/]+/([^/]+)/rule/[0-9]+",
+                    target_label: edgeRouteLabel,
+                    replacement: "$1",
+                },
+            ],
+        },
+        {
+            job: certManagerScrape.job,
+            namespace: certManagerNamespace,
+            podLabels: { [certManagerScrape.componentLabel]: certManagerScrape.component },
+            port: certManagerScrape.port,
+            path: certManagerScrape.path,
+            honorLabels: true,
+        },
+    ];
+}
+
 /** One job per catalog service: job name = service name, port = catalog port, path /metrics. */
 export function serviceScrapeTargets(services: readonly ServiceSpec[], namespace: string): ScrapeTarget[] {
     return services.map((s) => ({ job: s.name, namespace, service: s.name, port: s.port }));
@@ -105,6 +170,31 @@ function scrapeJob(t: ScrapeTarget): Record<string, unknown> {
                   ]
                 : []),
         ],
+    };
+}
+
+/** Pod discovery in one namespace, kept to the selected pods' metrics port; the same target labels as scrapeJob's. */
+function podScrapeJob(t: PodScrapeTarget): Record<string, unknown> {
+    const selector = Object.entries(t.podLabels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(",");
+    return {
+        job_name: t.job,
+        metrics_path: t.path,
+        scheme: "http",
+        ...(t.honorLabels ? { honor_labels: true } : {}),
+        kubernetes_sd_configs: [
+            { role: "pod", namespaces: { names: [t.namespace] }, selectors: [{ role: "pod", label: selector }] },
+        ],
+        relabel_configs: [
+            { action: "keep", source_labels: ["__meta_kubernetes_pod_container_port_number"], regex: String(t.port) },
+            // A finished or pending pod has no server to scrape.
+            { action: "keep", source_labels: ["__meta_kubernetes_pod_phase"], regex: "Running" },
+            { action: "replace", source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+            { action: "replace", source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+            { action: "replace", source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container" },
+        ],
+        ...(t.metricRelabels ? { metric_relabel_configs: t.metricRelabels } : {}),
     };
 }
 
@@ -151,6 +241,8 @@ export interface PrometheusConfigInput {
     environment: string;
     scrapeInterval: string;
     targets: ScrapeTarget[];
+    /** Targets found by their pods (the edge's). @default none */
+    podTargets?: PodScrapeTarget[];
     /** File names (keys of the rules ConfigMap). */
     ruleFileNames: string[];
     /** Per-pod Alertmanager addresses (host:port), through the headless Service. */
@@ -198,7 +290,8 @@ const replicaLabel = "prometheus_replica";
 
 export function prometheusConfig(input: PrometheusConfigInput): string {
     const jobs = new Set<string>();
-    for (const t of input.targets) {
+    const podTargets = input.podTargets ?? [];
+    for (const t of [...input.targets, ...podTargets]) {
         if (jobs.has(t.job)) throw new Error(`prometheus: scrape job "${t.job}" is defined twice`);
         jobs.add(t.job);
     }
@@ -222,7 +315,11 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
                 },
             ],
         },
-        scrape_configs: [...input.targets.map(scrapeJob), ...(input.kubelet ? kubeletScrapeJobs(input.kubelet) : [])],
+        scrape_configs: [
+            ...input.targets.map(scrapeJob),
+            ...podTargets.map(podScrapeJob),
+            ...(input.kubelet ? kubeletScrapeJobs(input.kubelet) : []),
+        ],
         ...(input.remoteWrite
             ? {
                   remote_write: [

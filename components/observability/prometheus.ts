@@ -18,6 +18,8 @@ import { remoteWriteSecretKeys, remoteWriteSecretsDirectory } from "../../model/
 import { serviceUrl } from "../../model/urls";
 import { images } from "./images";
 import {
+    edgeScrapeTargets,
+    type EdgeScrape,
     exporterScrapeTargets,
     type KubeletScrape,
     prometheusConfig,
@@ -44,6 +46,8 @@ export interface PrometheusArgs extends StackPlacement {
     /** The nodes' addresses: where Prometheus reaches each kubelet (egress NetworkPolicy on its port). */
     nodeCidrs: readonly string[];
     kubelet: KubeletScrape;
+    /** The public edge: its proxies' and cert-manager's metrics, read from their pods in their own namespaces. */
+    edge: EdgeScrape;
     /** secrets.remoteWrite: the credential `settings.remoteWrite.auth` names. @default none */
     remoteWriteSecrets?: { password?: pulumi.Input<string>; bearerToken?: pulumi.Input<string> };
 }
@@ -65,6 +69,7 @@ const defaultResources: ResourceSpec = {
 const ruleFileName = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
 
 /** Discovery needs exactly these, read-only, in each namespace it scrapes. */
+const podDiscoveryRules: k8s.types.input.rbac.v1.PolicyRule[] = [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }];
 const discoveryRules: k8s.types.input.rbac.v1.PolicyRule[] = [
     { apiGroups: [""], resources: ["services", "pods"], verbs: ["get", "list", "watch"] },
     { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
@@ -109,6 +114,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 : rw?.auth === "bearer"
                   ? remoteWriteSecretKeys.bearerToken
                   : undefined;
+        const edgeTargets = edgeScrapeTargets(args.edge);
         const configText = prometheusConfig({
             environment: args.environment,
             scrapeInterval: args.settings.scrapeInterval,
@@ -117,6 +123,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 ...stackScrapeTargets(ns, logShipperNs),
                 ...exporterScrapeTargets(ns, logShipperNs),
             ],
+            podTargets: edgeTargets,
             kubelet: args.kubelet,
             ruleFileNames: Object.keys(args.ruleFiles),
             alertmanagers,
@@ -153,6 +160,18 @@ export class Prometheus extends pulumi.ComponentResource {
                 { role: `role-${target}`, binding: `rolebinding-${target}` },
                 metadata(`${wl.name}-discovery`, target, prometheus.ids.labels),
                 discoveryRules,
+                [serviceAccountSubject(wl.name, ns)],
+            );
+        }
+
+        // The edge's namespaces belong to their controllers: pods only, the one resource pod discovery reads.
+        const edgeNamespaces = [...new Set(edgeTargets.map((t) => t.namespace))].filter((n) => !discoveryNamespaces.includes(n));
+        for (const target of edgeNamespaces) {
+            grantRole(
+                prometheus.owner,
+                { role: `role-${target}`, binding: `rolebinding-${target}` },
+                metadata(`${wl.name}-pod-discovery`, target, prometheus.ids.labels),
+                podDiscoveryRules,
                 [serviceAccountSubject(wl.name, ns)],
             );
         }
@@ -260,6 +279,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 scrape(w.otelCollector.name, [w.otelCollector.metricsPort, w.otelCollector.spanMetricsPort]),
                 scrape(ksm.name, [ksm.port, ksm.telemetryPort]),
                 scrape(nodeExporter.name, [nodeExporter.port], logShipperNs),
+                ...edgeTargets.map((t) => ({ peers: [namespacePeer(t.namespace)], ports: tcp(t.port) })),
                 { peers: cidrPeers(args.apiServerCidrs), ports: tcp(...apiServerPorts) },
                 { peers: cidrPeers(args.nodeCidrs), ports: tcp(clusterExporters.kubelet.port) },
                 ...(rw ? [{ peers: cidrPeers(rw.egressCidrs), ports: tcp(urlPort(rw.url)) }] : []),

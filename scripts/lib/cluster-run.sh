@@ -127,6 +127,20 @@ apply_edge_crds() {
 	log "edge CRDs: ${#crds[@]} established (Gateway API $GATEWAY_API_VERSION standard, Envoy Gateway $ENVOY_GATEWAY_VERSION, cert-manager $CERT_MANAGER_VERSION) in $(elapsed $((SECONDS - start)))"
 }
 
+# The namespaces the edge's controllers own on a real cluster (Envoy Gateway's proxies, cert-manager), as
+# their charts name them: the platform reads pods there (Prometheus' Roles) but never creates them.
+EDGE_NAMESPACES=(envoy-gateway-system cert-manager)
+apply_edge_namespaces() {
+	step edge-namespaces "run bash scripts/cluster.sh down, then bash scripts/cluster.sh up"
+	local ns manifest=""
+	for ns in "${EDGE_NAMESPACES[@]}"; do
+		manifest+="$(printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\n' "$ns")"$'\n'
+	done
+	kc apply --server-side --field-manager=azora-cluster -f - <<<"$manifest" >>"$STEP_LOG" 2>&1 ||
+		die "creating the edge's namespaces (${EDGE_NAMESPACES[*]}) failed (log: $STEP_LOG)" "$STEP_FIX"
+	log "edge namespaces: ${EDGE_NAMESPACES[*]}"
+}
+
 # cert-manager-controller, a process of the cluster: started by up with the cluster's admin kubeconfig,
 # in a session of its own with no descriptor of ours (as kwokctl starts its components), stopped by down.
 CERT_MANAGER_PID="$RUN/cert-manager-controller.pid"
@@ -200,6 +214,7 @@ cmd_up() {
 		if nodes_ready; then
 			log "$CLUSTER_NAME: already up"
 			apply_edge_crds
+			apply_edge_namespaces
 			start_cert_manager
 			report_up
 			return 0
@@ -221,6 +236,7 @@ cmd_up() {
 	wait_until 120 "the kube-apiserver of $CLUSTER_NAME did not become ready" apiserver_ready
 	populate
 	apply_edge_crds
+	apply_edge_namespaces
 	start_cert_manager
 	log "$CLUSTER_NAME started in $(elapsed $((SECONDS - start)))"
 	report_up

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { catalog, type ServiceSpec } from "../../model/catalog";
 import { buildDashboards, dashboardIds, listExpressions, panelsOf, queriesOf } from "../../dashboards";
+import { certManager, certManagerScrape, edgeRouteLabel, envoy, envoyInternalListenersRe, envoyLabels, envoyProxyScrape } from "../../model/edge-metrics";
 import { cadvisor, kubeState, nodeExporter } from "../../model/kube-metrics";
 import { clusterExporters, exporterJobs } from "../../model/workloads";
 import { memoryLimitRecord } from "../../model/metrics";
+import { alternation } from "../../model/promql";
 import { sloObjectiveRecord, sloPeriodRecordNames, sloRules } from "../../model/slo";
 import { dashboardByUid, builtDashboards, targetsOf } from "./fixtures";
 
@@ -120,12 +122,13 @@ describe("the dashboard set", () => {
     const files = buildDashboards({ services: catalog });
     const dashboards = builtDashboards();
 
-    it("has the seven dashboards, one file each, named <uid>.json", () => {
+    it("has the eight dashboards, one file each, named <uid>.json", () => {
         expect(Object.keys(files).sort()).toEqual(
             [
                 "azora-business-metrics.json",
                 "azora-compute-resources.json",
                 "azora-dependencies.json",
+                "azora-edge.json",
                 "azora-node-overview.json",
                 "azora-security.json",
                 "azora-service-performance.json",
@@ -251,5 +254,52 @@ describe("the cluster dashboards", () => {
             nodeExporter.networkReceiveBytes,
         ];
         for (const m of metrics) expect(e.some((x) => x.includes(`${m}{job="${exporterJobs.nodeExporter}",instance="$instance"`)), m).toBe(true);
+    });
+});
+
+describe("the edge dashboard", () => {
+    const edge = dashboardByUid(builtDashboards(), dashboardIds.edge.uid);
+    const exprs = queriesOf([edge]).map((q) => q.expr);
+    const proxyJob = `job="${envoyProxyScrape.job}"`;
+    const clientListeners = `${envoyLabels.listener}!~"${envoyInternalListenersRe}"`;
+
+    it("has the traffic, errors, abuse signals, latency and certificate rows, and a multi-valued route variable", () => {
+        expect(panelsOf(edge).filter((p) => p.isRow).map((r) => r.title)).toEqual([
+            "Traffic",
+            "Errors",
+            "Abuse signals (rate-limited and denied)",
+            "Upstream latency",
+            "Certificates",
+        ]);
+        type Variable = { name: string; multi: boolean; includeAll: boolean; allValue?: string; query: { query: string } };
+        const variables = (edge.templating as { list: Variable[] }).list;
+        expect(variables.map((v) => [v.name, v.multi, v.includeAll, v.allValue])).toEqual([["route", true, true, ".+"]]);
+        expect(variables[0].query.query).toBe(`label_values(${envoy.upstreamRequests}{${proxyJob}}, ${edgeRouteLabel})`);
+    });
+
+    it("reads the proxies by their job: client series without Envoy Gateway's own listeners, route series of the selected routes", () => {
+        const clientMetrics: string[] = [envoy.downstreamRequests, envoy.downstreamResponses, envoy.downstreamActiveConnections];
+        const routeMetrics: string[] = [envoy.upstreamRequests, envoy.upstreamResponses, envoy.upstreamTimeBucket];
+        const metrics = [envoy.serverLive, ...clientMetrics, ...routeMetrics, envoy.rateLimited, envoy.rbacDenied];
+        for (const m of metrics) expect(exprs.some((e) => e.includes(`${m}{${proxyJob}`)), m).toBe(true);
+        const selectors = new RegExp(`\\b(${alternation(metrics)})\\{([^}]*)\\}`, "g");
+        const series = exprs.flatMap((e) => [...e.matchAll(selectors)].map((m) => ({ metric: m[1], matchers: m[2] })));
+        expect(series.length).toBeGreaterThan(metrics.length);
+        for (const s of series) {
+            expect(s.matchers, s.metric).toContain(proxyJob);
+            if (clientMetrics.includes(s.metric)) expect(s.matchers, s.metric).toContain(clientListeners);
+            if (routeMetrics.includes(s.metric)) expect(s.matchers, s.metric).toContain(`${edgeRouteLabel}=~"$route"`);
+        }
+        for (const q of [0.5, 0.95, 0.99]) {
+            expect(exprs).toContain(
+                `histogram_quantile(${q}, sum by (${edgeRouteLabel}, le) (rate(${envoy.upstreamTimeBucket}{${proxyJob},${edgeRouteLabel}=~"$route"}[$__rate_interval])))`,
+            );
+        }
+    });
+
+    it("shows the certificates' expiry and Ready state from cert-manager's job", () => {
+        for (const m of [certManager.expirationTimestamp, certManager.readyStatus]) {
+            expect(exprs.some((e) => e.includes(`${m}{job="${certManagerScrape.job}"`)), m).toBe(true);
+        }
     });
 });

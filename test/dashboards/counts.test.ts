@@ -28,9 +28,9 @@ describe("dashboard counts", () => {
         const gateway = { ...findService(catalog, "api-gateway"), calls: ["auth-service"] };
         const services = [gateway, findService(catalog, "auth-service")];
         expect(dashboardCounts({ services })).toEqual({
-            dashboards: 7,
-            panels: 13 + 15 + 11 + 18 + 4 + 16 + 8,
-            rows: 3 + 2 + 4 + 6 + 2 + 4 + 3,
+            dashboards: 8,
+            panels: 13 + 15 + 11 + 18 + 4 + 16 + 8 + 17,
+            rows: 3 + 2 + 4 + 6 + 2 + 4 + 3 + 5,
             byDashboard: {
                 // Rows Platform (6 stats), Services (6 panels), Alerts (1 table): the same for any catalog.
                 "azora-system-overview.json": { title: "Azora / System overview", panels: 13, rows: 3 },
@@ -49,13 +49,17 @@ describe("dashboard counts", () => {
                 "azora-compute-resources.json": { title: "Azora / Kubernetes compute resources", panels: 16, rows: 4 },
                 // CPU and memory 3, Disks 3, Network 2: the same for any catalog.
                 "azora-node-overview.json": { title: "Azora / Node overview", panels: 8, rows: 3 },
+                // Traffic 3 (proxies live, requests by route, client connections), Errors 4 (client classes,
+                // client 4xx/5xx ratio, 4xx and 5xx by route), Abuse signals 4 (rate-limited and denied, each a
+                // rate and a share), Upstream latency 3 (p50, p95, p99), Certificates 3: the same for any catalog.
+                "azora-edge.json": { title: "Azora / Edge", panels: 3 + 4 + 4 + 3 + 3, rows: 5 },
             },
         });
     });
 
-    it("count seven dashboards and, per dashboard, the panels (rows apart) that the JSON holds", () => {
+    it("count eight dashboards and, per dashboard, the panels (rows apart) that the JSON holds", () => {
         const files = buildDashboards({ services: catalog });
-        const expected: DashboardCounts = { dashboards: 7, panels: 0, rows: 0, byDashboard: {} };
+        const expected: DashboardCounts = { dashboards: 8, panels: 0, rows: 0, byDashboard: {} };
         for (const [file, text] of Object.entries(files)) {
             const json: unknown = JSON.parse(text);
             const items = layoutItems(json);

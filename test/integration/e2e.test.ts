@@ -10,7 +10,8 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { catalog } from "../../model/catalog";
+import { catalog, publicService } from "../../model/catalog";
+import { envoyProxyScrape } from "../../model/edge-metrics";
 import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
 import { labelKeys } from "../../model/labels";
 import { previousKey } from "../../model/secrets";
@@ -52,7 +53,7 @@ const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
 // and the node exporter with their components, accounts, RBAC, Services, NetworkPolicies, PDB and HPA),
 // each database's backup Job of the release (6), and the second slot of each signing or encryption key
 // that keeps its previous value (15: keyWindow in components/services/service-secrets.ts).
-const resourceCount = 386;
+const resourceCount = 390;
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -289,6 +290,42 @@ describe("e2e stack against a real API server", () => {
         const prometheusYml =
             configMaps.flatMap((c) => Object.entries(c.data ?? {})).find(([k]) => k === "prometheus.yml")?.[1] ?? "";
         const alertmanagers = alertmanagerTargets(prometheusYml);
+        // Two pods as Envoy Gateway runs a Gateway's proxies (no controller here): the platform Gateway's, and another
+        // Gateway's in the same namespace, which the proxies' job must not scrape.
+        const proxyNs = "envoy-gateway-system";
+        const [firstNode] = (await cluster.list("nodes")).map((n) => n.metadata.name);
+        const proxyPod = (name: string, gateway: string) => ({
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: {
+                name,
+                namespace: proxyNs,
+                labels: {
+                    [envoyProxyScrape.owningGatewayNameLabel]: gateway,
+                    [envoyProxyScrape.owningGatewayNamespaceLabel]: defaultNamespaces.services,
+                },
+            },
+            spec: {
+                nodeName: firstNode,
+                securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [
+                    {
+                        name: "envoy",
+                        image: "docker.io/envoyproxy/envoy:distroless-v1.36.2",
+                        ports: [{ name: "metrics", containerPort: envoyProxyScrape.port }],
+                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                    },
+                ],
+            },
+        });
+        const proxiesFile = path.join(ws.dir, "proxy-pods.json");
+        const items = [proxyPod("envoy-platform-e2e", publicService(catalog).name), proxyPod("envoy-other-e2e", "other-gateway")];
+        writeFileSync(proxiesFile, JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+        await cluster.kubectl(["apply", "-f", proxiesFile]);
+        await eventually("the proxy pods running", 60_000, async () => {
+            const pods = await cluster.list("pods", { namespace: proxyNs });
+            return pods.filter((p) => (p as { status?: { phase?: string } }).status?.phase === "Running").length === 2 || undefined;
+        });
         const root = mkdtempSync(path.join(tmpdir(), "azora-e2e-sd-"));
         const [port, nobody] = [await freePort(), await freePort()];
         const pod = layOutPod(
@@ -338,6 +375,7 @@ describe("e2e stack against a real API server", () => {
             const nodes = (await cluster.list("nodes")).map((n) => n.metadata.name).sort();
             const complete = (found: Map<string, Target[]>) =>
                 [...expected].every(([job, e]) => (found.get(job) ?? []).length === e.pods.length) &&
+                (found.get(envoyProxyScrape.job) ?? []).length === 1 &&
                 (found.get(clusterExporters.kubelet.name) ?? []).length ===
                     nodes.length * Object.keys(clusterExporters.kubelet.metricsPaths).length;
             let found = await byJob();
@@ -364,9 +402,17 @@ describe("e2e stack against a real API server", () => {
                     `kubelet ${path}`,
                 ).toEqual(nodes);
             }
+            // The Gateway's proxies by their pods: only the platform Gateway's, on the stats port, in the proxy namespace.
+            const proxies = (found.get(envoyProxyScrape.job) ?? []).map((t) => ({
+                pod: t.labels.pod,
+                namespace: t.labels.namespace,
+                port: t.labels.instance.split(":")[1],
+            }));
+            expect(proxies).toEqual([{ pod: "envoy-platform-e2e", namespace: proxyNs, port: String(envoyProxyScrape.port) }]);
             console.log(`e2e discovery: ${[...found].map(([job, t]) => `${job} ${t.length}`).join(", ")}`);
         } finally {
             await prometheus.stop();
+            await cluster.kubectl(["delete", "-f", proxiesFile, "--wait=false"]);
             rmSync(root, { recursive: true, force: true });
         }
     });

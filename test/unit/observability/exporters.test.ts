@@ -49,6 +49,7 @@ beforeAll(async () => {
         apiServerCidrs,
         nodeCidrs,
         kubelet: { verifyTls: false },
+        edge: { proxyNamespace: "envoy-gateway-system", gateway: { name: "api-gateway", namespace: "azora" } },
     });
     await settle(resources);
 });

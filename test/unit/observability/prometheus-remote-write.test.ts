@@ -34,6 +34,7 @@ beforeAll(async () => {
         apiServerCidrs: ["10.96.0.1/32"],
         nodeCidrs: ["10.0.0.0/16"],
         kubelet: { verifyTls: false },
+        edge: { proxyNamespace: "envoy-gateway-system", gateway: { name: "api-gateway", namespace: "azora" } },
         remoteWriteSecrets: { password: "s3cr3t" },
     });
     await settle(resources);

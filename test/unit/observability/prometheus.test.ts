@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../../model/catalog";
 import { Prometheus } from "../../../components/observability/prometheus";
 import { observabilityWorkloads as w } from "../../../model/workloads";
+import { certManagerNamespace, certManagerScrape, envoyProxyScrape } from "../../../model/edge-metrics";
 import {
     configYaml,
     container,
@@ -26,6 +27,7 @@ const servicesNs = "azora";
 const apiServerCidrs = ["10.96.0.1/32"];
 const nodeCidrs = ["10.0.0.0/16"];
 const kubelet = { verifyTls: false };
+const edge = { proxyNamespace: "envoy-gateway-system", gateway: { name: "api-gateway", namespace: servicesNs } };
 const resources = recordResources();
 const rules = { "azora-slo.rules.yaml": "groups: []\n", "azora-stack.rules.yaml": "groups: []\n" };
 
@@ -41,6 +43,7 @@ beforeAll(async () => {
         apiServerCidrs,
         nodeCidrs,
         kubelet,
+        edge,
     });
     await settle(resources);
 });
@@ -89,6 +92,48 @@ describe("Prometheus scrape configuration", () => {
         expect(job("otel-collector-spanmetrics").relabel_configs[0].regex).toBe("otel-collector;8889");
         expect(job("log-shipper").relabel_configs[0].regex).toBe("log-shipper;2020");
         expect(job("loki").kubernetes_sd_configs[0].namespaces.names).toEqual([ns]);
+    });
+
+    it("scrapes only the platform Gateway's Envoy proxies, by their pods, on the stats port", () => {
+        const proxies = job(envoyProxyScrape.job);
+        expect(proxies.metrics_path).toBe("/stats/prometheus");
+        expect(proxies.kubernetes_sd_configs).toEqual([
+            {
+                role: "pod",
+                namespaces: { names: [edge.proxyNamespace] },
+                selectors: [
+                    {
+                        role: "pod",
+                        label: `gateway.envoyproxy.io/owning-gateway-name=api-gateway,gateway.envoyproxy.io/owning-gateway-namespace=${servicesNs}`,
+                    },
+                ],
+            },
+        ]);
+        expect(list(proxies.relabel_configs)[0]).toEqual({
+            action: "keep",
+            source_labels: ["__meta_kubernetes_pod_container_port_number"],
+            regex: String(envoyProxyScrape.port),
+        });
+    });
+
+    it("names each per-route series' HTTPRoute in a route label, taken from Envoy's cluster name", () => {
+        const [relabel] = list(job(envoyProxyScrape.job).metric_relabel_configs);
+        const routeOf = (cluster: string): string | undefined => new RegExp(`^(?:${text(relabel.regex)})$`).exec(cluster)?.[1];
+        expect(relabel.target_label).toBe("route");
+        expect(routeOf(`httproute/${servicesNs}/api-gateway-payments/rule/0`)).toBe("api-gateway-payments");
+        expect(routeOf("prometheus_stats")).toBeUndefined();
+    });
+
+    it("scrapes cert-manager's controller pod for the certificates' expiry and readiness", () => {
+        const certs = job(certManagerScrape.job);
+        expect(certs.kubernetes_sd_configs).toEqual([
+            {
+                role: "pod",
+                namespaces: { names: [certManagerNamespace] },
+                selectors: [{ role: "pod", label: "app.kubernetes.io/component=controller" }],
+            },
+        ]);
+        expect(list(certs.relabel_configs)[0].regex).toBe("9402");
     });
 
     it("sends alerts to every Alertmanager pod through the headless Service and drops the replica label first", () => {
@@ -147,8 +192,10 @@ describe("Prometheus workload", () => {
 describe("Prometheus discovery RBAC", () => {
     it("is a read-only Role in each scraped namespace, bound to its ServiceAccount, without wildcards", () => {
         const roles = ofType(resources, T.role).map((r) => r.inputs);
-        expect(roles.map((r) => text(r.metadata.namespace)).sort()).toEqual([servicesNs, ns].sort());
-        for (const role of roles) {
+        expect(roles.map((r) => text(r.metadata.namespace)).sort()).toEqual(
+            [servicesNs, ns, edge.proxyNamespace, certManagerNamespace].sort(),
+        );
+        for (const role of roles.filter((r) => [servicesNs, ns].includes(text(r.metadata.namespace)))) {
             for (const rule of list(role.rules)) {
                 expect(strings(rule.verbs)).toEqual(["get", "list", "watch"]);
                 expect(JSON.stringify(rule)).not.toContain("*");
@@ -158,6 +205,10 @@ describe("Prometheus discovery RBAC", () => {
                     .flatMap((r) => strings(r.resources))
                     .sort(),
             ).toEqual(["endpointslices", "pods", "services"]);
+        }
+        for (const role of roles.filter((r) => !([servicesNs, ns] as string[]).includes(text(r.metadata.namespace)))) {
+            // The edge's namespaces are the controllers': pods, read-only, and nothing else.
+            expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }]);
         }
         for (const binding of ofType(resources, T.roleBinding).map((r) => r.inputs)) {
             expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "prometheus", namespace: ns }]);
@@ -207,6 +258,15 @@ describe("Prometheus NetworkPolicy", () => {
         expect(list(api?.ports).map((p) => Number(p.port))).toEqual([443, 6443]);
     });
 
+    it("reaches the edge's proxies and cert-manager in their namespaces on their metrics ports only", () => {
+        const toNamespace = (name: string) =>
+            list(np().spec.egress)
+                .filter((r) => JSON.stringify(r.to) === JSON.stringify([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } }]))
+                .flatMap((r) => list(r.ports).map((p) => Number(p.port)));
+        expect(toNamespace(edge.proxyNamespace)).toEqual([envoyProxyScrape.port]);
+        expect(toNamespace(certManagerNamespace)).toEqual([certManagerScrape.port]);
+    });
+
     it("reaches the API server and the nodes only at the addresses it is given", () => {
         const api = list(np().spec.egress).filter((r) => list(r.to).some((peer) => peer.ipBlock !== undefined));
         expect(api.map((r) => r.to)).toEqual([
@@ -231,6 +291,7 @@ describe("Prometheus arguments", () => {
                     apiServerCidrs,
                     nodeCidrs,
                     kubelet,
+                    edge,
                 }),
         ).toThrow(/rule file name/);
     });

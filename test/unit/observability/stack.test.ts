@@ -55,7 +55,7 @@ beforeAll(async () => {
             "route:\n  receiver: slack\nreceivers:\n  - name: slack\n    slack_configs:\n      - api_url_file: /etc/alertmanager/secrets/slack/url\n",
         dashboards: { "azora-system-overview.json": '{"uid":"azora-system-overview","panels":[]}' },
         slackWebhookUrl: pulumi.secret(slackUrl),
-        edgeProxyNamespace: "envoy-gateway-system",
+        edge: { proxyNamespace: "envoy-gateway-system", gateway: { name: "api-gateway", namespace: "azora-services" } },
     });
     await settle(resources);
 });
@@ -101,7 +101,8 @@ describe("ObservabilityStack", () => {
                 expect(text(meta.name), r.type).toMatch(new RegExp(`^${ns}-`));
                 continue;
             }
-            const allowed = r.type === T.role || r.type === T.roleBinding ? [ns, servicesNs] : [ns];
+            // Prometheus reads pods in the edge's namespaces too (its proxies and cert-manager).
+            const allowed = r.type === T.role || r.type === T.roleBinding ? [ns, servicesNs, "envoy-gateway-system", "cert-manager"] : [ns];
             expect(allowed, `${r.type} ${text(meta.name)}`).toContain(text(meta.namespace));
         }
     });

@@ -48,6 +48,26 @@ function shareOfClientRequests(bad: string, t: ShareHold): string {
 const shareWords = (t: ShareHold): string =>
     `over ${durationWords(t.window)} (above ${formatPercent(t.ratio)} for ${durationWords(t.for)}, at ${num(t.minPerSecond)} requests/s or more)`;
 
+/** The edge's own refusals: they block clients by themselves; a surge of either tells a human that blocking has started. */
+const refusals: readonly { name: Proxies; metric: string; status: number; by: string; hold: ShareHold; causes: string }[] = [
+    {
+        name: "EdgeRateLimitedSurge",
+        metric: envoy.rateLimited,
+        status: 429,
+        by: "rate limits",
+        hold: rateLimited,
+        causes: "the limits are blocking a client (abuse, a retry storm) or are set below the real traffic",
+    },
+    {
+        name: "EdgeDeniedSurge",
+        metric: envoy.rbacDenied,
+        status: 403,
+        by: "IP allow and deny lists",
+        hold: denied,
+        causes: "a denied range keeps retrying, or the allow list misses real clients",
+    },
+];
+
 export function proxyRules(rb: RuleBuilder<Proxies>): Rule[] {
     return forJob(job, [
         rb.alert({
@@ -66,24 +86,17 @@ export function proxyRules(rb: RuleBuilder<Proxies>): Rule[] {
             summary: "The public edge answers {{ $value | humanizePercentage }} of requests with 5xx",
             description: `{{ $value | humanizePercentage }} of the clients' requests got a 5xx from the edge ${shareWords(serverErrors)}.`,
         }),
-        rb.alert({
-            name: "EdgeRateLimitedSurge",
-            expr: shareOfClientRequests(selector(envoy.rateLimited, { job }), rateLimited),
-            ...hold(rateLimited),
-            summary: "The edge's rate limits refuse {{ $value | humanizePercentage }} of requests",
-            description:
-                `{{ $value | humanizePercentage }} of the clients' requests were refused with 429 by the edge's rate limits ${shareWords(rateLimited)}: ` +
-                "the limits are blocking a client (abuse, a retry storm) or are set below the real traffic.",
-        }),
-        rb.alert({
-            name: "EdgeDeniedSurge",
-            expr: shareOfClientRequests(selector(envoy.rbacDenied, { job }), denied),
-            ...hold(denied),
-            summary: "The edge's IP lists refuse {{ $value | humanizePercentage }} of requests",
-            description:
-                `{{ $value | humanizePercentage }} of the clients' requests were refused with 403 by the edge's IP allow and deny lists ${shareWords(denied)}: ` +
-                "a denied range keeps retrying, or the allow list misses real clients.",
-        }),
+        ...refusals.map((r) =>
+            rb.alert({
+                name: r.name,
+                expr: shareOfClientRequests(selector(r.metric, { job }), r.hold),
+                ...hold(r.hold),
+                summary: `The edge's ${r.by} refuse {{ $value | humanizePercentage }} of requests`,
+                description:
+                    `{{ $value | humanizePercentage }} of the clients' requests were refused with ${r.status} by the edge's ${r.by} ` +
+                    `${shareWords(r.hold)}: ${r.causes}.`,
+            }),
+        ),
     ]);
 }
 

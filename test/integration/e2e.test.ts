@@ -53,7 +53,7 @@ const withDatabase = catalog.filter((s) => s.database).map((s) => s.name);
 // and the node exporter with their components, accounts, RBAC, Services, NetworkPolicies, PDB and HPA),
 // each database's backup Job of the release (6), and the second slot of each signing or encryption key
 // that keeps its previous value (15: keyWindow in components/services/service-secrets.ts).
-const resourceCount = 390;
+const resourceCount = 391;
 
 let cluster: Cluster;
 let ws: Workspace;

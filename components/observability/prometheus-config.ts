@@ -141,6 +141,13 @@ function escapeRegex(s: string): string {
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** The labels every pod target gets from discovery, whichever role found it. */
+const podTargetLabels = [
+    { action: "replace", source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+    { action: "replace", source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+    { action: "replace", source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container" },
+];
+
 /**
  * EndpointSlice discovery in one namespace, kept to the job's Service and port. Every target gets
  * `job` (the job name), `namespace`, `pod`, `container` and `service`.
@@ -159,9 +166,7 @@ function scrapeJob(t: ScrapeTarget): Record<string, unknown> {
                 source_labels: ["__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port"],
                 regex: `${escapeRegex(t.service)};${t.port}`,
             },
-            { action: "replace", source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
-            { action: "replace", source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
-            { action: "replace", source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container" },
+            ...podTargetLabels,
             { action: "replace", source_labels: ["__meta_kubernetes_service_name"], target_label: "service" },
             ...(t.perNode
                 ? [
@@ -190,9 +195,7 @@ function podScrapeJob(t: PodScrapeTarget): Record<string, unknown> {
             { action: "keep", source_labels: ["__meta_kubernetes_pod_container_port_number"], regex: String(t.port) },
             // A finished or pending pod has no server to scrape.
             { action: "keep", source_labels: ["__meta_kubernetes_pod_phase"], regex: "Running" },
-            { action: "replace", source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
-            { action: "replace", source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
-            { action: "replace", source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container" },
+            ...podTargetLabels,
         ],
         ...(t.metricRelabels ? { metric_relabel_configs: t.metricRelabels } : {}),
     };

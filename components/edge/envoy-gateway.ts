@@ -54,6 +54,11 @@ function clientTrafficPolicySpec(gatewayName: string, s: EdgeSettings): Record<s
 /**
  * A route's limits as Envoy local rate-limit rules: per client a one-second bucket of `burst × rate` (the
  * burst) and a one-minute bucket of `60 × rate` (the sustained rate), and one bucket for the whole route.
+ * Envoy takes a token from every bucket a request matches. The whole-route bucket is a rule that selects
+ * every request of the route (its own path prefix, not Distinct: one bucket). A rule without selectors
+ * would not work here: Envoy Gateway makes that rule Envoy's default bucket and turns
+ * always_consume_default_token_bucket off, so the default bucket only counts requests that match no other
+ * rule. Every request matches a per-client rule, so that ceiling would never be applied.
  */
 export function rateLimitRules(route: EdgeRoute): Record<string, unknown>[] {
     const { clientRequestsPerSecond: rate, burstMultiplier, routeRequestsPerSecond } = route.limits;
@@ -62,7 +67,10 @@ export function rateLimitRules(route: EdgeRoute): Record<string, unknown>[] {
     return [
         ...perClient(rate * burstMultiplier, "Second"),
         ...perClient(rate * 60, "Minute"),
-        { limit: { requests: routeRequestsPerSecond, unit: "Second" } },
+        {
+            clientSelectors: [{ path: { type: "PathPrefix", value: route.pathPrefix } }],
+            limit: { requests: routeRequestsPerSecond, unit: "Second" },
+        },
     ];
 }
 

@@ -456,7 +456,7 @@ export const RATE_LIMIT: NonNullable<BackendTrafficPolicySpec["rateLimit"]> = {
         rules: [
             { clientSelectors: [{ sourceCIDR: { type: "Distinct", value: "0.0.0.0/0" } }], limit: { requests: 20, unit: "Second" } },
             { clientSelectors: [{ sourceCIDR: { type: "Distinct", value: "0.0.0.0/0" } }], limit: { requests: 600, unit: "Minute" } },
-            { limit: { requests: 500, unit: "Second" } },
+            { clientSelectors: [{ path: { type: "PathPrefix", value: "/" } }], limit: { requests: 500, unit: "Second" } },
         ],
     },
 };

@@ -147,7 +147,7 @@ describe("the limits", () => {
 
     it("give every client address its own burst and sustained buckets, for IPv4 and IPv6", () => {
         if (!auth) throw new Error("no auth route");
-        const perClient = rateLimitRules(auth).filter((r) => r.clientSelectors !== undefined);
+        const perClient = rateLimitRules(auth).filter((r) => JSON.stringify(r.clientSelectors).includes("sourceCIDR"));
         expect(perClient).toEqual(
             ["Second", "Minute"].flatMap((unit) =>
                 ["0.0.0.0/0", "::/0"].map((value) => ({
@@ -158,10 +158,15 @@ describe("the limits", () => {
         );
     });
 
-    it("cap the whole route with one bucket shared by every client", () => {
+    it("cap the whole route with one bucket shared by every client, selected by the route's own prefix", () => {
         if (!auth) throw new Error("no auth route");
-        const shared = rateLimitRules(auth).filter((r) => r.clientSelectors === undefined);
-        expect(shared).toEqual([{ limit: { requests: 300, unit: "Second" } }]);
+        const shared = rateLimitRules(auth).filter((r) => !JSON.stringify(r.clientSelectors).includes("sourceCIDR"));
+        expect(shared).toEqual([{ clientSelectors: [{ path: { type: "PathPrefix", value: "/api/auth" } }], limit: { requests: 300, unit: "Second" } }]);
+    });
+
+    it("have no rule without selectors, which Envoy Gateway would apply only to requests no other rule matches", () => {
+        if (!auth) throw new Error("no auth route");
+        expect(rateLimitRules(auth).filter((r) => r.clientSelectors === undefined)).toEqual([]);
     });
 
     it("hold TLS to 1.2 at least and cap connections on the Gateway", () => {

@@ -7,6 +7,9 @@ import { repoRoot, runCommand, type RunResult } from "./workspace";
 const clusterDir = process.env.AZORA_CLUSTER_DIR ?? path.join(process.env.HOME ?? "/root", ".cache/azora-platform/cluster");
 const script = path.join(repoRoot, "scripts/cluster.sh");
 
+/** Where `scripts/cluster.sh build` puts a pinned binary of the cluster's set (kubectl, egctl, …). */
+export const clusterBinary = (name: string) => path.join(clusterDir, "bin", name);
+
 export interface LocalCluster {
     kubeconfig: string;
     /** Seconds `scripts/cluster.sh up` took to bring a new cluster to Ready nodes. */
@@ -15,6 +18,8 @@ export interface LocalCluster {
     kubectl: (args: string[]) => Promise<string>;
     /** kubectl's exit code, stdout and stderr, whatever the exit (a drain's retries are on stderr). */
     kubectlRun: (args: string[]) => Promise<RunResult>;
+    /** A binary of the cluster's pinned set (e.g. egctl) with the cluster's kubeconfig: its exit code and output. */
+    run: (command: string, args: string[]) => Promise<RunResult>;
     stop: () => Promise<void>;
 }
 
@@ -37,6 +42,7 @@ export async function freshCluster(): Promise<LocalCluster> {
     return {
         kubeconfig,
         startSeconds,
+        run: (command, args) => runCommand(command, args, repoRoot, env),
         kubectlRun: (args) => runCommand("kubectl", args, repoRoot, env),
         kubectl: async (args) => {
             const r = await runCommand("kubectl", args, repoRoot, env);

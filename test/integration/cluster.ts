@@ -60,6 +60,7 @@ export interface Cluster {
     startSeconds: number;
     kubectl(args: string[]): Promise<string>;
     kubectlRun: LocalCluster["kubectlRun"];
+    run: LocalCluster["run"];
     list(kind: string, opts?: { namespace?: string; selector?: string }): Promise<KubeObject[]>;
     endpointSlices(namespace: string, service: string): Promise<EndpointSlice[]>;
     stop(): Promise<void>;
@@ -69,7 +70,7 @@ export interface Cluster {
 export async function startFreshCluster(): Promise<Cluster> {
     const local = await freshCluster();
     const auditLog = await clusterCommand("audit-log");
-    const { kubectl, kubectlRun } = local;
+    const { kubectl, kubectlRun, run } = local;
     const list = async (kind: string, opts: { namespace?: string; selector?: string } = {}) => {
         const scope = opts.namespace ? ["-n", opts.namespace] : ["--all-namespaces"];
         const selector = opts.selector !== undefined ? ["-l", opts.selector] : [];
@@ -82,6 +83,7 @@ export async function startFreshCluster(): Promise<Cluster> {
         startSeconds: local.startSeconds,
         kubectl,
         kubectlRun,
+        run,
         list,
         async endpointSlices(namespace, service) {
             const out = await kubectl(["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`, "-o", "json"]);

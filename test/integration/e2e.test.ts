@@ -11,6 +11,10 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { catalog, publicService } from "../../model/catalog";
+import { parsePlatformConfig } from "../../components/config";
+import { list, type Obj, text } from "../json";
+import { readStackConfig } from "../unit/stack-files";
+import { expectTranslated, translate } from "../envoy-translation";
 import { envoyProxyScrape } from "../../model/edge-metrics";
 import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
 import { labelKeys } from "../../model/labels";
@@ -74,6 +78,15 @@ const ours = async (kind: string) =>
 const byName = (objs: KubeObject[]) => new Map(objs.map((o) => [o.metadata.name, o]));
 const image = (o: KubeObject) => o.spec?.template?.spec?.containers?.[0]?.image;
 const templateChecksum = (d: KubeObject) => d.spec?.template?.metadata?.annotations?.["azora.io/config-checksum"];
+/** The Gateway API and Envoy Gateway kinds of the edge's namespaced objects. */
+const edgeKinds = [
+    "gateways.gateway.networking.k8s.io",
+    "httproutes.gateway.networking.k8s.io",
+    "clienttrafficpolicies.gateway.envoyproxy.io",
+    "backendtrafficpolicies.gateway.envoyproxy.io",
+    "securitypolicies.gateway.envoyproxy.io",
+    "envoyproxies.gateway.envoyproxy.io",
+].join(",");
 const migrationJobs = async () => (await ours("jobs")).filter((j) => /-migrate-[0-9a-f]{10}$/.test(j.metadata.name));
 const jobOf = (jobs: KubeObject[], service: string) => jobs.filter((j) => j.metadata.name.startsWith(`${service}-migrate-`));
 /** The backup Job of the release whose migration is `migration` (the same release label, the backup role). */
@@ -570,8 +583,7 @@ describe("e2e stack against a real API server", () => {
 
     it("stores every edge object as the program applied it: the API server's schema and CEL rules of Gateway API, Envoy Gateway and cert-manager accept them", async () => {
         const { services } = defaultNamespaces;
-        const kinds = "gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io,clienttrafficpolicies.gateway.envoyproxy.io,backendtrafficpolicies.gateway.envoyproxy.io,securitypolicies.gateway.envoyproxy.io,envoyproxies.gateway.envoyproxy.io,certificates.cert-manager.io";
-        const stored = await cluster.list(kinds, { namespace: services, selector: managed });
+        const stored = await cluster.list(`${edgeKinds},certificates.cert-manager.io`, { namespace: services, selector: managed });
         const names = stored.map((o) => `${String(o.kind)}/${o.metadata.name}`).sort();
         const routes = (catalog.find((s) => s.public)?.publicRoutes ?? []).map((r) => `api-gateway-${r.name}`);
         expect(names).toEqual(
@@ -609,6 +621,30 @@ describe("e2e stack against a real API server", () => {
         expect(cert.subjectAltName).toBe("DNS:api.azora.e2e.example");
         const [certificate] = await cluster.list("certificates.cert-manager.io", { namespace: services });
         expect(condition(certificate, "Ready")?.status).toBe("True");
+    });
+
+    it("is accepted whole by Envoy Gateway's own translator, which makes the stack's limits, lists, TLS floor and headers into Envoy configuration", async () => {
+        const { services } = defaultNamespaces;
+        const settings = parsePlatformConfig(stack, readStackConfig(stack), catalog).edge;
+        const gateway = publicService(catalog);
+        const edge = [
+            ...(await cluster.list("gatewayclasses.gateway.networking.k8s.io", { selector: managed })),
+            ...(await cluster.list(edgeKinds, { namespace: services, selector: managed })),
+        ];
+        // What the objects reference, as stored: the certificate cert-manager issued and the routes' backend Service.
+        const referenced = new Set(
+            edge.flatMap((o) => {
+                const spec = (o as unknown as Obj).spec;
+                const refs = [...list(spec.listeners).flatMap((l) => list(l.tls?.certificateRefs)), ...list(spec.rules).flatMap((r) => list(r.backendRefs))];
+                return refs.map((ref) => text(ref.name));
+            }),
+        );
+        const backing = (await cluster.list("secrets,services", { namespace: services })).filter((o) => referenced.has(o.metadata.name));
+        expect(backing.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`Secret/${gateway.name}-tls`, `Service/${gateway.name}`]);
+
+        const t = await translate([...edge, ...backing], path.join(ws.dir, "edge-translate.yaml"), (args) => cluster.run("egctl", args));
+        console.log(`egctl x translate judged ${JSON.stringify(t.judged)}; conditions not True: ${t.notTrue.length}`);
+        expectTranslated(t, { settings, gateway, namespace: services });
     });
 
     it("refuses, by the Gateway CRD's own CEL rule, an HTTPS listener that terminates TLS without a certificate", async () => {

@@ -1,6 +1,7 @@
 // The public edge: Gateway API (standard channel v1.6) implemented by Envoy Gateway (v1.9). TLS on
 // every terminating listener, nothing but an https redirect on plain HTTP, routes only on the
-// platform's Gateway, a rate limit on every public route, no TLS floor below 1.2, and no Ingress.
+// platform's Gateway, a rate limit on every public route whose local rules all apply, no TLS floor below
+// 1.2, and no Ingress.
 import type { Policies } from "@pulumi/policy";
 
 import {
@@ -283,6 +284,47 @@ export const publicRoutesRateLimited = stackPolicy({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Local rate limits
+// ---------------------------------------------------------------------------------------------
+
+/** The source ranges that hold every client address of one family. */
+const EVERY_ADDRESS: Readonly<Record<string, string>> = { "0.0.0.0/0": "IPv4", "::/0": "IPv6" };
+
+/** The address family whose every client a rule selects (a sourceCIDR of the whole family and nothing else), if any. */
+function everyClientOf(rule: Readonly<Record<string, unknown>>): string | undefined {
+    const selectors = knownItems(() => rule.clientSelectors as readonly Readonly<Record<string, unknown>>[]);
+    for (const selector of selectors) {
+        const conditions = Object.keys(selector).filter((k) => selector[k] !== undefined);
+        const cidr = knownString(() => (selector.sourceCIDR as { value?: unknown } | undefined)?.value);
+        if (conditions.length === 1 && cidr !== undefined && cidr in EVERY_ADDRESS) return EVERY_ADDRESS[cidr];
+    }
+    return undefined;
+}
+
+export const localRateLimitsApply = resourcePolicy<BaseConfig, WithSpec<BackendTrafficPolicySpec>>({
+    name: "edge-local-rate-limit-applies",
+    group: "edge",
+    severity: "medium",
+    kinds: ["BackendTrafficPolicy"],
+    description:
+        "Every local rate-limit rule applies: Envoy Gateway makes a rule without clientSelectors Envoy's default bucket and turns always_consume_default_token_bucket off, so that bucket counts only requests that match no other rule. Beside a rule that selects every client address of a family (sourceCIDR 0.0.0.0/0 or ::/0), it never counts a request of that family.",
+    remediation:
+        "give the shared limit a selector every request of the route matches, e.g. clientSelectors: [{ path: { type: PathPrefix, value: <the route's prefix> } }]: Envoy takes a token from every bucket a request matches, so it is counted beside the per-client ones.",
+    check: ({ props, violation }) => {
+        const rules = knownItems(() => props.spec?.rateLimit?.local?.rules);
+        const families = [...new Set(rules.map(everyClientOf).filter((f) => f !== undefined))];
+        if (families.length === 0) return;
+        rules.forEach((rule, i) => {
+            if (isKnown(() => rule.clientSelectors) && knownItems(() => rule.clientSelectors as readonly unknown[]).length === 0) {
+                violation(
+                    `rateLimit.local.rules[${i}] has no clientSelectors, so it is the default bucket, which counts only requests matching no other rule; another rule selects every ${families.join(" and ")} client, so rules[${i}] never limits ${families.length === 2 ? "any request" : `an ${families[0]} request`}.`,
+                );
+            }
+        });
+    },
+});
+
+// ---------------------------------------------------------------------------------------------
 // Client TLS
 // ---------------------------------------------------------------------------------------------
 
@@ -330,6 +372,7 @@ export const edgePolicies: Policies = [
     noPlainHttpBackends,
     routesAttachToPlatformGateway,
     publicRoutesRateLimited,
+    localRateLimitsApply,
     clientTlsMinVersion,
     noIngress,
 ];

@@ -6,6 +6,7 @@ import {
     edgePolicies,
     clientTlsMinVersion,
     listenerTlsCertificates,
+    localRateLimitsApply,
     noIngress,
     noPlainHttpBackends,
     publicRoutesRateLimited,
@@ -341,6 +342,45 @@ describe("edge-public-routes-rate-limited", () => {
     it("does not judge a rateLimit only known after deployment", async () => {
         const btp = routeRateLimit("api-gateway-payments", "azora", { rateLimit: computed() });
         expect(await problems(publicRoutesRateLimited, [edge(), payments(), btp])).toEqual([]);
+    });
+});
+
+describe("edge-local-rate-limit-applies", () => {
+    const perClient = (value: string, requests = 20) => ({
+        clientSelectors: [{ sourceCIDR: { type: "Distinct", value } }],
+        limit: { requests, unit: "Second" },
+    });
+    const noSelectors = { limit: { requests: 500, unit: "Second" } };
+    const limited = (rules: Readonly<Record<string, unknown>>[]) => routeRateLimit("api-gateway-auth", "azora", { rateLimit: { type: "Local", local: { rules } } });
+
+    it("passes per-client rules beside a route-wide rule that selects the route's path", async () => {
+        expect(await problems(localRateLimitsApply, limited([...RATE_LIMIT.local!.rules!]))).toEqual([]);
+    });
+
+    it("passes a rule without selectors when no other rule selects every client (it then counts every request)", async () => {
+        expect(await problems(localRateLimitsApply, limited([noSelectors]))).toEqual([]);
+        const header = { clientSelectors: [{ headers: [{ name: "x-user", type: "Distinct" }] }], limit: { requests: 5, unit: "Second" } };
+        expect(await problems(localRateLimitsApply, limited([header, noSelectors]))).toEqual([]);
+    });
+
+    it("passes a rule for part of the address space beside one without selectors", async () => {
+        expect(await problems(localRateLimitsApply, limited([perClient("10.0.0.0/8"), noSelectors]))).toEqual([]);
+    });
+
+    it("reports a rule without selectors beside per-client rules for every IPv4 and IPv6 address", async () => {
+        expect(await problems(localRateLimitsApply, limited([perClient("0.0.0.0/0"), perClient("::/0"), noSelectors]))).toEqual([
+            "BackendTrafficPolicy azora/api-gateway-auth: rateLimit.local.rules[2] has no clientSelectors, so it is the default bucket, which counts only requests matching no other rule; another rule selects every IPv4 and IPv6 client, so rules[2] never limits any request.",
+        ]);
+    });
+
+    it("reports a rule without selectors beside a rule for every IPv4 address, naming the family it misses", async () => {
+        expect(await problems(localRateLimitsApply, limited([noSelectors, perClient("0.0.0.0/0")]))).toEqual([
+            "BackendTrafficPolicy azora/api-gateway-auth: rateLimit.local.rules[0] has no clientSelectors, so it is the default bucket, which counts only requests matching no other rule; another rule selects every IPv4 client, so rules[0] never limits an IPv4 request.",
+        ]);
+    });
+
+    it("does not judge rules only known after deployment", async () => {
+        expect(await problems(localRateLimitsApply, limited([perClient("0.0.0.0/0"), { clientSelectors: computed(), limit: noSelectors.limit }]))).toEqual([]);
     });
 });
 

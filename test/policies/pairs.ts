@@ -31,6 +31,7 @@ import {
     restrictedLabels,
     role,
     route,
+    routeRateLimit,
     secret,
     SECURE_CONTAINER_CONTEXT,
     SECURE_POD_CONTEXT,
@@ -363,6 +364,22 @@ export const PAIR_CASES: readonly PairCase[] = [
         ),
     ),
     edgeCase("edge-route-not-rate-limited", "edge-public-routes-rate-limited", publicRoute("unlimited", "/api/unlimited", EDGE_NS)),
+    objectCase("edge-dead-route-ceiling", "edge-local-rate-limit-applies", (ns) =>
+        routeRateLimit(`${EDGE_GATEWAY}-auth`, ns, {
+            rateLimit: {
+                type: "Local",
+                local: {
+                    rules: [
+                        ...["0.0.0.0/0", "::/0"].map((value) => ({
+                            clientSelectors: [{ sourceCIDR: { type: "Distinct", value } }],
+                            limit: { requests: 20, unit: "Second" },
+                        })),
+                        { limit: { requests: 500, unit: "Second" } },
+                    ],
+                },
+            },
+        }),
+    ),
     objectCase("edge-client-tls-1-1", "edge-client-tls-min-version", (ns) => gatewayClientPolicy(ns, { minVersion: "1.1" })),
     objectCase("ingress", "edge-no-ingress", (ns) =>
         ingress("edge", { tls: [{ hosts: [EDGE_HOST], secretName: "edge-tls" }], rules: [{ host: EDGE_HOST }] }, ns),

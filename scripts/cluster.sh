@@ -92,7 +92,8 @@ METRICS_SERVER_VERSION=v0.8.0
 # The edge's CRDs, served by the API server (scripts/lib/cluster-build.sh copies each set from its module,
 # scripts/lib/cluster-run.sh applies them at up): the Gateway API standard channel at the release Envoy
 # Gateway's go.mod requires (the copy step checks that), Envoy Gateway's own CRDs (its chart's
-# charts/crds/crds/generated), and cert-manager's (deploy/crds). No Gateway controller runs here.
+# charts/crds/crds/generated), and cert-manager's (deploy/crds). No Gateway controller runs here; egctl of the
+# same Envoy Gateway release runs its translators on the objects instead.
 # renovate: datasource=go depName=sigs.k8s.io/gateway-api
 GATEWAY_API_VERSION=v1.6.1
 # renovate: datasource=go depName=github.com/envoyproxy/gateway

@@ -137,8 +137,8 @@ EOF
 }
 
 # egctl: Envoy Gateway's CLI from github.com/envoyproxy/gateway at the pinned release. Its `x translate` runs the
-# translator Envoy Gateway's controller runs (Gateway API and policies to statuses and xDS), so the e2e suite
-# checks what the controller would make of the stack's edge objects without a data plane. It prints the
+# translator Envoy Gateway's controller runs (Gateway API and policies to statuses and xDS), so the e2e and
+# tools suites check what the controller would make of the edge objects without a controller. It prints the
 # release (`version --remote=false`; internal/cmd/version's envoyGatewayVersion, set at link time).
 EGCTL_VERSION_LINE="$ENVOY_GATEWAY_VERSION"
 egctl_ok() {

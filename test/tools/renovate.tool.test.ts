@@ -8,6 +8,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { images } from "../../components/observability/images";
+import { runCommand } from "../../scripts/lib/workspace";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const config = ".github/renovate.json5";
@@ -51,16 +52,16 @@ function snapshot(): string {
     return dir;
 }
 
-beforeAll(() => {
-    renovateDir = execFileSync("bash", [path.join(repoRoot, "scripts/renovate.sh")], { encoding: "utf8" }).trim();
+// The install (minutes on a fresh machine) and the extraction run without blocking the worker: a synchronous
+// spawn that long starves the worker's RPC to vitest, which then fails the run with "Timeout calling onTaskUpdate".
+beforeAll(async () => {
+    const install = await runCommand("bash", [path.join(repoRoot, "scripts/renovate.sh")], repoRoot, process.env);
+    if (install.code !== 0) throw new Error(`scripts/renovate.sh failed:\n${install.output}`);
+    renovateDir = install.stdout.trim();
     work = snapshot();
-    const run = spawnSync(node(), [renovateJs("renovate.js"), "--platform=local", "--dry-run=extract"], {
-        cwd: work,
-        encoding: "utf8",
-        env: { ...process.env, LOG_FORMAT: "json", LOG_LEVEL: "debug", RENOVATE_BASE_DIR: path.join(work, ".renovate") },
-        maxBuffer: 256 * 1024 * 1024,
-    });
-    if (run.status !== 0) throw new Error(`renovate --platform=local --dry-run=extract failed:\n${run.stdout}${run.stderr}`);
+    const env = { ...process.env, LOG_FORMAT: "json", LOG_LEVEL: "debug", RENOVATE_BASE_DIR: path.join(work, ".renovate") };
+    const run = await runCommand(node(), [renovateJs("renovate.js"), "--platform=local", "--dry-run=extract"], work, env);
+    if (run.code !== 0) throw new Error(`renovate --platform=local --dry-run=extract failed:\n${run.output}`);
     for (const line of run.stdout.split("\n")) {
         if (!line.startsWith("{")) continue;
         const entry = JSON.parse(line) as { msg: string; packageFiles?: Extracted };

@@ -11,6 +11,7 @@ import { securityHeaders } from "../components/edge";
 import { edgeRoutes } from "../components/edge/gateway-api";
 import type { ServiceSpec } from "../model/catalog";
 import { memoryBytes } from "../model/quantity";
+import type { RunResult } from "../scripts/lib/workspace";
 import { list, type Obj, text } from "./json";
 
 export interface Translation {
@@ -25,7 +26,10 @@ export interface Translation {
 }
 
 /** An egctl run: its exit code and output. */
-export type Egctl = (args: string[]) => Promise<{ code: number | null; stdout: string; output: string }>;
+export type Egctl = (args: string[]) => Promise<RunResult>;
+
+/** An Envoy CidrRange as `<prefix>/<length>`, as the stack files write ranges. */
+const cidrOf = (c: Obj) => `${text(c.addressPrefix)}/${text(c.prefixLen)}`;
 
 /** The status stanzas of each kind the translator judges, and where their conditions are. */
 const judgedKinds: [key: string, kind: string, conditionsOf: (status: Obj) => Obj[]][] = [
@@ -107,8 +111,7 @@ function buckets(route: Obj): string[] {
 function accessRules(route: Obj): string[] {
     const rbac = route.typedPerFilterConfig?.["envoy.filters.http.rbac"]?.rbac.matcher;
     if (!rbac) return [];
-    const cidrs = (m: Obj) =>
-        list(m.predicate.singlePredicate.customMatch.typedConfig.cidrRanges).map((c) => `${text(c.addressPrefix)}/${text(c.prefixLen)}`);
+    const cidrs = (m: Obj) => list(m.predicate.singlePredicate.customMatch.typedConfig.cidrRanges).map(cidrOf);
     return [
         ...list(rbac.matcherList.matchers).map((m) => [text(m.onMatch.action.typedConfig.action ?? "ALLOW"), ...cidrs(m)].join(" ")),
         `otherwise ${text(rbac.onNoMatch.action.typedConfig.name)}`,
@@ -150,8 +153,7 @@ export function expectTranslated(t: Translation, { settings: s, gateway, namespa
         const xff = filterConfigs(l, "envoy.extensions.http.original_ip_detection.xff");
         const { trustedProxyCidrs, trustedHops } = s.clientIp;
         if (trustedProxyCidrs.length > 0) {
-            const trusted = list(xff[0]?.xffTrustedCidrs.cidrs).map((c) => `${text(c.addressPrefix)}/${text(c.prefixLen)}`);
-            expect(trusted).toEqual(trustedProxyCidrs);
+            expect(list(xff[0]?.xffTrustedCidrs.cidrs).map(cidrOf)).toEqual(trustedProxyCidrs);
         } else if (trustedHops > 0) {
             // Envoy Gateway gives Envoy one hop fewer than numTrustedHops (its xffNumTrustedHops, after envoyproxy/envoy#34241).
             expect(Number(xff[0]?.xffNumTrustedHops ?? 0)).toBe(trustedHops - 1);

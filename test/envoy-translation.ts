@@ -41,6 +41,17 @@ const judgedKinds: [key: string, kind: string, conditionsOf: (status: Obj) => Ob
     ["securityPolicies", "SecurityPolicy", (s) => list(s.ancestors).flatMap((a) => list(a.conditions))],
 ];
 
+/** What edge objects reference: the Secrets of their listeners' certificateRefs and the Services of their routes' backendRefs. */
+export function references(objects: readonly object[]): { certificates: string[]; backends: { name: string; port: number }[] } {
+    const specs = objects.map((o) => (o as Obj).spec ?? {});
+    const certificates = specs.flatMap((spec) => list(spec.listeners).flatMap((l) => list(l.tls?.certificateRefs)));
+    const backends = specs.flatMap((spec) => list(spec.rules).flatMap((r) => list(r.backendRefs)));
+    return {
+        certificates: [...new Set(certificates.map((ref) => text(ref.name)))],
+        backends: [...new Map(backends.map((ref) => [text(ref.name), { name: text(ref.name), port: Number(ref.port) }])).values()],
+    };
+}
+
 /** An object as input: without the status the translator recomputes and the API server's bookkeeping. */
 function asInput(o: object): Record<string, unknown> {
     const input: Record<string, unknown> = { ...o };

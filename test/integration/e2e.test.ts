@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { catalog, publicService } from "../../model/catalog";
 import { parsePlatformConfig } from "../../components/config";
-import { list, type Obj, text } from "../json";
 import { readStackConfig } from "../unit/stack-files";
-import { expectTranslated, translate } from "../envoy-translation";
+import { expectTranslated, references, translate } from "../envoy-translation";
 import { envoyProxyScrape } from "../../model/edge-metrics";
 import { jobRoleLabel, jobRoles, kubeStateMetricsLabel } from "../../model/cluster-metrics";
 import { labelKeys } from "../../model/labels";
@@ -632,13 +631,8 @@ describe("e2e stack against a real API server", () => {
             ...(await cluster.list(edgeKinds, { namespace: services, selector: managed })),
         ];
         // What the objects reference, as stored: the certificate cert-manager issued and the routes' backend Service.
-        const referenced = new Set(
-            edge.flatMap((o) => {
-                const spec = (o as unknown as Obj).spec;
-                const refs = [...list(spec.listeners).flatMap((l) => list(l.tls?.certificateRefs)), ...list(spec.rules).flatMap((r) => list(r.backendRefs))];
-                return refs.map((ref) => text(ref.name));
-            }),
-        );
+        const { certificates, backends } = references(edge);
+        const referenced = new Set([...certificates, ...backends.map((b) => b.name)]);
         const backing = (await cluster.list("secrets,services", { namespace: services })).filter((o) => referenced.has(o.metadata.name));
         expect(backing.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`Secret/${gateway.name}-tls`, `Service/${gateway.name}`]);
 

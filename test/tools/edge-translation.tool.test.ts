@@ -13,7 +13,7 @@ import { Edge } from "../../components/edge";
 import { catalog, publicService } from "../../model/catalog";
 import { clusterBinary } from "../../scripts/lib/cluster";
 import { runCommand } from "../../scripts/lib/workspace";
-import { expectTranslated, translate } from "../envoy-translation";
+import { expectTranslated, references, translate } from "../envoy-translation";
 import { recordResources, type Registered, settle } from "../unit/harness";
 import { pipelineDigests, readStackConfig, stacks } from "../unit/stack-files";
 
@@ -71,17 +71,18 @@ describe("Envoy Gateway's translator", () => {
         const namespace = `azora-${name}`;
         const ours = (r: Registered) => r.name === `edge-${name}` || r.name.startsWith(`edge-${name}-`);
         const edge = resources.filter((r) => ours(r) && r.type.startsWith("kubernetes:gateway.")).map((r) => r.inputs);
-        const host = `api.${settings.domain}`;
-        const secretName = settings.tls.issuer === "external" ? settings.tls.secretName : `${gateway.name}-tls`;
-        const service = {
+        // What the rendered objects reference, as the cluster would hold it: the certificate and the backend Service.
+        const { certificates, backends } = references(edge);
+        const secrets = certificates.map((secret) => tlsSecret(secret, namespace, `api.${settings.domain}`));
+        const services = backends.map(({ name: service, port }) => ({
             apiVersion: "v1",
             kind: "Service",
-            metadata: { name: gateway.name, namespace },
+            metadata: { name: service, namespace },
             // The translator routes to the ClusterIP (the API server would assign one).
-            spec: { clusterIP: "10.96.0.10", ports: [{ name: "http", port: gateway.port, targetPort: gateway.port }] },
-        };
+            spec: { clusterIP: "10.96.0.10", ports: [{ name: "http", port, targetPort: port }] },
+        }));
         const run = (args: string[]) => runCommand(egctl, args, dir, process.env);
-        const t = await translate([...edge, tlsSecret(secretName, namespace, host), service], path.join(dir, `${name}.yaml`), run);
+        const t = await translate([...edge, ...secrets, ...services], path.join(dir, `${name}.yaml`), run);
         expectTranslated(t, { settings, gateway, namespace });
     });
 });
